@@ -1,3 +1,11 @@
-"""logreg: logistic regression in numpy, built to be watched while it learns."""
+"""logreg: logistic regression in numpy, built to be watched while it learns.
+
+The estimators follow scikit-learn's conventions (``fit``, ``predict_proba``, ``coef_``,
+``get_params``), so they can be compared with ``sklearn.linear_model.LogisticRegression`` directly.
+"""
+
+from .model import DivergenceWarning, LogisticRegression, SeparableWarning
 
 __version__ = "0.1.0"
+
+__all__ = ["LogisticRegression", "DivergenceWarning", "SeparableWarning", "__version__"]

@@ -1,0 +1,80 @@
+"""Parameter and input checks shared by every estimator, with messages a non-programmer can act on.
+
+Parameters are stored untouched in ``__init__`` (scikit-learn's convention) and checked here, in
+``fit``, against one declared table.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+# Features larger than this overflow X @ w and X^T D X long before training can mean anything.
+MAX_ABS_FEATURE = 1e100
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(float(v))
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, Integral) and not isinstance(v, bool)
+
+
+def _one_of(*options):
+    return (" or ".join(repr(o) for o in options), lambda v: isinstance(v, str) and v in options)
+
+
+# name -> (what a valid value is, in words; the test)
+PARAM_RULES = {
+    "learning_rate": ("a number > 0 (try 0.1)", lambda v: _is_number(v) and v > 0),
+    "epochs": ("a whole number >= 1", lambda v: _is_int(v) and v >= 1),
+    "batch_size": ("None (full batch) or a whole number >= 1",
+                   lambda v: v is None or (_is_int(v) and v >= 1)),
+    "solver": _one_of("gd", "newton"),
+    "penalty": _one_of("none", "l2", "l1", "elasticnet"),
+    "reg_strength": ("a number >= 0", lambda v: _is_number(v) and v >= 0),
+    "l1_ratio": ("a number from 0 to 1", lambda v: _is_number(v) and 0 <= v <= 1),
+    "fit_intercept": ("True or False", lambda v: isinstance(v, (bool, np.bool_))),
+    "tol": ("a number >= 0 (0 runs every epoch)", lambda v: _is_number(v) and v >= 0),
+    "init": _one_of("zeros", "random"),
+    "random_state": ("None, a whole number or a numpy Generator",
+                     lambda v: v is None or _is_int(v) or isinstance(
+                         v, (np.random.Generator, np.random.RandomState))),
+    "threshold": ("a number from 0 to 1", lambda v: _is_number(v) and 0 <= v <= 1),
+}
+
+
+def check_params(params: dict) -> None:
+    """Raise ``ValueError`` naming the first parameter whose value is not allowed."""
+    for name, value in params.items():
+        rule = PARAM_RULES.get(name)
+        if rule is not None and not rule[1](value):
+            raise ValueError(f"{name} must be {rule[0]}; got {value!r}.")
+
+
+def check_finite_features(X: np.ndarray, what: str = "X") -> None:
+    """Reject NaN, infinite and absurdly large feature values with a sentence that says what to do."""
+    finite = np.isfinite(X)
+    if not finite.all():
+        bad_rows = int((~finite).any(axis=1).sum())
+        raise ValueError(
+            f"{what} contains NaN or infinite (inf) values in {bad_rows} row(s). "
+            "Remove or fill those rows before training."
+        )
+    if X.size and np.abs(X).max() > MAX_ABS_FEATURE:
+        raise ValueError(
+            f"{what} has values as large as {np.abs(X).max():.3g}, too large to train on. "
+            "Rescale or standardize the features first."
+        )
+
+
+def make_rng(random_state) -> np.random.Generator:
+    """A numpy Generator from None, an int, a Generator or a legacy RandomState."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    return np.random.default_rng(random_state)

@@ -1,0 +1,329 @@
+"""Binary logistic regression trained by gradient descent or Newton, with its training history.
+
+``LogisticBase`` holds what every logreg estimator shares (parameters, validation, the training
+run, history and warnings); subclasses say how labels become 0/1 target columns and how scores
+become probabilities.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._validation import check_finite_features, check_params, make_rng
+from .objective import BinaryObjective, Penalty, sigmoid
+from .solvers import gradient_descent, newton
+
+# Scale of the random initial weights: big enough to start from a visibly tilted boundary,
+# small enough that the first epochs are not spent undoing it.
+_RANDOM_INIT_SCALE = 0.1
+
+
+class DivergenceWarning(UserWarning):
+    """Training stopped because the loss blew up (usually: the learning rate is too large)."""
+
+
+class SeparableWarning(UserWarning):
+    """The classes are perfectly separable and unpenalized: the weights grow without limit."""
+
+
+def _check_sample_weight(sample_weight, n_samples):
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.ndim == 0:
+        sw = np.full(n_samples, float(sw))
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has shape {sw.shape} but X has {n_samples} samples: "
+            "give one weight per sample."
+        )
+    if not np.isfinite(sw).all() or (sw < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if sw.sum() <= 0:
+        raise ValueError("Every sample weight is zero: at least one sample needs a positive weight.")
+    return sw
+
+
+class LogisticBase(ClassifierMixin, BaseEstimator):
+    """Shared parameters and training loop of logreg's estimators (see ``LogisticRegression``)."""
+
+    _objective_class = BinaryObjective
+
+    def __init__(self, *, learning_rate=0.1, epochs=100, batch_size=None, solver="gd",
+                 penalty="none", reg_strength=0.0, l1_ratio=0.5, fit_intercept=True, tol=0.0,
+                 init="zeros", random_state=None, threshold=0.5):
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.solver = solver
+        self.penalty = penalty
+        self.reg_strength = reg_strength
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.init = init
+        self.random_state = random_state
+        self.threshold = threshold
+
+    # ----- hooks for subclasses -------------------------------------------------------------
+    def _encode_targets(self, y, classes):
+        """0/1 target matrix ``(n_samples, n_outputs)`` for labels ``y`` given ``classes_``."""
+        raise NotImplementedError
+
+    def _check_n_classes(self, classes):
+        raise NotImplementedError
+
+    def _shape_history(self, history: dict) -> dict:
+        return history
+
+    def _set_weights(self, W, b):
+        self.coef_ = np.array(W.T, dtype=np.float64)
+        self.intercept_ = np.array(b, dtype=np.float64)
+
+    # ----- fit ------------------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None, eval_set=None, callback=None):
+        """Train on ``X`` (n_samples, n_features) and labels ``y`` (n_samples,).
+
+        Parameters
+        ----------
+        sample_weight : array of shape (n_samples,), optional
+            Per-sample weights; the loss is their weighted mean.
+        eval_set : (X_val, y_val) or [(X_val, y_val)], optional
+            Validation data: ``history_["val_loss"]`` records its log-loss every epoch.
+        callback : callable(epoch, model) -> bool, optional
+            Called after every epoch with ``coef_``, ``intercept_`` and ``history_`` set to that
+            epoch's values; returning True stops training (for live progress and time budgets).
+
+        Returns
+        -------
+        self
+        """
+        check_params(self.get_params())
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, order="C")
+        check_finite_features(X)
+        check_classification_targets(y)
+        sw = None if sample_weight is None else _check_sample_weight(sample_weight, X.shape[0])
+        present = y if sw is None else y[sw > 0]
+        classes = np.unique(y)
+        self._check_n_classes(np.unique(present))
+        self.classes_ = classes
+        Y = self._encode_targets(y, classes)
+        penalty = Penalty.from_params(self.penalty, self.reg_strength, self.l1_ratio)
+        objective = self._objective_class(X, Y, sw, fit_intercept=self.fit_intercept)
+        rng = make_rng(self.random_state)
+        W, b = self._initial_weights(objective, rng)
+        monitor = self._monitor(eval_set)
+        progress = None if callback is None else self._progress(callback)
+
+        if self.solver == "newton":
+            result = newton(objective, penalty, W, b, epochs=self.epochs, tol=self.tol,
+                            monitor=monitor, callback=progress)
+        else:
+            result = gradient_descent(objective, penalty, W, b, learning_rate=self.learning_rate,
+                                      epochs=self.epochs, batch_size=self.batch_size, tol=self.tol,
+                                      rng=rng, monitor=monitor, callback=progress)
+
+        self._set_weights(result.W, result.b)
+        self.history_ = self._shape_history(result.history)
+        self.n_iter_ = int(result.n_iter)
+        self.converged_ = bool(result.converged)
+        self.diverged_ = bool(result.diverged)
+        self.stopped_early_ = bool(result.stopped_by_callback)
+        self.fit_warnings_ = tuple(self._warn(result, objective, penalty))
+        return self
+
+    def _initial_weights(self, objective, rng):
+        d, M = objective.n_features, objective.n_outputs
+        W = np.zeros((d, M))
+        if self.init == "random":
+            # One draw shared by every output, so each one-vs-rest column starts exactly where a
+            # binary model with the same seed would.
+            W[:] = rng.normal(0.0, _RANDOM_INIT_SCALE, size=d)[:, None]
+        return W, np.zeros(M)
+
+    def _monitor(self, eval_set):
+        if eval_set is None:
+            return None
+        if isinstance(eval_set, list):
+            if len(eval_set) != 1:
+                raise ValueError("eval_set takes one (X_val, y_val) pair.")
+            eval_set = eval_set[0]
+        try:
+            X_val, y_val = eval_set
+        except (TypeError, ValueError):
+            raise ValueError("eval_set must be a pair (X_val, y_val).") from None
+        X_val = validate_data(self, X_val, reset=False, dtype=np.float64,
+                              ensure_all_finite=False, order="C")
+        check_finite_features(X_val, "The validation X")
+        y_val = np.asarray(y_val)
+        if y_val.shape != (X_val.shape[0],):
+            raise ValueError(
+                f"The validation set has {X_val.shape[0]} rows in X but y has shape {y_val.shape}."
+            )
+        unknown = np.setdiff1d(np.unique(y_val), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"The validation labels {list(unknown)} do not occur in the training labels "
+                f"{list(self.classes_)}."
+            )
+        val = self._objective_class(X_val, self._encode_targets(y_val, self.classes_), None,
+                                    fit_intercept=self.fit_intercept)
+        return lambda W, b: {"val_loss": val.group_sum(val.loss(W, b))}
+
+    def _progress(self, callback):
+        def progress(epoch, W, b, history):
+            self._set_weights(W, b)
+            self.n_iter_ = epoch
+            self.history_ = self._shape_history(history)
+            return bool(callback(epoch, self))
+        return progress
+
+    def _warn(self, result, objective, penalty):
+        messages = []
+        if result.diverged:
+            lr = self.learning_rate
+            messages.append((DivergenceWarning,
+                f"Training diverged at epoch {result.diverged_epoch} with learning rate {lr:g}: "
+                f"the loss jumped from {result.loss_before_divergence:.3g} to "
+                f"{result.loss_at_divergence:.3g}. The weights of epoch {result.n_iter} are kept. "
+                f"Try a smaller learning rate, such as {lr / 10:g}."))
+        elif self.tol > 0 and not result.converged and not result.stopped_by_callback:
+            messages.append((ConvergenceWarning,
+                f"Training did not reach tol={self.tol:g} in {self.epochs} epochs. "
+                "Train for more epochs or raise the learning rate."))
+        if penalty.l1 == 0 and penalty.l2 == 0 and self._separable(objective, result):
+            messages.append((SeparableWarning,
+                "The classes are perfectly separable and there is no penalty: the weights keep "
+                "growing the longer you train (the loss approaches 0 but never reaches it). "
+                "Add an L2 penalty for stable coefficients."))
+        for category, text in messages:
+            warnings.warn(text, category, stacklevel=3)
+        return [text for _, text in messages]
+
+    @staticmethod
+    def _separable(objective, result) -> bool:
+        with np.errstate(all="ignore"):
+            Z = objective.linear(result.W, result.b)
+        margin = np.where(objective.Y > 0.5, Z, -Z)
+        if objective.sw is not None:
+            margin = margin[objective.sw > 0]
+        return bool(np.all(margin > 0))
+
+    # ----- predict --------------------------------------------------------------------------
+    def _validated(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False,
+                          order="C")
+        check_finite_features(X)
+        return X
+
+
+class LogisticRegression(LogisticBase):
+    """Binary logistic regression: ``p(y=1|x) = sigmoid(x . w + b)``, predicted positive if ``p >= threshold``.
+
+    Minimizes, over the weights ``w`` and intercept ``b`` (never penalized)::
+
+        J(w, b) = mean_i logloss(y_i, x_i . w + b) + reg_strength * R(w)
+
+    with ``R = ||w||^2 / 2`` (``"l2"``), ``||w||_1`` (``"l1"``) or
+    ``l1_ratio * ||w||_1 + (1 - l1_ratio) * ||w||^2 / 2`` (``"elasticnet"``). This is
+    scikit-learn's ``LogisticRegression`` objective with ``C = 1 / (reg_strength * n_samples)``.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.1
+        Step size alpha of gradient descent (``solver="gd"``).
+    epochs : int, default=100
+        Passes over the data (gd) or Newton iterations (newton), at most.
+    batch_size : int or None, default=None
+        Mini-batch size for gd; None uses the full batch. Batches are reshuffled every epoch.
+    solver : {"gd", "newton"}, default="gd"
+        Gradient descent (L1 by proximal soft-thresholding) or Newton-Raphson / IRLS with a
+        backtracking line search (penalties "none" and "l2" only).
+    penalty : {"none", "l2", "l1", "elasticnet"}, default="none"
+    reg_strength : float, default=0.0
+        lambda, the penalty's strength.
+    l1_ratio : float, default=0.5
+        Share of L1 in the elastic net.
+    fit_intercept : bool, default=True
+    tol : float, default=0.0
+        Stop when the objective changes by less than ``tol`` in an epoch; 0 runs every epoch.
+    init : {"zeros", "random"}, default="zeros"
+        Starting weights: zeros, or small normal values (sd 0.1) drawn from ``random_state``.
+    random_state : int, Generator or None, default=None
+        Seeds the random start and the mini-batch shuffling.
+    threshold : float, default=0.5
+        ``predict`` labels a sample positive (``classes_[1]``) when ``p >= threshold``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features)
+    intercept_ : ndarray of shape (1,)
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted; ``classes_[1]`` is the positive class.
+    n_iter_ : int
+        Epochs run.
+    converged_, diverged_, stopped_early_ : bool
+        Stopped by ``tol`` (or Newton at machine precision); stopped because the loss blew up (the
+        last finite weights are kept); stopped by the callback.
+    history_ : dict of ndarray, indexed by epoch ``0..n_iter_``
+        ``"loss"`` (n_iter_+1,) objective on the training data; ``"data_loss"`` the same without
+        the penalty; ``"val_loss"`` log-loss on ``eval_set``; ``"coef"`` (n_iter_+1, n_features);
+        ``"intercept"`` (n_iter_+1,). Enough to redraw the model at any epoch.
+    fit_warnings_ : tuple of str
+        Plain-language warnings from the last fit (divergence, separable data, no convergence).
+
+    Examples
+    --------
+    >>> from logreg import LogisticRegression
+    >>> X = [[0.0], [1.0], [2.0], [3.0]]
+    >>> model = LogisticRegression(solver="newton", penalty="l2", reg_strength=0.1).fit(X, [0, 0, 1, 1])
+    >>> model.predict([[0.2], [2.8]]).tolist()
+    [0, 1]
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def _check_n_classes(self, classes):
+        if len(classes) > 2:
+            shown = ", ".join(map(str, classes[:5])) + (", ..." if len(classes) > 5 else "")
+            raise ValueError(
+                f"Only binary classification is supported. y has {len(classes)} classes "
+                f"({shown}); use OneVsRestLogisticRegression or SoftmaxRegression for more."
+            )
+        if len(classes) < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0] if len(classes) else 'none'}) among the "
+                "samples used: training needs examples of both classes."
+            )
+
+    def _encode_targets(self, y, classes):
+        return (np.asarray(y) == classes[1]).astype(np.float64)[:, None]
+
+    def _shape_history(self, history):
+        shaped = {}
+        for name, values in history.items():
+            shaped[name] = values[:, 0] if name != "coef" else values[:, 0, :]
+        return shaped
+
+    def decision_function(self, X):
+        """Logits ``X w + b``, shape (n_samples,). Positive means ``p > 0.5``."""
+        X = self._validated(X)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """Probabilities ``[p(classes_[0]), p(classes_[1])]``, shape (n_samples, 2)."""
+        z = self.decision_function(X)
+        return np.column_stack([sigmoid(-z), sigmoid(z)])
+
+    def predict(self, X):
+        """``classes_[1]`` where ``p >= threshold``, else ``classes_[0]``; shape (n_samples,)."""
+        p = self.predict_proba(X)[:, 1]
+        return self.classes_[(p >= self.threshold).astype(int)]

@@ -1,0 +1,217 @@
+"""Solvers: plain functions that take an objective and return coefficients plus history.
+
+Both solvers share one epoch loop (:func:`_train`) that records the history, detects divergence,
+applies ``tol`` and calls the progress callback, so the two differ only in how one epoch moves
+the weights.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .objective import Penalty
+
+# Divergence: the objective grew by more than this factor over its starting value (floored at
+# log 2, the loss of a model that knows nothing, so a near-perfect start does not trip it).
+DIVERGENCE_GROWTH = 1e3
+_ARMIJO = 1e-4
+_MAX_HALVINGS = 40
+
+
+@dataclass
+class FitResult:
+    """What a solver hands back to the estimator.
+
+    ``history`` maps a name to an array whose first axis is the epoch ``0..n_iter``:
+    ``"loss"`` (objective, per group), ``"data_loss"`` (objective without the penalty),
+    ``"coef"`` (n_outputs, n_features) per epoch, ``"intercept"`` (n_outputs,) per epoch, and
+    whatever the monitor adds (``"val_loss"``).
+    """
+
+    W: np.ndarray
+    b: np.ndarray
+    history: dict
+    n_iter: int
+    converged: bool = False
+    diverged: bool = False
+    stopped_by_callback: bool = False
+    diverged_epoch: Optional[int] = None
+    loss_before_divergence: float = math.nan
+    loss_at_divergence: float = math.nan
+
+
+@dataclass
+class _Recorder:
+    """Preallocated per-epoch arrays, trimmed to the epochs actually run."""
+
+    epochs: int
+    arrays: dict = field(default_factory=dict)
+    count: int = 0
+
+    def add(self, **values):
+        for name, value in values.items():
+            value = np.asarray(value, dtype=np.float64)
+            if name not in self.arrays:
+                self.arrays[name] = np.full((self.epochs + 1,) + value.shape, np.nan)
+            self.arrays[name][self.count] = value
+        self.count += 1
+
+    def view(self) -> dict:
+        return {name: arr[: self.count] for name, arr in self.arrays.items()}
+
+
+def _diverged(total_loss: float, start_loss: float, W, b) -> bool:
+    if not math.isfinite(total_loss) or not (np.isfinite(W).all() and np.isfinite(b).all()):
+        return True
+    return total_loss > DIVERGENCE_GROWTH * max(start_loss, math.log(2.0))
+
+
+def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, callback):
+    """Shared epoch loop.
+
+    ``step(state) -> new_state`` moves the weights by one epoch; a state is a dict holding at
+    least ``W``, ``b`` and ``data_loss`` (per group, at those weights).
+    """
+    rec = _Recorder(epochs)
+
+    def objective_value(st):
+        return st["data_loss"] + objective.group_sum(penalty.value(st["W"]))
+
+    def record(st, loss):
+        extra = monitor(st["W"], st["b"]) if monitor is not None else {}
+        rec.add(loss=loss, data_loss=st["data_loss"], coef=st["W"].T, intercept=st["b"], **extra)
+
+    loss = objective_value(state)
+    start_total = float(np.sum(loss))
+    record(state, loss)
+    result = FitResult(state["W"], state["b"], {}, 0)
+    for epoch in range(1, epochs + 1):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            new_state = step(state)
+            new_loss = objective_value(new_state)
+        if new_state.get("stalled", False):
+            # Nothing moved: the solver is at machine precision (or cannot descend further).
+            result.converged = True
+            break
+        total = float(np.sum(new_loss))
+        if _diverged(total, start_total, new_state["W"], new_state["b"]):
+            result.diverged = True
+            result.diverged_epoch = epoch
+            result.loss_before_divergence = float(np.sum(loss))
+            result.loss_at_divergence = total
+            break
+        change = np.abs(new_loss - loss)
+        state, loss = new_state, new_loss
+        record(state, loss)
+        result.n_iter = epoch
+        if tol > 0 and np.all(change < tol):
+            result.converged = True
+            break
+        if callback is not None and callback(epoch, state["W"], state["b"], rec.view()):
+            result.stopped_by_callback = True
+            break
+    result.W, result.b, result.history = state["W"], state["b"], rec.view()
+    return result
+
+
+def gradient_descent(objective, penalty: Penalty, W, b, *, learning_rate, epochs, batch_size=None,
+                     tol=0.0, rng=None, monitor=None, callback=None) -> FitResult:
+    """The seed's update ``w <- w - alpha * grad J``, full batch or shuffled mini-batches.
+
+    The smooth part (data term + L2) takes the gradient step; the L1 part is applied by its
+    proximal map (soft-thresholding), so coefficients can reach exactly zero.
+
+    Full batch costs one pass over ``X`` per epoch: the pass that computes the gradient at the new
+    weights also yields their loss. Mini-batches add one loss pass per epoch for the history.
+    """
+    n = objective.n_samples
+    alpha = float(learning_rate)
+    full_batch = batch_size is None or batch_size >= n
+    rng = np.random.default_rng() if rng is None else rng
+
+    def update(W, b, grad_W, grad_b):
+        W = penalty.prox(W - alpha * (grad_W + penalty.l2 * W), alpha)
+        return W, b - alpha * grad_b
+
+    if full_batch:
+        def step(st):
+            W, b = update(st["W"], st["b"], st["grad_W"], st["grad_b"])
+            data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
+            return {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
+                    "grad_W": grad_W, "grad_b": grad_b}
+
+        data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
+        state = {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
+                 "grad_W": grad_W, "grad_b": grad_b}
+    else:
+        def step(st):
+            W, b = st["W"], st["b"]
+            order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                rows = np.sort(order[start:start + batch_size])  # sorted rows gather faster
+                _, grad_W, grad_b = objective.loss_gradient(W, b, rows=rows)
+                W, b = update(W, b, grad_W, grad_b)
+            return {"W": W, "b": b, "data_loss": objective.group_sum(objective.loss(W, b))}
+
+        state = {"W": W, "b": b, "data_loss": objective.group_sum(objective.loss(W, b))}
+    return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
+                  monitor=monitor, callback=callback)
+
+
+def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
+           callback=None) -> FitResult:
+    """Newton-Raphson (IRLS) with a backtracking (Armijo) line search, one step per epoch.
+
+    Each epoch makes one blocked pass over ``X`` for loss, gradient and Hessian, and one pass for
+    ``X @ direction``; the line search then moves along the precomputed logits without touching
+    ``X``. Each group (output) gets its own step length, so one-vs-rest problems stay independent.
+    Stops early once the Newton decrement is at machine precision: further steps cannot change
+    the coefficients.
+    """
+    if penalty.l1:
+        raise ValueError(
+            "solver='newton' cannot use an L1 or elastic-net penalty (the L1 term has no second "
+            "derivative at 0). Use solver='gd', or penalty='l2' or 'none'."
+        )
+
+    def system(W, b, Z):
+        data_loss, grad_W, grad_b, H = objective.newton_system(Z)
+        return {"W": W, "b": b, "Z": Z, "data_loss": objective.group_sum(data_loss),
+                "grad_W": grad_W, "grad_b": grad_b, "H": H}
+
+    def step(st):
+        W, b, Z = st["W"], st["b"], st["Z"]
+        dW, db = objective.newton_direction(st["grad_W"], st["grad_b"], st["H"], W, penalty)
+        if not (np.isfinite(dW).all() and np.isfinite(db).all()):
+            return {**st, "W": W + np.nan}
+        slope = objective.group_sum(
+            np.einsum("dm,dm->m", st["grad_W"] + penalty.l2 * W, dW) + st["grad_b"] * db)
+        current = st["data_loss"] + objective.group_sum(penalty.value(W))
+        # Newton decrement^2 / 2 estimates how much the objective can still fall.
+        if np.all(-slope <= 1e-20 + 1e-16 * np.abs(current)):
+            return {**st, "stalled": True}
+        XD = objective.linear(dW, db)
+        t = np.ones(objective.n_groups)
+        accepted = np.zeros(objective.n_groups, dtype=bool)
+        for _ in range(_MAX_HALVINGS):
+            tc = objective.expand_groups(t)
+            trial = (objective.group_sum(objective.loss_from_logits(Z + XD * tc))
+                     + objective.group_sum(penalty.value(W + dW * tc)))
+            ok = trial <= current + _ARMIJO * t * slope
+            accepted |= ok
+            if accepted.all():
+                break
+            t = np.where(accepted, t, t * 0.5)
+        t = np.where(accepted, t, 0.0)
+        tc = objective.expand_groups(t)
+        if not accepted.any():
+            return {**st, "stalled": True}
+        return system(W + dW * tc, b + db * tc, Z + XD * tc)
+
+    state = system(W, b, objective.linear(W, b))
+    return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
+                  monitor=monitor, callback=callback)
