@@ -5,7 +5,9 @@ The estimators follow scikit-learn's conventions (``fit``, ``predict_proba``, ``
 """
 
 from .model import DivergenceWarning, LogisticRegression, SeparableWarning
+from .multiclass import OneVsRestLogisticRegression, SoftmaxRegression
 
 __version__ = "0.1.0"
 
-__all__ = ["LogisticRegression", "DivergenceWarning", "SeparableWarning", "__version__"]
+__all__ = ["LogisticRegression", "OneVsRestLogisticRegression", "SoftmaxRegression",
+           "DivergenceWarning", "SeparableWarning", "__version__"]

@@ -1,0 +1,103 @@
+"""Benchmark one-vs-rest training against one binary fit of the same size (issue 6's target).
+
+Target, at M = 10 classes, n = 200,000 samples, d = 20 features, 50 full-batch GD epochs:
+
+* ``OneVsRestLogisticRegression.fit`` <= 2.0x one binary ``LogisticRegression.fit`` on the same
+  X: the M models share each pass over X, so training 10 models must not cost 10 fits.
+
+``SoftmaxRegression.fit`` on the same data is printed for comparison, without a target.
+Each timing is the best of ``--repeats`` runs. Run from the project root:
+
+    python benchmarks/bench_ovr.py                # prints ratios, exit status 1 if a target is missed
+    python benchmarks/bench_ovr.py --n 50000 --repeats 2
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from logreg import (  # noqa: E402
+    LogisticRegression,
+    OneVsRestLogisticRegression,
+    SoftmaxRegression,
+)
+
+TARGETS = {"OvR fit (M classes) vs one binary fit": 2.0}
+
+
+def make_data(n, d, n_classes, rng):
+    """Gaussian blobs: class means spread on a sphere of radius 2, unit-variance noise."""
+    centers = rng.normal(size=(n_classes, d))
+    centers *= 2.0 / np.linalg.norm(centers, axis=1, keepdims=True)
+    y = rng.integers(0, n_classes, size=n)
+    X = centers[y] + rng.normal(size=(n, d))
+    return X, y
+
+
+def best_time(func, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run(n=200_000, d=20, n_classes=10, epochs=50, repeats=3, seed=0):
+    """Time the fits; return ``{name: (ours_s, reference_s, ratio)}``."""
+    X, y = make_data(n, d, n_classes, np.random.default_rng(seed))
+    y_binary = (y == 0).astype(int)
+    params = dict(solver="gd", learning_rate=0.5, epochs=epochs)
+
+    def binary():
+        LogisticRegression(**params).fit(X, y_binary)
+
+    def ovr():
+        OneVsRestLogisticRegression(**params).fit(X, y)
+
+    def softmax():
+        SoftmaxRegression(**params).fit(X, y)
+
+    binary()  # warm-up (imports, page faults)
+    ref = best_time(binary, repeats)
+    results = {}
+    ours = best_time(ovr, repeats)
+    results["OvR fit (M classes) vs one binary fit"] = (ours, ref, ours / ref)
+    ours = best_time(softmax, repeats)
+    results["softmax fit (M classes) vs one binary fit"] = (ours, ref, ours / ref)
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200_000, help="number of samples")
+    parser.add_argument("--d", type=int, default=20, help="number of features")
+    parser.add_argument("--classes", type=int, default=10, help="number of classes M")
+    parser.add_argument("--epochs", type=int, default=50, help="GD epochs per fit")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per timing (best kept)")
+    args = parser.parse_args(argv)
+    results = run(n=args.n, d=args.d, n_classes=args.classes, epochs=args.epochs,
+                  repeats=args.repeats)
+    print(f"logreg one-vs-rest, n = {args.n:,}, d = {args.d}, M = {args.classes}, "
+          f"{args.epochs} GD epochs, best of {args.repeats}")
+    failed = False
+    for name, (ours, ref, ratio) in results.items():
+        target = TARGETS.get(name)
+        verdict = ""
+        if target is not None:
+            ok = ratio <= target
+            failed |= not ok
+            verdict = f"  target <= {target:.1f}x: {'ok' if ok else 'MISSED'}"
+        print(f"  {name:42s} {ours * 1e3:8.0f} ms vs {ref * 1e3:8.0f} ms  ratio {ratio:5.2f}{verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
