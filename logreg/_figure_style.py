@@ -1,0 +1,408 @@
+"""Shared look and plumbing of logreg's plotly figures: colours, layout, sampling, clean arrays.
+
+Everything here is private to :mod:`logreg.figures`. The builders there stay short by calling
+these helpers, and every figure gets the same fonts, margins, height and class colours from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008): eight colours that colour-blind readers can tell apart. Classes 0-7 use them
+# in this order; the extension (after Paul Tol's palettes) keeps up to 20 classes distinct, though
+# no palette that large is colour-blind safe, so hover text always names the class too.
+_OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+_EXTENSION = (
+    "#882255", "#44AA99", "#332288", "#999933", "#AA4499", "#117733",
+    "#661100", "#6699CC", "#66A61E", "#A6761D", "#E7298A", "#9C9EDE",
+)
+CLASS_COLORS: tuple[str, ...] = _OKABE_ITO + _EXTENSION
+
+# Lines that are not classes (loss, accuracy, chance lines, markers) stay neutral so they never
+# look like they belong to a class.
+INK = "#222222"
+MUTED = "#8c8c8c"
+GUIDE = "#b0b0b0"
+ZERO_GREY = "#bdbdbd"
+ALERT = "#C0392B"
+
+FONT_SIZE = 14
+TITLE_SIZE = 19
+HEIGHT = 520
+TEMPLATE = "plotly_white"
+# Above this many points SVG markers get slow to draw and to hover; WebGL stays smooth.
+WEBGL_THRESHOLD = 2000
+# Strength of the class colour in region/heatmap tints (0 = white, 1 = the full colour): light
+# enough that full-colour points drawn on top stay readable.
+TINT_STRENGTH = 0.45
+
+
+def class_color(i: int) -> str:
+    """Colour of class ``i`` (an integer code), the same in every figure.
+
+    Parameters
+    ----------
+    i : int
+        Class code, 0-based. Codes past the palette (20 colours) wrap around.
+
+    Returns
+    -------
+    str
+        Hex colour such as ``"#0072B2"``.
+    """
+    return CLASS_COLORS[int(i) % len(CLASS_COLORS)]
+
+
+def tint(color: str, strength: float = TINT_STRENGTH) -> str:
+    """Mix a hex colour with white: ``strength=1`` keeps the colour, ``0`` gives white.
+
+    Returns
+    -------
+    str
+        ``"rgb(r, g, b)"``.
+    """
+    rgb = np.array([int(color.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4)], dtype=float)
+    mixed = 255.0 - (255.0 - rgb) * strength
+    r, g, b = (int(round(v)) for v in mixed)
+    return f"rgb({r}, {g}, {b})"
+
+
+def rgba(color: str, alpha: float) -> str:
+    """A hex colour with transparency, as ``"rgba(r, g, b, a)"``."""
+    r, g, b = (int(color.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def probability_colorscale() -> list[list]:
+    """Diverging scale for p(class 1): class 0's tint at 0, white at 0.5, class 1's tint at 1."""
+    return [[0.0, tint(class_color(0))], [0.5, "rgb(255, 255, 255)"], [1.0, tint(class_color(1))]]
+
+
+def region_colorscale(k: int) -> list[list]:
+    """Stepped scale so integer ``z = m`` (with ``zmin=-0.5, zmax=k-0.5``) is class m's tint."""
+    scale = []
+    for m in range(k):
+        scale.append([m / k, tint(class_color(m))])
+        scale.append([(m + 1) / k, tint(class_color(m))])
+    return scale
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting
+# --------------------------------------------------------------------------------------------
+
+def fmt_p(value: float) -> str:
+    """Short probability/threshold text: 0.5 -> "0.5", 0.372 -> "0.372", 0.37 -> "0.37"."""
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def fmt_count(n: int) -> str:
+    """Integer with thousands separators: 20000 -> "20,000"."""
+    return f"{int(n):,}"
+
+
+def html_escape(text: str) -> str:
+    """Escape user-supplied names (CSV headers) before they go into plotly's HTML-ish labels."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def hover_escape(text: str) -> str:
+    """Escape a name for a hovertemplate: HTML, and braces/percent signs plotly would interpret."""
+    return html_escape(text).replace("%", "%%").replace("{", "&#123;").replace("}", "&#125;")
+
+
+def class_label(class_names: Sequence[str] | None, m: int) -> str:
+    """Name of class code ``m``, falling back to ``"class m"`` when names are missing."""
+    if class_names is not None and 0 <= m < len(class_names):
+        return str(class_names[m])
+    return f"class {m}"
+
+
+# --------------------------------------------------------------------------------------------
+# Layout
+# --------------------------------------------------------------------------------------------
+
+def apply_layout(
+    fig: go.Figure,
+    *,
+    title: str,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    subtitle: str | None = None,
+    height: int = HEIGHT,
+    legend_below: bool = True,
+) -> go.Figure:
+    """Give ``fig`` the shared look: template, fonts, title (+ subtitle), axis titles, margins.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        Figure to style, changed in place.
+    title : str
+        Figure title.
+    x_title, y_title : str, optional
+        Axis titles (meaning and unit), set on the primary axes.
+    subtitle : str, optional
+        Smaller line under the title (notes such as "showing 20,000 of 1,000,000 points").
+    height : int, default=520
+        Fixed height in pixels, so plots in a wide layout look the same on every page.
+    legend_below : bool, default=True
+        Horizontal legend under the plot (keeps the plot area wide); else vertical at the right.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        ``fig`` itself.
+    """
+    title_dict = dict(text=title, x=0.0, xanchor="left", font=dict(size=TITLE_SIZE))
+    if subtitle:
+        title_dict["subtitle"] = dict(text=subtitle, font=dict(size=13, color="#555555"))
+    if legend_below:
+        legend = dict(orientation="h", x=0.0, xanchor="left", y=-0.16, yanchor="top",
+                      font=dict(size=13))
+    else:
+        legend = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top",
+                      font=dict(size=13))
+    fig.update_layout(
+        template=TEMPLATE,
+        title=title_dict,
+        height=height,
+        font=dict(size=FONT_SIZE),
+        # Top margin leaves room for title and subtitle; automargin grows it for long legends.
+        margin=dict(l=70, r=30, t=96 if subtitle else 70, b=60),
+        legend=legend,
+        hoverlabel=dict(font=dict(size=13)),
+    )
+    # layout.xaxis / layout.yaxis are the primary axes, also in figures with a secondary y axis.
+    if x_title is not None:
+        fig.update_layout(xaxis=dict(title=dict(text=x_title, font=dict(size=FONT_SIZE))))
+    if y_title is not None:
+        fig.update_layout(yaxis=dict(title=dict(text=y_title, font=dict(size=FONT_SIZE))))
+    return fig
+
+
+def add_note(fig: go.Figure, text: str, *, color: str = "#444444", y: float = 0.5,
+             bgcolor: str = "rgba(255, 255, 255, 0.85)") -> None:
+    """Put a boxed sentence in the middle of the plot area (why a figure is empty, a warning)."""
+    fig.add_annotation(
+        text=text, xref="paper", yref="paper", x=0.5, y=y, showarrow=False,
+        font=dict(size=15, color=color), bgcolor=bgcolor, bordercolor=color, borderwidth=1,
+        borderpad=6,
+    )
+
+
+def note_annotation(text: str, *, color: str = "#444444", y: float = 0.5) -> dict:
+    """The same boxed note as :func:`add_note`, as a plain dict (animation frames need dicts)."""
+    return dict(
+        text=text, xref="paper", yref="paper", x=0.5, y=y, showarrow=False,
+        font=dict(size=15, color=color), bgcolor="rgba(255, 255, 255, 0.85)",
+        bordercolor=color, borderwidth=1, borderpad=6,
+    )
+
+
+def join_notes(*parts: str | None) -> str | None:
+    """Join the non-empty notes with " · " (None if there is none)."""
+    kept = [p for p in parts if p]
+    return " · ".join(kept) if kept else None
+
+
+# --------------------------------------------------------------------------------------------
+# Clean arrays: plotly must never see NaN or inf
+# --------------------------------------------------------------------------------------------
+
+def as_1d(values, name: str) -> np.ndarray:
+    """``values`` as a 1-D float array, or a ValueError naming the argument."""
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
+    return arr
+
+
+def finite_pairs(x, y, *extra) -> tuple[np.ndarray, ...]:
+    """Keep positions where ``x``, ``y`` (and every ``extra`` array) are all finite.
+
+    A line then simply skips the bad points instead of drawing NaN (which plotly would serialize
+    as null and break the JSON tests and some renderers).
+    """
+    arrays = [np.asarray(a, dtype=float).ravel() for a in (x, y, *extra)]
+    n = arrays[0].shape[0]
+    if any(a.shape[0] != n for a in arrays):
+        raise ValueError(f"Arrays of different lengths: {[a.shape[0] for a in arrays]}.")
+    keep = np.ones(n, dtype=bool)
+    for a in arrays:
+        keep &= np.isfinite(a)
+    return tuple(a[keep] for a in arrays)
+
+
+def clean_probability_grid(proba, shape: tuple[int, int], name: str = "proba") -> tuple[np.ndarray, bool]:
+    """A probability grid clipped to [0, 1] with non-finite cells set to 0.5.
+
+    Parameters
+    ----------
+    proba : array-like of shape (ny, nx)
+    shape : (ny, nx)
+        Expected shape (lengths of the grid's y and x axes).
+
+    Returns
+    -------
+    grid : ndarray of shape (ny, nx)
+    any_finite : bool
+        False when not a single cell was finite (a diverged model): nothing real to draw.
+    """
+    grid = np.asarray(proba, dtype=float)
+    if grid.shape != tuple(shape):
+        raise ValueError(
+            f"{name} has shape {grid.shape} but the grid axes give (len(ys), len(xs)) = {tuple(shape)}."
+        )
+    finite = np.isfinite(grid)
+    # 0.5 is "undecided": neutral white on the diverging scale, and never a fake prediction.
+    return np.clip(np.where(finite, grid, 0.5), 0.0, 1.0), bool(finite.any())
+
+
+def check_points(X, y, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validate (n, 2) points and (n,) integer codes, dropping rows with non-finite features."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"{name} must have shape (n, 2) (the two features drawn), got {X.shape}.")
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"{name} has {X.shape[0]} rows but its labels have shape {y.shape}.")
+    keep = np.isfinite(X).all(axis=1)
+    return X[keep], y[keep].astype(int)
+
+
+# --------------------------------------------------------------------------------------------
+# Big data: draw a stratified sample
+# --------------------------------------------------------------------------------------------
+
+def stratified_sample(y: np.ndarray, max_points: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of at most ``max_points`` rows, keeping each class's share (and every class seen).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+        Integer class codes.
+    max_points : int
+        Upper bound on the number of indices returned.
+    rng : numpy.random.Generator
+        Seeded generator, so the same data always shows the same sample.
+
+    Returns
+    -------
+    ndarray of shape (min(n, max_points),)
+        Sorted row indices.
+    """
+    n = y.shape[0]
+    if n <= max_points:
+        return np.arange(n)
+    classes, counts = np.unique(y, return_counts=True)
+    exact = counts * (max_points / n)
+    quota = np.floor(exact).astype(int)
+    # A rare class must not vanish from the picture: it is often the one the user cares about.
+    quota = np.maximum(quota, np.minimum(counts, 1))
+    short = max_points - quota.sum()
+    order = np.argsort(-(exact - np.floor(exact)))
+    for j in order:
+        if short <= 0:
+            break
+        extra = min(short, counts[j] - quota[j])
+        quota[j] += extra
+        short -= extra
+    while short < 0:  # the minimum of one per class overshot: take back from the biggest class
+        j = int(np.argmax(quota))
+        take = min(-short, quota[j] - 1)
+        quota[j] -= take
+        short += take
+    picked = [rng.choice(np.flatnonzero(y == c), size=q, replace=False)
+              for c, q in zip(classes, quota) if q > 0]
+    return np.sort(np.concatenate(picked))
+
+
+def sample_note(shown: int, total: int) -> str | None:
+    """"showing 20,000 of 1,000,000 points" when a sample was drawn, else None."""
+    if shown >= total:
+        return None
+    return f"showing {fmt_count(shown)} of {fmt_count(total)} points (stratified sample)"
+
+
+def split_budget(sizes: Sequence[int], max_points: int) -> list[int]:
+    """Share ``max_points`` between point sets (train, test) in proportion to their sizes."""
+    total = int(sum(sizes))
+    if total <= max_points:
+        return [int(s) for s in sizes]
+    budget = [int(max_points * s // total) for s in sizes]
+    budget[int(np.argmax(sizes))] += max_points - sum(budget)
+    return budget
+
+
+# --------------------------------------------------------------------------------------------
+# Point traces
+# --------------------------------------------------------------------------------------------
+
+def point_traces(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    class_names: Sequence[str],
+    feature_names: Sequence[str],
+    symbol: str = "circle",
+    split: str | None = None,
+    p: np.ndarray | None = None,
+    p_label: str | None = None,
+    webgl: bool = False,
+    size: float = 8,
+    show_legend: bool = True,
+) -> list:
+    """One scatter trace per class present in ``y``, in that class's colour.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+        Already sampled and finite.
+    y : ndarray of shape (n,)
+        Integer class codes.
+    class_names, feature_names : sequence of str
+    symbol : str
+        Marker symbol ("circle" for training points, "x" for test points).
+    split : str, optional
+        "train" or "test": shown in the legend and hover.
+    p : ndarray of shape (n,), optional
+        Predicted probability shown in hover (skipped unless every value is finite).
+    p_label : str, optional
+        What ``p`` is, e.g. "p(spam)".
+    webgl : bool
+        Use ``go.Scattergl`` (fast for thousands of points).
+
+    Returns
+    -------
+    list of plotly traces
+    """
+    f1, f2 = (hover_escape(f) for f in feature_names)
+    show_p = p is not None and p.shape[0] == y.shape[0] and np.isfinite(p).all()
+    trace_cls = go.Scattergl if webgl else go.Scatter
+    traces = []
+    for m in np.unique(y):
+        mask = y == m
+        name = html_escape(class_label(class_names, int(m)))
+        suffix = f" ({split})" if split else ""
+        hover = (f"<b>true class: {hover_escape(class_label(class_names, int(m)))}</b>{suffix}<br>"
+                 f"{f1} = %{{x:.3g}}<br>{f2} = %{{y:.3g}}")
+        kwargs = {}
+        if show_p:
+            hover += f"<br>predicted {hover_escape(p_label or 'p')} = %{{customdata:.3f}}"
+            kwargs["customdata"] = p[mask]
+        color = class_color(int(m))
+        traces.append(trace_cls(
+            x=X[mask, 0], y=X[mask, 1], mode="markers", name=name + suffix,
+            legendgroup=f"class{int(m)}",
+            marker=dict(
+                color=color, symbol=symbol, size=size if symbol == "circle" else size + 1,
+                opacity=0.9, line=dict(width=0.8, color="rgba(30, 30, 30, 0.7)"),
+            ),
+            hovertemplate=hover + "<extra></extra>", showlegend=show_legend, **kwargs,
+        ))
+    return traces
