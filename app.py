@@ -1,6 +1,24 @@
-"""Entry point: `streamlit run app.py`. Routes to the pages; placeholder until the app issue lands."""
+"""Entry point: `streamlit run app.py`. Routes to the pages and draws the shared sidebar."""
+
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="logreg playground", layout="wide")
-st.title("logreg playground")
-st.write("See logistic regression learn. The pages arrive with the app issue.")
+from ui import sidebar, state
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="logreg playground", page_icon="📈", layout="wide")
+state.init()
+
+pages = [
+    st.Page(HERE / "pages/data.py", title="Data", icon="📂", default=True),
+    st.Page(HERE / "pages/train.py", title="Train", icon="🏋️"),
+    st.Page(HERE / "pages/threshold.py", title="Threshold", icon="🎚️"),
+    st.Page(HERE / "pages/multiclass.py", title="Multiclass", icon="🎨"),
+    st.Page(HERE / "pages/compare.py", title="Compare", icon="⚖️"),
+    st.Page(HERE / "pages/about.py", title="About the math", icon="📖"),
+]
+page = st.navigation(pages)
+sidebar.draw()
+page.run()

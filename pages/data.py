@@ -1,0 +1,147 @@
+"""Data page: generate, pick a built-in set, or upload a CSV; split and preview."""
+
+import pandas as pd
+import streamlit as st
+
+from logreg import figures
+from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
+from ui import compute, data_source, state
+from ui.errors import guard
+
+KIND_WORDS = {
+    "blobs": "blobs: round clouds, one per class",
+    "moons": "moons: two interleaving half circles",
+    "circles": "circles: a ring around a disc",
+    "xor": "XOR: four corners, opposite ones alike",
+    "spiral": "spiral: arms winding around the centre",
+    "linear": "linear: two classes split by a straight line",
+}
+BUILTIN_WORDS = {
+    "breast_cancer": "breast cancer (569 tumours, 30 measurements, malignant or benign)",
+    "iris": "iris (150 flowers, 4 measurements, 3 species)",
+    "wine": "wine (178 wines, 13 measurements, 3 cultivars)",
+}
+SOURCE_WORDS = {"generate": "Generate toy data", "builtin": "Built-in data set",
+                "upload": "Upload a CSV"}
+
+
+def upload_limit_mb() -> int:
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def generator_controls():
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Shape", DATASET_KINDS, format_func=KIND_WORDS.get,
+                 help="Which pattern the points follow. Circles and XOR cannot be split by a "
+                      "straight line: try polynomial terms on the Train page.", **state.bind("kind"))
+    c1.slider("Number of points", 20, 20_000, step=10,
+              help="More points make smoother results and slower training.",
+              **state.bind("n_samples"))
+    c2.slider("Noise", 0.0, 1.0, step=0.05,
+              help="How much the classes overlap. 0 = perfectly clean shapes.",
+              **state.bind("noise"))
+    multi = state.get("kind") in MULTICLASS_KINDS
+    c2.slider("Classes", 2, 8, disabled=not multi,
+              help="Blobs and spirals can have 3 to 8 classes (see the Multiclass page); the other "
+                   "shapes have two.", **state.bind("n_classes"))
+    c3.slider("Share of the last class", 0.05, 0.95, step=0.05,
+              disabled=state.get("n_classes") != 2 and multi,
+              help="0.5 = balanced. Small values make an imbalanced problem, where the default "
+                   "threshold of 0.5 misses most of the rare class.", **state.bind("balance"))
+    c3.number_input("Random seed", 0, 999_999, step=1,
+                    help="The same seed always gives the same points (it is in the page link, so "
+                         "a shared link shows the same data).", **state.bind("data_seed"))
+
+
+def upload_controls():
+    limit = upload_limit_mb()
+    st.caption(f"A table with a header row and one column of classes (the last column unless you "
+               f"pick another). Comma, semicolon, tab or | separated. Limit {limit} MB per file.")
+    file = st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="upload_file",
+                            help=f"Files up to {limit} MB. Nothing leaves this computer.")
+    if file is None:
+        if data_source.UPLOAD_KEY in st.session_state:
+            st.caption(f"Using the file uploaded earlier: "
+                       f"{st.session_state[data_source.UPLOAD_KEY].name}.")
+        return
+    content = file.getvalue()
+    columns = compute.csv_columns(content)
+    target = None
+    if columns:
+        default_target = st.session_state.get("upload_target")
+        index = columns.index(default_target) if default_target in columns else len(columns) - 1
+        target = st.selectbox("Column with the classes (target)", columns, index=index,
+                              help="What the model should predict. It needs 2 to 20 classes.")
+        st.session_state["upload_target"] = target
+    dataset = compute.uploaded(content, file.name, target, None)
+    st.session_state[data_source.UPLOAD_KEY] = dataset
+    st.success(f"Loaded **{file.name}**: {describe(dataset)}.")
+
+
+def preview(dataset):
+    for note in dataset.notes:
+        st.info(note, icon="ℹ️")
+    left, right = st.columns([3, 2])
+    with left:
+        drawn = data_source.drawn_features(dataset)
+        if dataset.n_features >= 2:
+            if dataset.n_features > 2:
+                a, b = st.columns(2)
+                names = list(dataset.feature_names)
+                a.selectbox("Horizontal axis", names, index=drawn[0], key="data_fx",
+                            on_change=lambda: state.put("feature_x", st.session_state.data_fx,
+                                                        update_widget=False))
+                b.selectbox("Vertical axis", names, index=drawn[1], key="data_fy",
+                            on_change=lambda: state.put("feature_y", st.session_state.data_fy,
+                                                        update_widget=False))
+                drawn = data_source.drawn_features(dataset)
+            fig = figures.scatter_figure(dataset.X[:, list(drawn)], dataset.y, dataset.class_names,
+                                         [dataset.feature_names[i] for i in drawn],
+                                         title=f"{dataset.name}: each dot is one sample")
+            st.plotly_chart(fig, width="stretch")
+        else:
+            st.info("This table has a single feature, so there is no plane to draw.")
+    with right:
+        st.markdown(f"**{dataset.name}**: {describe(dataset)}")
+        frame = pd.DataFrame(dataset.X[:200], columns=list(dataset.feature_names))
+        frame.insert(0, "class", [dataset.class_names[c] for c in dataset.y[:200]])
+        st.dataframe(frame, height=420, width="stretch", hide_index=True)
+        if dataset.n_samples > 200:
+            st.caption(f"The first 200 of {dataset.n_samples:,} rows.")
+
+
+st.title("Data")
+st.write("Choose what the model learns from: generate a toy shape, use a classic data set, or "
+         "upload your own CSV. Every other page uses the data chosen here.")
+
+st.radio("Source", list(SOURCE_WORDS), format_func=SOURCE_WORDS.get, horizontal=True,
+         help="Toy shapes are best for watching the boundary move; your own CSV for real use.",
+         **state.bind("source"))
+
+with st.container(border=True):
+    with guard("reading the data"):
+        if state.get("source") == "generate":
+            generator_controls()
+        elif state.get("source") == "builtin":
+            st.selectbox("Data set", list(BUILTIN_WORDS), format_func=BUILTIN_WORDS.get,
+                         help="Classic data sets that ship with scikit-learn.",
+                         **state.bind("builtin"))
+        else:
+            upload_controls()
+    c1, c2 = st.columns(2)
+    c1.toggle("Standardize features", help="Rescale every feature to mean 0 and spread 1 "
+              "(using the training part only). Gradient descent needs this when features have "
+              "very different ranges.", **state.bind("standardize"))
+    c2.slider("Test share", 0.0, 0.5, step=0.05,
+              help="Part of the data held back to check the model on points it never saw. "
+                   "0 trains on everything (then there are no test scores).",
+              **state.bind("test_size"))
+
+with guard("preparing the data"):
+    dataset = data_source.require_dataset()
+    if dataset is not None:
+        train, test = data_source.current_split(dataset)
+        n_test = 0 if test is None else test.n_samples
+        st.caption(f"Split: {train.n_samples:,} training rows and {n_test:,} test rows "
+                   "(each class keeps its share in both).")
+        preview(dataset)

@@ -1,0 +1,90 @@
+"""Multiclass page: one-vs-rest (one boundary per class, argmax regions) and softmax side by side."""
+
+import streamlit as st
+
+from logreg import figures, pipeline
+from ui import compute, runs, state
+from ui.errors import guard
+
+GRID_RES = 150
+
+
+def suggest_multiclass_data():
+    st.info("This data has two classes, so there is nothing to split into one-vs-rest models. "
+            "Try a data set with three or more classes:")
+    c1, c2, c3 = st.columns(3)
+    c1.button("Iris (3 flower species)", on_click=state.put_many,
+              args=({"source": "builtin", "builtin": "iris", "feature_x": "", "feature_y": ""},))
+    c2.button("Blobs with 4 classes", on_click=state.put_many,
+              args=({"source": "generate", "kind": "blobs", "n_classes": 4, "noise": 0.3},))
+    c3.button("Spiral with 3 arms", on_click=state.put_many,
+              args=({"source": "generate", "kind": "spiral", "n_classes": 3, "noise": 0.1,
+                     "degree": 3},))
+
+
+def show_run(ctx, run, key, title):
+    scores_set = "test" if run.proba_test is not None else "train"
+    y = run.y_test if scores_set == "test" else run.y_train
+    proba = run.proba_test if scores_set == "test" else run.proba_train
+    xs, ys, grids = compute.class_grids(key, run.kind, GRID_RES, run)
+    names = [run.feature_names[i] for i in run.drawn]
+    st.plotly_chart(figures.ovr_figure(
+        xs, ys, grids, run.X_train[:, list(run.drawn)], run.y_train,
+        class_names=run.class_names, feature_names=names, title=title,
+        one_vs_rest_lines=run.kind == "ovr"),
+        width="stretch", key=f"regions_{run.kind}")
+    note = pipeline.drawn_note(run.feature_names, run.drawn)
+    if note:
+        st.caption(note)
+    scores = compute.multiclass_scores(key, run.kind, scores_set, y, proba)
+    cols = st.columns(3)
+    cols[0].metric(f"Accuracy ({scores_set})", f"{scores['accuracy']:.1%}")
+    cols[1].metric("Macro AUC", f"{scores['macro']:.3f}", help="Mean of the per-class AUCs.")
+    cols[2].metric("Epochs run", f"{run.model.n_iter_:,}")
+    return scores, scores_set
+
+
+st.title("Multiclass (one-vs-rest)")
+st.write("With more than two classes, **one-vs-rest** trains one yes/no model per class "
+         "(\"this class or not?\") and predicts the class whose model is most confident. Each "
+         "coloured line is one class's own boundary; the shaded regions show which class wins. "
+         "Switch on softmax to compare with a single model that learns all classes together.")
+
+with guard("training the multiclass model"):
+    ctx = runs.binary_context()
+    if ctx is not None and ctx.dataset.n_classes < 3:
+        suggest_multiclass_data()
+    elif ctx is not None:
+        st.toggle("Compare with softmax (multinomial) regression",
+                  help="Softmax learns all classes in one model whose probabilities always sum "
+                       "to 1; its regions can differ from one-vs-rest's.",
+                  **state.bind("compare_softmax"))
+        st.caption("Training settings (learning rate, epochs, penalty, degree) come from the "
+                   "Train page.")
+        key = ctx.key
+        ovr = compute.train_multiclass(key, "ovr", ctx.drawn, ctx.train, ctx.test, ctx.settings)
+        for message in ovr.messages:
+            st.warning(message, icon="⚠️")
+        if state.get("compare_softmax"):
+            left, right = st.columns(2)
+            with left:
+                scores, which = show_run(ctx, ovr, key, "One-vs-rest: regions and boundaries")
+            with right:
+                soft = compute.train_multiclass(key, "softmax", ctx.drawn, ctx.train, ctx.test, ctx.settings)
+                for message in soft.messages:
+                    st.warning(message, icon="⚠️")
+                show_run(ctx, soft, key, "Softmax: regions")
+        else:
+            scores, which = show_run(ctx, ovr, key, "One-vs-rest: regions and boundaries")
+        left, right = st.columns(2)
+        history = ovr.model.history_
+        left.plotly_chart(figures.per_class_loss_figure(
+            list(range(ovr.model.n_iter_ + 1)),
+            history["data_loss"], ovr.class_names), width="stretch", key="ovr_loss")
+        right.plotly_chart(figures.per_class_roc_figure(
+            scores["curves"], ovr.class_names, aucs=scores["aucs"], macro_auc=scores["macro"],
+            micro_auc=scores["micro"], title=f"ROC per class, one vs rest ({which} set)"),
+            width="stretch", key="ovr_roc")
+        st.plotly_chart(figures.confusion_figure(scores["confusion"], ovr.class_names,
+                                                 title=f"Confusion matrix ({which} set)"),
+                        width="stretch", key="ovr_confusion")

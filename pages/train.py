@@ -1,0 +1,172 @@
+"""Train page: the controls, the moving decision boundary, the loss curve and the weights."""
+
+import streamlit as st
+
+from logreg import figures, pipeline
+from ui import compute, presets, runs, state
+from ui.errors import guard
+
+PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
+                 "elasticnet": "elastic net (L1 + L2)"}
+SOLVER_WORDS = {"gd": "gradient descent", "newton": "Newton"}
+BOUNDARY_RES = 200
+ANIMATION_RES = 70
+
+
+def preset_row():
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    choice = left.selectbox("Guided demo", [p.title for p in presets.PRESETS], index=None,
+                            placeholder="Pick a demo: it sets the data and the controls",
+                            help="Each demo sets everything up and tells you what to look at.")
+    right.button("Apply demo", disabled=choice is None, on_click=presets.apply, args=(choice,),
+                 width="stretch", type="primary")
+    notice = st.session_state.get(presets.NOTICE_KEY)
+    if notice:
+        st.info(notice, icon="👀")
+
+
+def controls(ctx):
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns(4)
+        c1.select_slider("Learning rate α", state.LEARNING_RATES,
+                         help="How big each gradient step is. Too small: slow. Too big: the loss "
+                              "jumps around or blows up.", **state.bind("learning_rate"))
+        c1.select_slider("Epochs", state.EPOCHS,
+                         help="How many passes over the training data (Newton: iterations).",
+                         **state.bind("epochs"))
+        c2.select_slider("Batch size", state.BATCH_SIZES,
+                         format_func=lambda b: "full" if b == 0 else str(b),
+                         help="Points per gradient step. 'full' uses all points each step; small "
+                              "batches take many noisy steps per epoch.",
+                         **state.bind("batch_size"))
+        c2.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
+                 help="Gradient descent follows the slope; Newton also uses the curvature and "
+                      "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
+        c3.selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
+                     help="Regularization keeps weights small. L1 sets weak weights exactly "
+                          "to zero.", **state.bind("penalty"))
+        c3.select_slider("Penalty strength λ", state.REG_STRENGTHS,
+                         disabled=state.get("penalty") == "none",
+                         help="Larger λ = smaller weights and a smoother, less confident model.",
+                         **state.bind("reg_strength"))
+        if state.get("penalty") == "elasticnet":
+            c3.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
+                      **state.bind("l1_ratio"))
+        c4.slider("Polynomial degree", 1, 5,
+                  help="Adds squares, products, cubes... of the features so the boundary can "
+                       "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
+        c4.slider("Threshold T", 0.0, 1.0, step=0.01,
+                  help="A point is predicted positive when its probability is at least T. "
+                       "The same value is used on the Threshold page.", **state.bind("threshold"))
+        dataset = ctx.dataset
+        if dataset.n_classes > 2 or dataset.n_features > 2:
+            extra = st.columns(3)
+            if dataset.n_classes > 2:
+                names = list(dataset.class_names)
+                extra[0].selectbox("Positive class", names, index=ctx.positive,
+                                   key="train_positive",
+                                   help="This page trains one class against all the others. "
+                                        "The Multiclass page trains them all.",
+                                   on_change=lambda: state.put(
+                                       "positive", st.session_state.train_positive,
+                                       update_widget=False))
+            if dataset.n_features > 2:
+                names = list(dataset.feature_names)
+                extra[1].selectbox("Horizontal axis", names, index=ctx.drawn[0], key="train_fx",
+                                   on_change=lambda: state.put(
+                                       "feature_x", st.session_state.train_fx,
+                                       update_widget=False))
+                extra[2].selectbox("Vertical axis", names, index=ctx.drawn[1], key="train_fy",
+                                   on_change=lambda: state.put(
+                                       "feature_y", st.session_state.train_fy,
+                                       update_widget=False))
+
+
+def replay_slider(run, run_key):
+    """Epoch to show; jumps to the last epoch whenever the run changes."""
+    last = run.model.n_iter_
+    if st.session_state.get("replay_for") != run_key or st.session_state.get("replay", 0) > last:
+        st.session_state["replay"] = last
+        st.session_state["replay_for"] = run_key
+    if last == 0:
+        st.caption("Only the starting point (epoch 0) to show.")
+        return 0
+    return st.slider("Replay epoch", 0, last, key="replay",
+                     help="Drag to see the boundary at any epoch of the training run. "
+                          "Nothing is retrained: every epoch's weights were recorded.")
+
+
+def boundary_panel(ctx, run, threshold):
+    tab_replay, tab_play = st.tabs(["Decision boundary", "▶ Play the training"])
+    with tab_replay:
+        epoch = replay_slider(run, ctx.key)
+        xs, ys, proba = compute.boundary(ctx.key, epoch, BOUNDARY_RES, run)
+        names = [run.feature_names[i] for i in run.drawn]
+        p_train = run.p_train if epoch == run.model.n_iter_ else None
+        p_test = run.p_test if epoch == run.model.n_iter_ else None
+        fig = figures.boundary_figure(
+            xs, ys, proba, run.X_train[:, list(run.drawn)], run.y_train,
+            class_names=run.class_names, feature_names=names, threshold=threshold,
+            X_test=None if run.X_test is None else run.X_test[:, list(run.drawn)],
+            y_test=run.y_test, p_train=p_train, p_test=p_test, epoch=epoch,
+            subtitle=pipeline.drawn_note(run.feature_names, run.drawn))
+        st.plotly_chart(fig, width="stretch", key="boundary_chart")
+    with tab_play:
+        st.caption("Press ▶ to watch the boundary move from epoch 0 to the end "
+                   "(runs in your browser; drag the slider to scrub).")
+        epochs, xs, ys, probas = compute.animation(ctx.key, ANIMATION_RES, run)
+        losses = run.model.history_["loss"][epochs]
+        fig = figures.boundary_animation_figure(
+            xs, ys, probas, epochs, run.X_train[:, list(run.drawn)], run.y_train,
+            class_names=run.class_names, feature_names=[run.feature_names[i] for i in run.drawn],
+            threshold=threshold, losses=losses)
+        st.plotly_chart(fig, width="stretch", key="animation_chart")
+    return epoch
+
+
+def curves_panel(ctx, run, threshold, epoch):
+    history = run.model.history_
+    train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
+    diverged = run.model.n_iter_ + 1 if run.model.diverged_ else None
+    fig = figures.loss_figure(run.epochs, history["data_loss"], val_loss=history.get("val_loss"),
+                              train_accuracy=train_acc, val_accuracy=test_acc,
+                              current_epoch=epoch, diverged_epoch=diverged)
+    st.plotly_chart(fig, width="stretch", key="loss_chart")
+    coef = history["coef"][epoch]
+    fig = figures.coef_figure(coef, list(run.features.names), intercept=history["intercept"][epoch])
+    st.plotly_chart(fig, width="stretch", key="coef_chart")
+
+
+def scores(run, threshold, train_acc, test_acc):
+    cols = st.columns(4)
+    cols[0].metric("Training accuracy", f"{train_acc:.1%}", help=f"At threshold {threshold:.2f}.")
+    cols[1].metric("Test accuracy", "—" if test_acc is None else f"{test_acc:.1%}",
+                   help="On the held-back points the model never trained on.")
+    val = run.model.history_.get("val_loss")
+    cols[2].metric("Test log-loss", "—" if val is None else f"{val[-1]:.3f}",
+                   help="Lower is better; 0.693 is a coin flip.")
+    cols[3].metric("Epochs run", f"{run.model.n_iter_:,}",
+                   help=f"Trained in {run.seconds * 1000:.0f} ms.")
+
+
+st.title("Train")
+st.write("Watch logistic regression learn. Change any control and the model retrains at once; "
+         "drag **Replay epoch** to go back in time, or open **Play the training**. Colours show "
+         "the predicted probability, the black line is where it equals the threshold.")
+
+with guard("training the model"):
+    preset_row()
+    ctx = runs.binary_context()
+    if ctx is not None:
+        controls(ctx)
+        threshold = state.get("threshold")
+        run = runs.binary_run(ctx)
+        for message in run.messages:
+            st.warning(message, icon="⚠️")
+        left, right = st.columns([3, 2])
+        with left:
+            epoch = boundary_panel(ctx, run, threshold)
+        with right:
+            curves_panel(ctx, run, threshold, epoch)
+        train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
+        scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])

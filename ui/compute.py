@@ -1,0 +1,123 @@
+"""Cached calls into logreg: every heavy result is keyed on a content hash plus the settings.
+
+A trained run is a pure function of (dataset content, settings), so moving a slider back to a
+previous value is instant, and the Threshold page never retrains. Unhashable inputs are passed
+as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands for them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from logreg import data as lrdata
+from logreg import metrics, pipeline
+
+# The live view stops training after this long, whatever the epochs (stated on screen).
+TIME_BUDGET_S = 5.0
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def generated(kind, n_samples, noise, n_classes, balance, seed):
+    balance = None if n_classes != 2 or balance == 0.5 else balance
+    return lrdata.make_dataset(kind, n_samples=n_samples, noise=noise, n_classes=n_classes,
+                               class_balance=balance, random_state=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def builtin(name):
+    return lrdata.load_builtin(name)
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the file...")
+def uploaded(content: bytes, name: str, target, features):
+    """Parse an upload. Keyed on the bytes themselves (hashed in full by Streamlit)."""
+    dataset = lrdata.read_csv(content, target=target or None,
+                              features=list(features) if features else None)
+    return dataset
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def csv_columns(content: bytes):
+    """Column names of an upload, for the target picker ([] when the file cannot be read)."""
+    try:
+        return list(lrdata.csv_columns(content))
+    except ValueError:
+        return []
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def split(data_hash, test_size, seed, _dataset):
+    return lrdata.train_test_split(_dataset, test_size=test_size, random_state=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner="Training...")
+def train_binary(run_key, positive, drawn, _train, _test, _settings):
+    """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
+    return pipeline.fit_binary(
+        _train.X, _train.y, None if _test is None else _test.X,
+        None if _test is None else _test.y, feature_names=_train.feature_names,
+        class_names=_train.class_names, settings=_settings, positive=positive, drawn=drawn,
+        time_budget=TIME_BUDGET_S)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def boundary(run_key, epoch, resolution, _run):
+    xs, ys, proba = pipeline.boundary_grid(_run, epochs=[epoch], resolution=resolution)
+    return xs, ys, proba[0]
+
+
+@st.cache_data(max_entries=32, show_spinner="Preparing the animation...")
+def animation(run_key, resolution, _run):
+    epochs = pipeline.animation_epochs(_run.model.n_iter_)
+    xs, ys, probas = pipeline.boundary_grid(_run, epochs=epochs, resolution=resolution)
+    return epochs, xs, ys, probas
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def accuracy(run_key, threshold, _run):
+    return pipeline.accuracy_history(_run, threshold)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def curves(run_key, which, _y, _p):
+    """ROC and PR curves with their areas for one set ("train" or "test")."""
+    fpr, tpr, thr = metrics.roc_curve(_y, _p)
+    precision, recall, pr_thr = metrics.precision_recall_curve(_y, _p)
+    return dict(fpr=fpr, tpr=tpr, thresholds=thr, auc=metrics.auc(fpr, tpr),
+                precision=precision, recall=recall, pr_thresholds=pr_thr,
+                ap=metrics.average_precision(_y, _p))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def bootstrap(run_key, which, threshold, _y, _p):
+    return metrics.bootstrap_rates(_y, _p, threshold, n_boot=500, random_state=0)
+
+
+def clear() -> None:
+    st.cache_data.clear()
+
+
+@st.cache_data(max_entries=32, show_spinner="Training one model per class...")
+def train_multiclass(run_key, kind, drawn, _train, _test, _settings):
+    """A trained one-vs-rest or softmax run on every class; ``run_key`` stands for the inputs."""
+    return pipeline.fit_multiclass(
+        _train.X, _train.y, None if _test is None else _test.X,
+        None if _test is None else _test.y, feature_names=_train.feature_names,
+        class_names=_train.class_names, settings=_settings, kind=kind, drawn=drawn,
+        time_budget=TIME_BUDGET_S)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def class_grids(run_key, kind, resolution, _run):
+    return pipeline.class_grids(_run, resolution)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def multiclass_scores(run_key, kind, which, _y, _proba):
+    """Per-class ROC curves and AUCs, macro/micro AUC and the k x k confusion matrix."""
+    k = _proba.shape[1]
+    return dict(curves=[c[:2] for c in metrics.per_class_roc(_y, _proba)],
+                aucs=metrics.per_class_auc(_y, _proba), macro=metrics.macro_auc(_y, _proba),
+                micro=metrics.micro_auc(_y, _proba),
+                confusion=metrics.confusion_matrix(_y, _proba.argmax(axis=1), k),
+                accuracy=float((_proba.argmax(axis=1) == _y).mean()))

@@ -1,0 +1,64 @@
+"""The dataset the pages work on, resolved from the settings (or the session's upload)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from logreg.data import MULTICLASS_KINDS
+
+from . import compute, state
+
+UPLOAD_KEY = "upload_dataset"
+
+
+def current_dataset():
+    """The chosen Dataset, or None when the source is "upload" and nothing is uploaded yet.
+
+    Raises ``DataError`` (a ValueError) when the settings cannot make a dataset.
+    """
+    source = state.get("source")
+    if source == "builtin":
+        return compute.builtin(state.get("builtin"))
+    if source == "upload":
+        return st.session_state.get(UPLOAD_KEY)
+    kind = state.get("kind")
+    # Only some shapes have more than two classes; the others ignore the class count.
+    n_classes = state.get("n_classes") if kind in MULTICLASS_KINDS else 2
+    return compute.generated(kind, state.get("n_samples"), state.get("noise"), n_classes,
+                             state.get("balance"), state.get("data_seed"))
+
+
+def current_split(dataset):
+    """(train, test) Datasets; test is None when the test share is 0."""
+    return compute.split(dataset.content_hash, state.get("test_size"), state.get("data_seed"),
+                         dataset)
+
+
+def positive_code(dataset) -> int:
+    """Code of the class treated as positive on the binary pages (default: the last class)."""
+    name = state.get("positive")
+    names = [str(c) for c in dataset.class_names]
+    return names.index(name) if name in names else len(names) - 1
+
+
+def drawn_features(dataset) -> tuple:
+    """Indices of the two features drawn on boundary plots (default: the first two)."""
+    names = list(dataset.feature_names)
+    if len(names) < 2:
+        return (0, 0)
+    i = names.index(state.get("feature_x")) if state.get("feature_x") in names else 0
+    j = names.index(state.get("feature_y")) if state.get("feature_y") in names else 1
+    if i == j:
+        j = 1 if i == 0 else 0
+    return (i, j)
+
+
+def require_dataset() -> Optional[object]:
+    """The dataset, or None after telling the user how to get one (the caller then returns)."""
+    dataset = current_dataset()
+    if dataset is None:
+        st.info("No data yet: upload a CSV on the **Data** page, or pick a generated or built-in set.")
+        st.page_link("pages/data.py", label="Go to the Data page", icon="📂")
+    return dataset

@@ -1,0 +1,56 @@
+"""The trained results the pages share, resolved from the current data and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from logreg.pipeline import TrainSettings
+
+from . import compute, data_source, state
+
+
+def train_settings() -> TrainSettings:
+    batch = state.get("batch_size")
+    return TrainSettings(
+        learning_rate=state.get("learning_rate"), epochs=state.get("epochs"),
+        batch_size=None if batch == 0 else batch, solver=state.get("solver"),
+        penalty=state.get("penalty"), reg_strength=state.get("reg_strength"),
+        l1_ratio=state.get("l1_ratio"), degree=state.get("degree"), init=state.get("init"),
+        seed=state.get("train_seed"), standardize=state.get("standardize"))
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything that identifies a binary run: the cache key and the inputs."""
+
+    dataset: object
+    train: object
+    test: Optional[object]
+    settings: TrainSettings
+    positive: int
+    drawn: tuple
+
+    @property
+    def key(self) -> tuple:
+        return self.key_for(self.settings)
+
+    def key_for(self, settings: TrainSettings) -> tuple:
+        """The cache key of a run on the same data with other model settings."""
+        return (self.dataset.content_hash, state.get("test_size"), state.get("data_seed"),
+                settings.key(), self.positive, self.drawn)
+
+
+def binary_context() -> Optional[Context]:
+    """The current data and settings, or None when there is no data yet."""
+    dataset = data_source.require_dataset()
+    if dataset is None:
+        return None
+    train, test = data_source.current_split(dataset)
+    return Context(dataset, train, test, train_settings(), data_source.positive_code(dataset),
+                   data_source.drawn_features(dataset))
+
+
+def binary_run(ctx: Context):
+    return compute.train_binary(ctx.key, ctx.positive, ctx.drawn, ctx.train, ctx.test,
+                                ctx.settings)

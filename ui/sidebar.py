@@ -1,0 +1,43 @@
+"""The sidebar every page shares: what data and which model settings are in use right now."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from logreg.data import describe
+
+from . import data_source, state
+
+_PENALTY_WORDS = {"none": "no penalty", "l2": "L2", "l1": "L1", "elasticnet": "elastic net"}
+
+
+def model_summary() -> str:
+    """One line per setting, in words."""
+    batch = state.get("batch_size")
+    lines = [
+        f"**Solver:** {'gradient descent' if state.get('solver') == 'gd' else 'Newton'}",
+        f"**Learning rate:** {state.get('learning_rate'):g} · **epochs:** {state.get('epochs'):,}",
+        f"**Batch:** {'full' if batch == 0 else batch}",
+        f"**Penalty:** {_PENALTY_WORDS[state.get('penalty')]}"
+        + ("" if state.get("penalty") == "none" else f" (λ = {state.get('reg_strength'):g})"),
+        f"**Polynomial degree:** {state.get('degree')}",
+        f"**Threshold:** {state.get('threshold'):.2f}",
+    ]
+    return "  \n".join(lines)
+
+
+def draw() -> None:
+    with st.sidebar:
+        st.markdown("### Now using")
+        try:
+            dataset = data_source.current_dataset()
+        except ValueError as exc:
+            dataset = None
+            st.caption(f"Data: not available ({exc})")
+        if dataset is not None:
+            st.markdown(f"**Data:** {dataset.name}  \n{describe(dataset)}")
+        elif state.get("source") == "upload":
+            st.caption("Data: upload a CSV on the Data page.")
+        st.markdown(model_summary())
+        st.divider()
+        st.page_link("pages/about.py", label="How does it work? (the math)", icon="📖")
