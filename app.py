@@ -8,16 +8,16 @@ from ui import sidebar, state
 
 HERE = Path(__file__).parent
 
-st.set_page_config(page_title="logreg playground", page_icon="📈", layout="wide")
+st.set_page_config(page_title="logreg playground", page_icon=":material/monitoring:", layout="wide")
 state.init()
 
 pages = [
-    st.Page(HERE / "pages/data.py", title="Data", icon="📂", default=True),
-    st.Page(HERE / "pages/train.py", title="Train", icon="🏋️"),
-    st.Page(HERE / "pages/threshold.py", title="Threshold", icon="🎚️"),
-    st.Page(HERE / "pages/multiclass.py", title="Multiclass", icon="🎨"),
-    st.Page(HERE / "pages/compare.py", title="Compare", icon="⚖️"),
-    st.Page(HERE / "pages/about.py", title="About the math", icon="📖"),
+    st.Page(HERE / "pages/data.py", title="Data", icon=":material/dataset:", default=True),
+    st.Page(HERE / "pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page(HERE / "pages/threshold.py", title="Threshold", icon=":material/tune:"),
+    st.Page(HERE / "pages/multiclass.py", title="Multiclass", icon=":material/category:"),
+    st.Page(HERE / "pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page(HERE / "pages/about.py", title="About the math", icon=":material/menu_book:"),
 ]
 page = st.navigation(pages)
 sidebar.draw()

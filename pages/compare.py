@@ -39,7 +39,7 @@ def column(ctx, settings, label):
     key = ctx.key_for(settings)
     run = compute.train_binary(key, ctx.positive, ctx.drawn, ctx.train, ctx.test, settings)
     for message in run.messages:
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")
     xs, ys, proba = compute.boundary(key, run.model.n_iter_, 120, run)
     names = [run.feature_names[i] for i in run.drawn]
     st.plotly_chart(figures.boundary_figure(

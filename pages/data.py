@@ -80,7 +80,7 @@ def upload_controls():
 
 def preview(dataset):
     for note in dataset.notes:
-        st.info(note, icon="ℹ️")
+        st.info(note, icon=":material/info:")
     left, right = st.columns([3, 2])
     with left:
         drawn = data_source.drawn_features(dataset)

@@ -64,7 +64,7 @@ with guard("training the multiclass model"):
         key = ctx.key
         ovr = compute.train_multiclass(key, "ovr", ctx.drawn, ctx.train, ctx.test, ctx.settings)
         for message in ovr.messages:
-            st.warning(message, icon="⚠️")
+            st.warning(message, icon=":material/warning:")
         if state.get("compare_softmax"):
             left, right = st.columns(2)
             with left:
@@ -72,7 +72,7 @@ with guard("training the multiclass model"):
             with right:
                 soft = compute.train_multiclass(key, "softmax", ctx.drawn, ctx.train, ctx.test, ctx.settings)
                 for message in soft.messages:
-                    st.warning(message, icon="⚠️")
+                    st.warning(message, icon=":material/warning:")
                 show_run(ctx, soft, key, "Softmax: regions")
         else:
             scores, which = show_run(ctx, ovr, key, "One-vs-rest: regions and boundaries")

@@ -100,10 +100,10 @@ with guard("evaluating the threshold"):
             threshold = state.get("threshold")
             conf = metrics.confusion_at(y, p, threshold)
             if choice is not None:
-                st.success(choice.reason, icon="🎯")
+                st.success(choice.reason, icon=":material/target:")
             else:
                 st.info(f"At {threshold:.2f}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
-                        f"{conf['fpr']:.0%} of '{names[0]}' are flagged.", icon="🎚️")
+                        f"{conf['fpr']:.0%} of '{names[0]}' are flagged.", icon=":material/tune:")
             curves = compute.curves(ctx.key, which, y, p)
             prevalence_in = state.get("prevalence")
             prevalence = prevalence_in if prevalence_in > 0 else float(y.mean())

@@ -22,7 +22,7 @@ def preset_row():
                  width="stretch", type="primary")
     notice = st.session_state.get(presets.NOTICE_KEY)
     if notice:
-        st.info(notice, icon="👀")
+        st.info(notice, icon=":material/visibility:")
 
 
 def controls(ctx):
@@ -162,7 +162,7 @@ with guard("training the model"):
         threshold = state.get("threshold")
         run = runs.binary_run(ctx)
         for message in run.messages:
-            st.warning(message, icon="⚠️")
+            st.warning(message, icon=":material/warning:")
         left, right = st.columns([3, 2])
         with left:
             epoch = boundary_panel(ctx, run, threshold)

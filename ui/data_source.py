@@ -60,5 +60,5 @@ def require_dataset() -> Optional[object]:
     dataset = current_dataset()
     if dataset is None:
         st.info("No data yet: upload a CSV on the **Data** page, or pick a generated or built-in set.")
-        st.page_link("pages/data.py", label="Go to the Data page", icon="📂")
+        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/dataset:")
     return dataset

@@ -18,12 +18,12 @@ def guard(doing: str):
     try:
         yield
     except ValueError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/warning:")
     except Exception:  # noqa: BLE001 - the page must stay usable whatever happens
         st.error(
             f"Sorry, something went wrong while {doing}. The rest of the app keeps working: "
             "try other settings, or reload the page.",
-            icon="😕",
+            icon=":material/sentiment_dissatisfied:",
         )
         with st.expander("Technical details"):
             st.code(traceback.format_exc(), language="text")

@@ -40,4 +40,4 @@ def draw() -> None:
             st.caption("Data: upload a CSV on the Data page.")
         st.markdown(model_summary())
         st.divider()
-        st.page_link("pages/about.py", label="How does it work? (the math)", icon="📖")
+        st.page_link("pages/about.py", label="How does it work? (the math)", icon=":material/menu_book:")
