@@ -149,6 +149,50 @@ def scores(run, threshold, train_acc, test_acc):
                    help=f"Trained in {run.seconds * 1000:.0f} ms.")
 
 
+def save_and_load(ctx, run, threshold):
+    with st.expander("Save or load a model"):
+        st.caption("Model files are plain JSON (weights, settings, how the features were "
+                   "prepared); loading one never runs code from it.")
+        c1, c2 = st.columns(2)
+        c1.download_button("Download this model (JSON)",
+                           pipeline.export_model(run, ctx.dataset.name, threshold),
+                           file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
+                           icon=":material/download:")
+        c2.download_button("Download predictions (CSV)", pipeline.export_results(run, threshold),
+                           file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
+                           icon=":material/table:")
+        file = st.file_uploader("Load a model file", type=["json"], key="model_file",
+                                help="A JSON file downloaded from this app.")
+        if file is not None:
+            with guard("reading the model file"):
+                test = ctx.test if ctx.test is not None else ctx.train
+                loaded = pipeline.load_model(file.getvalue(), test.X, test.y,
+                                             ctx.dataset.class_names, ctx.dataset.feature_names)
+                st.success(f"Read: {loaded.description}")
+                if loaded.mismatch:
+                    st.warning(loaded.mismatch)
+                else:
+                    auc = "" if loaded.auc is None else f", AUC {loaded.auc:.3f}"
+                    st.info(f"On the current {'test' if ctx.test is not None else 'training'} "
+                            f"data: accuracy {loaded.accuracy:.1%}{auc} at its threshold "
+                            f"{loaded.threshold:.2f}.")
+                st.button("Use its settings and threshold", on_click=apply_loaded,
+                          args=(loaded,))
+
+
+def apply_loaded(loaded):
+    """Copy a loaded model's settings into the controls (values the controls can show)."""
+    params, values = loaded.params, {"threshold": loaded.threshold}
+    for name in ("learning_rate", "epochs", "solver", "penalty", "reg_strength", "l1_ratio",
+                 "init"):
+        if state.valid(state.BY_NAME[name], params.get(name)):
+            values[name] = params[name]
+    values["batch_size"] = params.get("batch_size") or 0
+    if not state.valid(state.BY_NAME["batch_size"], values["batch_size"]):
+        del values["batch_size"]
+    state.put_many(values)
+
+
 st.title("Train")
 st.write("Watch logistic regression learn. Change any control and the model retrains at once; "
          "drag **Replay epoch** to go back in time, or open **Play the training**. Colours show "
@@ -170,3 +214,6 @@ with guard("training the model"):
             curves_panel(ctx, run, threshold, epoch)
         train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
         scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+        st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
+                   "so the page stays responsive; the message above says when that happened.")
+        save_and_load(ctx, run, threshold)
