@@ -28,19 +28,24 @@ import numpy as np
 from .objective import _BLOCK_BYTES, Penalty
 
 
+def _shift_by_row_max(Z: np.ndarray) -> np.ndarray:
+    # Subtracting the row maximum makes every exponent <= 0, so exp cannot overflow and the
+    # largest term is exactly 1 (the sum cannot underflow to 0). A gap beyond the float range,
+    # such as 1e308 - (-1e308), becomes -inf: the log of a probability that rounds to 0 anyway.
+    Z = np.asarray(Z, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return Z - Z.max(axis=-1, keepdims=True)
+
+
 def log_softmax(Z: np.ndarray) -> np.ndarray:
     """``log softmax(Z)`` along the last axis, computed as ``Z - logsumexp(Z)`` without overflow."""
-    Z = np.asarray(Z, dtype=np.float64)
-    # Subtracting the row maximum makes every exponent <= 0, so exp cannot overflow and the
-    # largest term is exactly 1 (the sum cannot underflow to 0 either).
-    shifted = Z - Z.max(axis=-1, keepdims=True)
+    shifted = _shift_by_row_max(Z)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:
     """Class probabilities ``exp(z_m) / sum_k exp(z_k)`` along the last axis, for any finite logits."""
-    Z = np.asarray(Z, dtype=np.float64)
-    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    E = np.exp(_shift_by_row_max(Z))
     return E / E.sum(axis=-1, keepdims=True)
 
 
@@ -202,6 +207,8 @@ class SoftmaxObjective:
         H4 = H.reshape(d + 1, M, d + 1, M)
         classes = np.arange(M)
         H4[:, classes, :, classes] += diag_blocks.reshape(d + 1, d + 1, M).transpose(2, 0, 1)
+        if not self.fit_intercept:
+            grad_b[:] = 0.0
         scale = self.sw_sum if self.sw_sum > 0 else 1.0
         return np.array([loss / scale]), grad_W / scale, grad_b / scale, H / scale
 
