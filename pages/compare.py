@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from logreg import figures, pipeline
+from logreg import figures
 from ui import compute, runs, state
 from ui.errors import guard
 
@@ -40,14 +40,9 @@ def column(ctx, settings, label):
     run = compute.train_binary(key, ctx.positive, ctx.drawn, ctx.train, ctx.test, settings)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
-    xs, ys, proba = compute.boundary(key, run.model.n_iter_, 120, run)
-    names = [run.feature_names[i] for i in run.drawn]
-    st.plotly_chart(figures.boundary_figure(
-        xs, ys, proba, run.X_train[:, list(run.drawn)], run.y_train,
-        class_names=run.class_names, feature_names=names, threshold=state.get("threshold"),
-        epoch=run.model.n_iter_, title=label,
-        subtitle=pipeline.drawn_note(run.feature_names, run.drawn)),
-        width="stretch", key=f"cmp_boundary_{label}")
+    st.plotly_chart(compute.boundary_figure(key, run.model.n_iter_, state.get("threshold"), 120,
+                                            run, subtitle=label),
+                    width="stretch", key=f"cmp_boundary_{label}")
     history = run.model.history_
     st.plotly_chart(figures.loss_figure(run.epochs, history["data_loss"],
                                         val_loss=history.get("val_loss"),

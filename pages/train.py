@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from logreg import figures, pipeline
+from logreg import pipeline
 from ui import compute, presets, runs, state
 from ui.errors import guard
 
@@ -10,7 +10,7 @@ PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
                  "elasticnet": "elastic net (L1 + L2)"}
 SOLVER_WORDS = {"gd": "gradient descent", "newton": "Newton"}
 BOUNDARY_RES = 200
-ANIMATION_RES = 70
+ANIMATION_RES = 70  # coarser: every frame of the animation travels to the browser
 
 
 def preset_row():
@@ -96,45 +96,30 @@ def replay_slider(run, run_key):
                           "Nothing is retrained: every epoch's weights were recorded.")
 
 
+VIEWS = ("Replay any epoch", "Play the training")
+
+
 def boundary_panel(ctx, run, threshold):
-    tab_replay, tab_play = st.tabs(["Decision boundary", "▶ Play the training"])
-    with tab_replay:
-        epoch = replay_slider(run, ctx.key)
-        xs, ys, proba = compute.boundary(ctx.key, epoch, BOUNDARY_RES, run)
-        names = [run.feature_names[i] for i in run.drawn]
-        p_train = run.p_train if epoch == run.model.n_iter_ else None
-        p_test = run.p_test if epoch == run.model.n_iter_ else None
-        fig = figures.boundary_figure(
-            xs, ys, proba, run.X_train[:, list(run.drawn)], run.y_train,
-            class_names=run.class_names, feature_names=names, threshold=threshold,
-            X_test=None if run.X_test is None else run.X_test[:, list(run.drawn)],
-            y_test=run.y_test, p_train=p_train, p_test=p_test, epoch=epoch,
-            subtitle=pipeline.drawn_note(run.feature_names, run.drawn))
-        st.plotly_chart(fig, width="stretch", key="boundary_chart")
-    with tab_play:
-        st.caption("Press ▶ to watch the boundary move from epoch 0 to the end "
-                   "(runs in your browser; drag the slider to scrub).")
-        epochs, xs, ys, probas = compute.animation(ctx.key, ANIMATION_RES, run)
-        losses = run.model.history_["loss"][epochs]
-        fig = figures.boundary_animation_figure(
-            xs, ys, probas, epochs, run.X_train[:, list(run.drawn)], run.y_train,
-            class_names=run.class_names, feature_names=[run.feature_names[i] for i in run.drawn],
-            threshold=threshold, losses=losses)
-        st.plotly_chart(fig, width="stretch", key="animation_chart")
+    # A switch rather than tabs: tabs build every view on each rerun, and the animation is the
+    # most expensive figure of the page.
+    st.session_state.setdefault("train_view", VIEWS[0])
+    view = st.segmented_control("View", VIEWS, key="train_view", label_visibility="collapsed")
+    if view == VIEWS[1]:
+        st.caption("Press ▶ to watch the boundary move from epoch 0 to the end (it runs in your "
+                   "browser); drag the slider under the plot to scrub.")
+        st.plotly_chart(compute.animation_figure(ctx.key, threshold, ANIMATION_RES, run),
+                        width="stretch", key="animation_chart")
+        return run.model.n_iter_
+    epoch = replay_slider(run, ctx.key)
+    st.plotly_chart(compute.boundary_figure(ctx.key, epoch, threshold, BOUNDARY_RES, run),
+                    width="stretch", key="boundary_chart")
     return epoch
 
 
 def curves_panel(ctx, run, threshold, epoch):
-    history = run.model.history_
-    train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
-    diverged = run.model.n_iter_ + 1 if run.model.diverged_ else None
-    fig = figures.loss_figure(run.epochs, history["data_loss"], val_loss=history.get("val_loss"),
-                              train_accuracy=train_acc, val_accuracy=test_acc,
-                              current_epoch=epoch, diverged_epoch=diverged)
-    st.plotly_chart(fig, width="stretch", key="loss_chart")
-    coef = history["coef"][epoch]
-    fig = figures.coef_figure(coef, list(run.features.names), intercept=history["intercept"][epoch])
-    st.plotly_chart(fig, width="stretch", key="coef_chart")
+    st.plotly_chart(compute.loss_figure(ctx.key, threshold, epoch, run), width="stretch",
+                    key="loss_chart")
+    st.plotly_chart(compute.coef_figure(ctx.key, epoch, run), width="stretch", key="coef_chart")
 
 
 def scores(run, threshold, train_acc, test_acc):
@@ -154,11 +139,13 @@ def save_and_load(ctx, run, threshold):
         st.caption("Model files are plain JSON (weights, settings, how the features were "
                    "prepared); loading one never runs code from it.")
         c1, c2 = st.columns(2)
+        # Callables: the files are built only when a button is pressed, not on every rerun.
         c1.download_button("Download this model (JSON)",
-                           pipeline.export_model(run, ctx.dataset.name, threshold),
+                           lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
                            file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
                            icon=":material/download:")
-        c2.download_button("Download predictions (CSV)", pipeline.export_results(run, threshold),
+        c2.download_button("Download predictions (CSV)",
+                           lambda: pipeline.export_results(run, threshold),
                            file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
                            icon=":material/table:")
         file = st.file_uploader("Load a model file", type=["json"], key="model_file",
@@ -195,7 +182,7 @@ def apply_loaded(loaded):
 
 st.title("Train")
 st.write("Watch logistic regression learn. Change any control and the model retrains at once; "
-         "drag **Replay epoch** to go back in time, or open **Play the training**. Colours show "
+         "drag **Replay epoch** to go back in time, or switch to **Play the training**. Colours show "
          "the predicted probability, the black line is where it equals the threshold.")
 
 with guard("training the model"):

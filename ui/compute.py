@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from logreg import data as lrdata
-from logreg import metrics, pipeline
+from logreg import figures, metrics, pipeline
 
 # The live view stops training after this long, whatever the epochs (stated on screen).
 TIME_BUDGET_S = 5.0
@@ -60,22 +60,53 @@ def train_binary(run_key, positive, drawn, _train, _test, _settings):
         time_budget=TIME_BUDGET_S)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def boundary(run_key, epoch, resolution, _run):
+# Figures are cached as objects (st.cache_resource: no copy per rerun) because building a plotly
+# figure validates every property, which costs more than the math behind it. They are keyed on
+# content hashes, never mutated, and so safe to share between sessions.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def boundary_figure(run_key, epoch, threshold, resolution, _run, subtitle=None):
     xs, ys, proba = pipeline.boundary_grid(_run, epochs=[epoch], resolution=resolution)
-    return xs, ys, proba[0]
+    final = epoch == _run.model.n_iter_
+    drawn = list(_run.drawn)
+    return figures.boundary_figure(
+        xs, ys, proba[0], _run.X_train[:, drawn], _run.y_train, class_names=_run.class_names,
+        feature_names=[_run.feature_names[i] for i in drawn], threshold=threshold,
+        X_test=None if _run.X_test is None else _run.X_test[:, drawn], y_test=_run.y_test,
+        p_train=_run.p_train if final else None, p_test=_run.p_test if final else None,
+        epoch=epoch, subtitle=subtitle or pipeline.drawn_note(_run.feature_names, _run.drawn))
 
 
-@st.cache_data(max_entries=32, show_spinner="Preparing the animation...")
-def animation(run_key, resolution, _run):
+@st.cache_resource(max_entries=16, show_spinner="Preparing the animation...")
+def animation_figure(run_key, threshold, resolution, _run):
     epochs = pipeline.animation_epochs(_run.model.n_iter_)
     xs, ys, probas = pipeline.boundary_grid(_run, epochs=epochs, resolution=resolution)
-    return epochs, xs, ys, probas
+    drawn = list(_run.drawn)
+    return figures.boundary_animation_figure(
+        xs, ys, probas, epochs, _run.X_train[:, drawn], _run.y_train,
+        class_names=_run.class_names, feature_names=[_run.feature_names[i] for i in drawn],
+        threshold=threshold, losses=_run.model.history_["loss"][epochs])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def accuracy(run_key, threshold, _run):
     return pipeline.accuracy_history(_run, threshold)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def loss_figure(run_key, threshold, epoch, _run):
+    history = _run.model.history_
+    train_acc, test_acc = accuracy(run_key, threshold, _run)
+    return figures.loss_figure(
+        _run.epochs, history["data_loss"], val_loss=history.get("val_loss"),
+        train_accuracy=train_acc, val_accuracy=test_acc, current_epoch=epoch,
+        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def coef_figure(run_key, epoch, _run):
+    history = _run.model.history_
+    return figures.coef_figure(history["coef"][epoch], list(_run.features.names),
+                               intercept=history["intercept"][epoch])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -95,6 +126,7 @@ def bootstrap(run_key, which, threshold, _y, _p):
 
 def clear() -> None:
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @st.cache_data(max_entries=32, show_spinner="Training one model per class...")

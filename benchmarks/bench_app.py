@@ -1,0 +1,103 @@
+"""Train page rerun time (issue 7): 10,000 points, 200 epochs, 200 x 200 boundary grid.
+
+Prints the server-side script time of one rerun after a slider move (budget 150 ms) and of a
+cached repeat (budget 20 ms), measured with Streamlit's AppTest, plus a breakdown of the pieces.
+AppTest runs the script in-process like the server does; its own bookkeeping is included, so the
+numbers are an upper bound of the server's script time.
+
+Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python benchmarks/bench_app.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+import numpy as np
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from logreg import figures, pipeline
+from logreg.data import make_dataset, train_test_split
+
+RATES = [0.3, 0.5, 1.0, 3.0, 0.1, 0.03]
+
+
+def best(fn, repeats=5):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def page_reruns():
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"n_samples": "10000", "epochs": "200", "kind": "moons"})
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception, at.exception
+    slider = next(s for s in at.select_slider if s.label.startswith("Learning rate"))
+    fresh, cached = [], []
+    for rate in RATES:  # each new value trains; moving back to it later hits the cache
+        t0 = time.perf_counter()
+        slider.set_value(rate).run()
+        fresh.append(time.perf_counter() - t0)
+    for rate in RATES:
+        t0 = time.perf_counter()
+        slider.set_value(rate).run()
+        cached.append(time.perf_counter() - t0)
+    assert not at.exception, at.exception
+    return min(fresh), float(np.median(fresh)), min(cached), float(np.median(cached))
+
+
+def pieces():
+    data = make_dataset("moons", n_samples=10_000, noise=0.2, random_state=0)
+    train, test = train_test_split(data, test_size=0.25, random_state=0)
+    settings = pipeline.TrainSettings(epochs=200)
+
+    def fit():
+        return pipeline.fit_binary(train.X, train.y, test.X, test.y,
+                                   feature_names=train.feature_names,
+                                   class_names=train.class_names, settings=settings)
+
+    run = fit()
+    grid = pipeline.boundary_grid(run, epochs=[200], resolution=200)
+
+    def boundary_fig():
+        fig = figures.boundary_figure(grid[0], grid[1], grid[2][0], run.X_train, run.y_train,
+                                      class_names=run.class_names, feature_names=["x1", "x2"],
+                                      X_test=run.X_test, y_test=run.y_test, p_train=run.p_train,
+                                      p_test=run.p_test, epoch=200)
+        return json.dumps(fig.to_plotly_json(), default=str)
+
+    return {
+        "fit (10k points, 200 epochs)": best(fit),
+        "boundary grid 200x200": best(lambda: pipeline.boundary_grid(run, epochs=[200])),
+        "animation grids (<=50 frames, 70x70)": best(lambda: pipeline.boundary_grid(
+            run, epochs=pipeline.animation_epochs(200), resolution=70)),
+        "accuracy history": best(lambda: pipeline.accuracy_history(run, 0.5)),
+        "boundary figure + JSON": best(boundary_fig),
+    }
+
+
+def main():
+    for name, seconds in pieces().items():
+        print(f"{name}: {seconds * 1000:.1f} ms")
+    fresh_min, fresh_med, cached_min, cached_med = page_reruns()
+    print(f"Train page rerun after a slider move: {fresh_min * 1000:.0f} ms best, "
+          f"{fresh_med * 1000:.0f} ms median (budget 150 ms): "
+          f"{fresh_med / 0.150:.2f}x of budget")
+    print(f"Train page cached repeat: {cached_min * 1000:.0f} ms best, "
+          f"{cached_med * 1000:.0f} ms median (budget 20 ms): {cached_med / 0.020:.2f}x of budget")
+
+
+if __name__ == "__main__":
+    main()
