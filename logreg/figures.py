@@ -154,16 +154,16 @@ def _threshold_contour(xs, ys, grid, threshold, *, color=INK, name=None, dash="s
 
 def _uncrossed_note(grid, threshold, class_names):
     """Sentence when the whole grid is on one side of the threshold, else None."""
-    if grid.size and np.ptp(grid) < 1e-9:
-        # Typical at epoch 0 with zero initial weights: worth saying why nothing is drawn.
-        return (f"the model gives p = {grid.flat[0]:.2f} everywhere "
-                "(it has not learned anything yet)")
     if (grid >= threshold).all():
         side = class_label(class_names, 1)
     elif (grid < threshold).all():
         side = class_label(class_names, 0)
     else:
         return None
+    if np.ptp(grid) < 1e-6:
+        # A flat grid (zero weights: epoch 0, or L1 removed both features) gets its own reason.
+        return (f"p = {float(grid.flat[0]):.2f} everywhere (the weights are zero): "
+                f"every point in view is predicted {html_escape(side)}")
     return (f"every point in view is predicted {html_escape(side)} "
             f"(p never crosses {fmt_p(threshold)} here)")
 
