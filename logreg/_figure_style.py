@@ -16,7 +16,9 @@ import plotly.io as pio
 # Okabe & Ito (2008): eight colours that colour-blind readers can tell apart. Classes 0-7 use them
 # in this order; the extension (after Paul Tol's palettes) keeps up to 20 classes distinct, though
 # no palette that large is colour-blind safe, so hover text always names the class too.
-_OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+_OKABE_ITO = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+)
 _EXTENSION = (
     "#882255", "#44AA99", "#332288", "#999933", "#AA4499", "#117733",
     "#661100", "#6699CC", "#66A61E", "#A6761D", "#E7298A", "#9C9EDE",
@@ -131,8 +133,8 @@ def html_escape(text: str) -> str:
 
 
 def hover_escape(text: str) -> str:
-    """Escape a name for a hovertemplate: HTML, and braces/percent signs plotly would interpret."""
-    return html_escape(text).replace("%", "%%").replace("{", "&#123;").replace("}", "&#125;")
+    """Escape a name for a hovertemplate: HTML, and the braces of a ``%{...}`` placeholder."""
+    return html_escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def class_label(class_names: Sequence[str] | None, m: int) -> str:
@@ -258,7 +260,9 @@ def finite_pairs(x, y, *extra) -> tuple[np.ndarray, ...]:
     return tuple(a[keep] for a in arrays)
 
 
-def clean_probability_grid(proba, shape: tuple[int, int], name: str = "proba") -> tuple[np.ndarray, bool]:
+def clean_probability_grid(
+    proba, shape: tuple[int, int], name: str = "proba"
+) -> tuple[np.ndarray, bool]:
     """A probability grid clipped to [0, 1] with non-finite cells set to 0.5.
 
     Parameters
@@ -276,7 +280,8 @@ def clean_probability_grid(proba, shape: tuple[int, int], name: str = "proba") -
     grid = np.asarray(proba, dtype=float)
     if grid.shape != tuple(shape):
         raise ValueError(
-            f"{name} has shape {grid.shape} but the grid axes give (len(ys), len(xs)) = {tuple(shape)}."
+            f"{name} has shape {grid.shape} but the grid axes give "
+            f"(len(ys), len(xs)) = {tuple(shape)}."
         )
     finite = np.isfinite(grid)
     # 0.5 is "undecided": neutral white on the diverging scale, and never a fake prediction.
@@ -428,3 +433,111 @@ def point_traces(
             hovertemplate=hover + "<extra></extra>", showlegend=show_legend, **kwargs,
         ))
     return traces
+
+
+# --------------------------------------------------------------------------------------------
+# Pieces shared by several builders
+# --------------------------------------------------------------------------------------------
+
+# Milliseconds per animation frame: fast enough to look like motion, slow enough to follow.
+FRAME_MS = 80
+
+
+def play_pause_menu():
+    """Play (from the current frame) and Pause buttons under the plot."""
+    play = dict(label="▶ Play", method="animate", args=[None, dict(
+        frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True,
+        transition=dict(duration=0), mode="immediate")])
+    # Animating to [None] with zero duration is plotly's documented way to stop an animation.
+    pause = dict(label="❚❚ Pause", method="animate", args=[[None], dict(
+        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
+    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
+                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=92, r=0),
+                font=dict(size=14))
+
+
+def epoch_slider(frame_names):
+    """Slider with one step per frame; its label reads "epoch 37"."""
+    steps = [dict(label=name, method="animate", args=[[name], dict(
+        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
+        for name in frame_names]
+    # The left pad is in pixels, so the slider starts right of the buttons at any figure width.
+    return dict(
+        active=0, steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
+        pad=dict(t=70, l=175, b=0), font=dict(size=12),
+        currentvalue=dict(prefix="epoch ", visible=True, xanchor="left", font=dict(size=14)),
+        transition=dict(duration=0),
+    )
+
+
+def vline(fig, x, *, color, label, dash="dot", width=2, label_y=1.0):
+    """A vertical line over the whole plot height with a label at its top."""
+    fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                  line=dict(color=color, dash=dash, width=width))
+    if label:
+        fig.add_annotation(x=x, y=label_y, xref="x", yref="paper", text=label, showarrow=False,
+                           xanchor="left", yanchor="bottom" if label_y >= 1 else "middle",
+                           xshift=4, font=dict(size=13, color=color),
+                           bgcolor="rgba(255, 255, 255, 0.8)")
+
+
+def threshold_hovertext(thresholds, n):
+    """Hover text per curve point: "threshold 0.37", or a phrase where it is not finite."""
+    if thresholds is None:
+        return None
+    t = np.asarray(thresholds, dtype=float).ravel()
+    texts = []
+    for i in range(n):
+        if i >= t.size:
+            texts.append("threshold: none (end of curve)")
+        elif np.isposinf(t[i]) or t[i] > 1e300:
+            texts.append("threshold: above every score (nothing predicted positive)")
+        elif not np.isfinite(t[i]):
+            texts.append("threshold: not available")
+        else:
+            texts.append(f"threshold = {t[i]:.3f}")
+    return texts
+
+
+def marker_trace(x, y, threshold, extra_hover):
+    """Big red point at the current threshold, labelled "T = 0.37"."""
+    label = f"T = {fmt_p(threshold)}" if threshold is not None else "current threshold"
+    return go.Scatter(
+        x=[float(x)], y=[float(y)], mode="markers+text", name=f"current threshold ({label})",
+        text=[label], textposition="bottom right", textfont=dict(size=15, color=ALERT),
+        marker=dict(color=ALERT, size=16, line=dict(color="white", width=2)),
+        hovertemplate=f"<b>{label}</b><br>{extra_hover}<extra></extra>",
+    )
+
+
+def unit_square_axes(fig):
+    """Both axes 0-1 with equal scale, so a curve's shape (and its AUC) reads correctly."""
+    fig.update_xaxes(range=[-0.01, 1.01], constrain="domain", zeroline=False, dtick=0.2)
+    fig.update_yaxes(range=[-0.01, 1.01], scaleanchor="x", scaleratio=1, constrain="domain",
+                     zeroline=False, dtick=0.2)
+
+
+def chance_line():
+    return go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance (random guessing)",
+                      line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip")
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else list(value)
+
+
+def all_finite(*values):
+    try:
+        return all(v is not None and np.isfinite(float(v)) for v in values)
+    except (TypeError, ValueError):
+        return False
+
+
+def safe_divide(a, b):
+    """a / b with 0 where b == 0 (an empty row has no rate, and must not become NaN)."""
+    b = np.broadcast_to(b, a.shape)
+    out = np.zeros_like(a, dtype=float)
+    np.divide(a, b, out=out, where=b > 0)
+    return out

@@ -16,8 +16,6 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -31,26 +29,35 @@ from ._figure_style import (
     WEBGL_THRESHOLD,
     ZERO_GREY,
     add_note,
+    all_finite,
     apply_layout,
     as_1d,
+    as_list,
+    chance_line,
     check_points,
     class_color,
     class_label,
     clean_probability_grid,
+    epoch_slider,
     finite_pairs,
     fmt_count,
     fmt_p,
     hover_escape,
     html_escape,
     join_notes,
+    marker_trace,
     note_annotation,
+    play_pause_menu,
     point_traces,
     probability_colorscale,
     region_colorscale,
+    safe_divide,
     sample_note,
     split_budget,
     stratified_sample,
-    tint,
+    threshold_hovertext,
+    unit_square_axes,
+    vline,
 )
 
 __all__ = [
@@ -71,10 +78,6 @@ __all__ = [
     "threshold_sweep_figure",
     "sigmoid_figure",
 ]
-
-# Milliseconds per animation frame: fast enough to look like motion, slow enough to follow.
-FRAME_MS = 80
-
 
 # ============================================================================================
 # Data and decision boundary
@@ -343,7 +346,8 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
     frames = []
     for k, epoch in enumerate(epochs):
         grid, any_finite = clean_probability_grid(probas[k], (ys.size, xs.size), name="probas[k]")
-        frame_title = _boundary_title(title, epoch, loss_values[k] if k < loss_values.size else None)
+        loss = loss_values[k] if k < loss_values.size else None
+        frame_title = _boundary_title(title, epoch, loss)
         frames.append(go.Frame(
             name=str(int(epoch)), traces=[0, 1],
             data=[go.Heatmap(z=grid), go.Contour(z=grid)],
@@ -367,55 +371,17 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
         # Legend above the plot: the space under it belongs to the Play button and the slider.
         legend=dict(orientation="h", x=0.0, xanchor="left", y=1.01, yanchor="bottom"),
         margin=dict(t=120 if drawn_note else 100, b=135),
-        updatemenus=[_play_pause_menu()],
-        sliders=[_epoch_slider([f.name for f in frames])],
+        updatemenus=[play_pause_menu()],
+        sliders=[epoch_slider([f.name for f in frames])],
     )
     fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
     return fig
 
 
-def _play_pause_menu():
-    """Play (from the current frame) and Pause buttons under the plot."""
-    play = dict(label="▶ Play", method="animate", args=[None, dict(
-        frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True,
-        transition=dict(duration=0), mode="immediate")])
-    # Animating to [None] with zero duration is plotly's documented way to stop an animation.
-    pause = dict(label="❚❚ Pause", method="animate", args=[[None], dict(
-        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
-    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
-                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=92, r=0),
-                font=dict(size=14))
-
-
-def _epoch_slider(frame_names):
-    """Slider with one step per frame; its label reads "epoch 37"."""
-    steps = [dict(label=name, method="animate", args=[[name], dict(
-        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
-        for name in frame_names]
-    # The left pad is in pixels, so the slider starts right of the buttons at any figure width.
-    return dict(
-        active=0, steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
-        pad=dict(t=70, l=175, b=0), font=dict(size=12),
-        currentvalue=dict(prefix="epoch ", visible=True, xanchor="left", font=dict(size=14)),
-        transition=dict(duration=0),
-    )
-
-
 # ============================================================================================
 # Training curves and weights
 # ============================================================================================
-
-def _vline(fig, x, *, color, label, dash="dot", width=2, label_y=1.0):
-    """A vertical line over the whole plot height with a label at its top."""
-    fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
-                  line=dict(color=color, dash=dash, width=width))
-    if label:
-        fig.add_annotation(x=x, y=label_y, xref="x", yref="paper", text=label, showarrow=False,
-                           xanchor="left", yanchor="bottom" if label_y >= 1 else "middle",
-                           xshift=4, font=dict(size=13, color=color),
-                           bgcolor="rgba(255, 255, 255, 0.8)")
-
 
 def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_accuracy=None,
                 current_epoch=None, diverged_epoch=None, title="Loss while training", log_y=False):
@@ -474,9 +440,9 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             side="right", anchor="x", range=[0, 1.02], tickformat=".0%", showgrid=False,
             zeroline=False, tickmode="linear", tick0=0, dtick=0.2, tickfont=dict(color=MUTED)))
     if current_epoch is not None:
-        _vline(fig, current_epoch, color=INK, label=f"epoch {int(current_epoch)}")
+        vline(fig, current_epoch, color=INK, label=f"epoch {int(current_epoch)}")
     if diverged_epoch is not None:
-        _vline(fig, diverged_epoch, color=ALERT, dash="dash", label=None)
+        vline(fig, diverged_epoch, color=ALERT, dash="dash", label=None)
         fig.add_annotation(
             text=f"diverged at epoch {int(diverged_epoch)}: learning rate too high",
             xref="paper", yref="paper", x=0.5, y=0.9, showarrow=False,
@@ -578,7 +544,7 @@ def _binary_coef_traces(fig, w, names, class_names):
     """Positive weights in class 1's colour, negative in class 0's, exact zeros grey."""
     pos_name = class_label(class_names, 1) if class_names is not None else "the positive class"
     neg_name = class_label(class_names, 0) if class_names is not None else "the negative class"
-    target = hover_escape(pos_name)
+    target = html_escape(pos_name)  # hovertext is inserted as is: HTML-escape, no template escape
     groups = (
         (w > 0, class_color(1), f"pushes towards {html_escape(pos_name)} (w > 0)"),
         (w < 0, class_color(0), f"pushes towards {html_escape(neg_name)} (w < 0)"),
@@ -586,7 +552,7 @@ def _binary_coef_traces(fig, w, names, class_names):
     for mask, color, label in groups:
         if not mask.any():
             continue
-        odds, text = zip(*(_odds_sentence(hover_escape(n), v, target)
+        odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(np.array(names, dtype=object)[mask], w[mask])))
         fig.add_trace(go.Bar(
             x=w[mask], y=np.array(names, dtype=object)[mask], orientation="h", name=label,
@@ -599,78 +565,40 @@ def _binary_coef_traces(fig, w, names, class_names):
         fig.add_trace(go.Scatter(
             x=np.zeros(int(zero.sum())), y=np.array(names, dtype=object)[zero], mode="markers",
             name="exactly 0 (feature dropped)",
-            marker=dict(color=ZERO_GREY, symbol="diamond", size=12, line=dict(color=MUTED, width=1)),
-            hovertemplate="<b>%{y}</b><br>weight is exactly 0: this feature is ignored<extra></extra>"))
+            marker=dict(color=ZERO_GREY, symbol="diamond", size=12,
+                        line=dict(color=MUTED, width=1)),
+            hovertemplate=("<b>%{y}</b><br>weight is exactly 0: this feature is ignored"
+                           "<extra></extra>")))
 
 
 def _multiclass_coef_traces(fig, W, names, class_names):
     """Grouped bars, one trace per class in the class colour."""
     for m in range(W.shape[0]):
         label = class_label(class_names, m)
-        odds, text = zip(*(_odds_sentence(hover_escape(n), v, hover_escape(label) + " (vs rest)")
+        target = html_escape(label) + " (vs rest)"
+        odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(names, W[m]))) if names else ((), ())
         fig.add_trace(go.Bar(
             x=W[m], y=names, orientation="h", name=html_escape(label),
             marker=dict(color=class_color(m)), customdata=np.array(odds), hovertext=list(text),
             textposition="none",
-            hovertemplate=(f"<b>%{{y}}</b> · class {hover_escape(label)}<br>weight w = %{{x:.4g}}"
-                           "<br>odds ratio exp(w) = %{customdata:.3g}<br>%{hovertext}"
-                           "<extra></extra>")))
+            hovertemplate=(f"<b>%{{y}}</b> · class {hover_escape(label)}<br>"
+                           "weight w = %{x:.4g}<br>odds ratio exp(w) = %{customdata:.3g}<br>"
+                           "%{hovertext}<extra></extra>")))
 
 
 # ============================================================================================
 # Threshold: ROC, precision-recall, histogram, confusion, sweep
 # ============================================================================================
 
-def _threshold_hovertext(thresholds, n):
-    """Hover text per curve point: "threshold 0.37", or a phrase where it is not finite."""
-    if thresholds is None:
-        return None
-    t = np.asarray(thresholds, dtype=float).ravel()
-    texts = []
-    for i in range(n):
-        if i >= t.size:
-            texts.append("threshold: none (end of curve)")
-        elif np.isposinf(t[i]) or t[i] > 1e300:
-            texts.append("threshold: above every score (nothing predicted positive)")
-        elif not np.isfinite(t[i]):
-            texts.append("threshold: not available")
-        else:
-            texts.append(f"threshold = {t[i]:.3f}")
-    return texts
-
-
 def _curve_points(x, y, thresholds):
     """Finite points of a curve with their hover text (thresholds kept aligned)."""
     x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
     if x.shape != y.shape:
         raise ValueError(f"Curve coordinates differ in length: {x.size} and {y.size}.")
-    texts = _threshold_hovertext(thresholds, x.size)
+    texts = threshold_hovertext(thresholds, x.size)
     keep = np.isfinite(x) & np.isfinite(y)
     return x[keep], y[keep], None if texts is None else [t for t, k in zip(texts, keep) if k]
-
-
-def _marker_trace(x, y, threshold, extra_hover):
-    """Big red point at the current threshold, labelled "T = 0.37"."""
-    label = f"T = {fmt_p(threshold)}" if threshold is not None else "current threshold"
-    return go.Scatter(
-        x=[float(x)], y=[float(y)], mode="markers+text", name=f"current threshold ({label})",
-        text=[label], textposition="bottom right", textfont=dict(size=15, color=ALERT),
-        marker=dict(color=ALERT, size=16, line=dict(color="white", width=2)),
-        hovertemplate=f"<b>{label}</b><br>{extra_hover}<extra></extra>",
-    )
-
-
-def _unit_square_axes(fig):
-    """Both axes 0-1 with equal scale, so a curve's shape (and its AUC) reads correctly."""
-    fig.update_xaxes(range=[-0.01, 1.01], constrain="domain", zeroline=False, dtick=0.2)
-    fig.update_yaxes(range=[-0.01, 1.01], scaleanchor="x", scaleratio=1, constrain="domain",
-                     zeroline=False, dtick=0.2)
-
-
-def _chance_line():
-    return go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance (random guessing)",
-                      line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip")
 
 
 def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC curve", name="model",
@@ -697,38 +625,25 @@ def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC cur
     plotly.graph_objects.Figure
     """
     x, y, texts = _curve_points(fpr, tpr, thresholds)
-    label = html_escape(name) + (f" (AUC {auc:.3f})" if auc is not None and np.isfinite(auc) else "")
+    label = html_escape(name) + (f" (AUC {auc:.3f})" if all_finite(auc) else "")
     hover = "FPR = %{x:.3f}<br>TPR = %{y:.3f}" + ("<br>%{hovertext}" if texts else "")
-    fig = go.Figure([_chance_line()])
-    for line in _as_list(iso_cost):
+    fig = go.Figure([chance_line()])
+    for line in as_list(iso_cost):
         ix, iy = finite_pairs(line["x"], line["y"])
         fig.add_trace(go.Scatter(
             x=ix, y=iy, mode="lines", name=html_escape(line.get("label", "equal cost")),
             line=dict(color=MUTED, dash="dash", width=2), hoverinfo="name"))
     fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
                              hovertext=texts, hovertemplate=hover + "<extra></extra>"))
-    if marker is not None and _finite(marker.get("fpr"), marker.get("tpr")):
-        fig.add_trace(_marker_trace(marker["fpr"], marker["tpr"], marker.get("threshold"),
-                                    f"FPR = {marker['fpr']:.3f}<br>TPR = {marker['tpr']:.3f}"))
+    if marker is not None and all_finite(marker.get("fpr"), marker.get("tpr")):
+        fig.add_trace(marker_trace(marker["fpr"], marker["tpr"], marker.get("threshold"),
+                                   f"FPR = {marker['fpr']:.3f}<br>TPR = {marker['tpr']:.3f}"))
     apply_layout(fig, title=title, x_title="false positive rate (FPR)",
                  y_title="true positive rate (TPR)")
-    _unit_square_axes(fig)
+    unit_square_axes(fig)
     if x.size == 0:
         add_note(fig, "No ROC curve: it needs both classes in the evaluated set.")
     return fig
-
-
-def _as_list(value):
-    if value is None:
-        return []
-    return [value] if isinstance(value, dict) else list(value)
-
-
-def _finite(*values):
-    try:
-        return all(v is not None and np.isfinite(float(v)) for v in values)
-    except (TypeError, ValueError):
-        return False
 
 
 def pr_figure(precision, recall, *, average_precision=None, marker=None, prevalence=None,
@@ -754,9 +669,9 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
     """
     x, y, texts = _curve_points(recall, precision, thresholds)
     ap = average_precision
-    label = "model" + (f" (AP {ap:.3f})" if ap is not None and np.isfinite(ap) else "")
+    label = "model" + (f" (AP {ap:.3f})" if all_finite(ap) else "")
     fig = go.Figure()
-    if prevalence is not None and np.isfinite(prevalence):
+    if all_finite(prevalence):
         fig.add_trace(go.Scatter(
             x=[0, 1], y=[prevalence, prevalence], mode="lines",
             name=f"random model (precision = {prevalence:.2f})",
@@ -764,20 +679,20 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
     hover = "recall = %{x:.3f}<br>precision = %{y:.3f}" + ("<br>%{hovertext}" if texts else "")
     fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
                              hovertext=texts, hovertemplate=hover + "<extra></extra>"))
-    if marker is not None and _finite(marker.get("recall"), marker.get("precision")):
-        fig.add_trace(_marker_trace(
+    if marker is not None and all_finite(marker.get("recall"), marker.get("precision")):
+        fig.add_trace(marker_trace(
             marker["recall"], marker["precision"], marker.get("threshold"),
             f"recall = {marker['recall']:.3f}<br>precision = {marker['precision']:.3f}"))
     apply_layout(fig, title=title, x_title="recall (share of positives found)",
                  y_title="precision (share of predicted positives that are right)")
-    _unit_square_axes(fig)
+    unit_square_axes(fig)
     if x.size == 0:
         add_note(fig, "No precision-recall curve: it needs positives in the evaluated set.")
     return fig
 
 
 def histogram_figure(p, y, *, threshold, class_names, title="Predicted probability by true class",
-                     nbins=40):
+                     nbins=40, per_class_share=False):
     """Overlaid histograms of predicted p(class 1), one per true class, with the threshold line.
 
     Parameters
@@ -791,6 +706,9 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
     title : str
     nbins : int, default=40
         Bins of equal width on [0, 1].
+    per_class_share : bool, default=False
+        Show each class's bars as a percentage of that class instead of counts, so a rare class
+        stays visible next to a common one.
 
     Returns
     -------
@@ -803,29 +721,42 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
         raise ValueError(f"p has {p.size} values but y has {y.size}.")
     keep = np.isfinite(p)
     p, y = np.clip(p[keep], 0.0, 1.0), y[keep].astype(int)
-    c1 = html_escape(class_label(class_names, 1))
+    unit = "% of its class" if per_class_share else "samples"
     fig = go.Figure()
     for m in np.unique(y):
-        name = html_escape(class_label(class_names, int(m)))
+        label = class_label(class_names, int(m))
         fig.add_trace(go.Histogram(
-            x=p[y == m], name=f"true {name}", xbins=dict(start=0.0, end=1.0, size=1.0 / nbins),
+            x=p[y == m], name=f"true {html_escape(label)}",
+            xbins=dict(start=0.0, end=1.0, size=1.0 / nbins),
+            histnorm="percent" if per_class_share else None,
             marker=dict(color=class_color(int(m)), line=dict(color="white", width=0.5)),
             opacity=0.6, legendgroup=f"class{int(m)}",
-            hovertemplate=(f"true class {hover_escape(class_label(class_names, int(m)))}<br>"
-                           "p in %{x}<br>%{y} samples<extra></extra>")))
-    apply_layout(fig, title=title, x_title=f"predicted probability of {c1}", y_title="count")
+            hovertemplate=(f"true class {hover_escape(label)}<br>p in %{{x}}<br>"
+                           f"%{{y:.3~f}} {unit}<extra></extra>")))
+    c1 = html_escape(class_label(class_names, 1))
+    apply_layout(fig, title=title, x_title=f"predicted probability of {c1}",
+                 y_title="share of the class (%)" if per_class_share else "count")
     fig.update_layout(barmode="overlay", bargap=0.02)
     fig.update_xaxes(range=[0, 1], dtick=0.1)
-    _vline(fig, threshold, color=INK, dash="dash", width=3, label=f"threshold T = {fmt_p(threshold)}")
-    # Which side of the line becomes which prediction is the point of this plot: say it.
-    for x, anchor, text in ((threshold, "right", f"← predicted {html_escape(class_label(class_names, 0))}"),
-                            (threshold, "left", f"predicted {c1} →")):
-        fig.add_annotation(x=x, y=0.92, xref="x", yref="paper", text=text, showarrow=False,
-                           xanchor=anchor, xshift=-8 if anchor == "right" else 8,
-                           font=dict(size=13, color="#555555"))
+    vline(fig, threshold, color=INK, dash="dash", width=3,
+          label=f"threshold T = {fmt_p(threshold)}")
+    _prediction_side_labels(fig, threshold, class_names)
     if p.size == 0:
         add_note(fig, "No finite predicted probabilities to show.")
     return fig
+
+
+def _prediction_side_labels(fig, threshold, class_names):
+    """"← predicted cat | predicted dog →" beside the threshold line: the point of the plot."""
+    sides = ((threshold > 0.15, "right", -8,
+              f"← predicted {html_escape(class_label(class_names, 0))}"),
+             (threshold < 0.85, "left", 8,
+              f"predicted {html_escape(class_label(class_names, 1))} →"))
+    for room, anchor, shift, text in sides:
+        if room:  # near an edge the label would run out of the plot
+            fig.add_annotation(x=threshold, y=0.92, xref="x", yref="paper", text=text,
+                               showarrow=False, xanchor=anchor, xshift=shift,
+                               font=dict(size=13, color="#555555"))
 
 
 _NORMALIZE = {
@@ -857,12 +788,13 @@ def confusion_figure(matrix, class_names, *, title="Confusion matrix", normalize
     if M.ndim != 2 or M.shape[0] != M.shape[1]:
         raise ValueError(f"matrix must be square (k, k), got shape {M.shape}.")
     if normalize not in _NORMALIZE:
-        raise ValueError(f"normalize must be one of 'true', 'pred', 'all', None; got {normalize!r}.")
+        raise ValueError("normalize must be one of 'true', 'pred', 'all', None; "
+                         f"got {normalize!r}.")
     M = np.where(np.isfinite(M), M, 0.0)
     k = M.shape[0]
     scale_title, denominator = _NORMALIZE[normalize]
-    rate = _safe_divide(M, denominator(M))
-    row_rate = _safe_divide(M, M.sum(axis=1, keepdims=True))
+    rate = safe_divide(M, denominator(M))
+    row_rate = safe_divide(M, M.sum(axis=1, keepdims=True))
     names = [html_escape(class_label(class_names, m)) for m in range(k)]
     text, hover = _confusion_text(M, row_rate, names)
     fig = go.Figure(go.Heatmap(
@@ -881,14 +813,6 @@ def confusion_figure(matrix, class_names, *, title="Confusion matrix", normalize
     if M.sum() == 0:
         add_note(fig, "No samples to count.")
     return fig
-
-
-def _safe_divide(a, b):
-    """a / b with 0 where b == 0 (an empty row has no rate, and must not become NaN)."""
-    b = np.broadcast_to(b, a.shape)
-    out = np.zeros_like(a, dtype=float)
-    np.divide(a, b, out=out, where=b > 0)
-    return out
 
 
 def _cell_font_size(k):
@@ -913,7 +837,8 @@ def _confusion_text(M, row_rate, names):
     return text, hover
 
 
-def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None, title="TPR and FPR by threshold"):
+def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None,
+                           title="TPR and FPR by threshold"):
     """True and false positive rates as the threshold moves from 0 to 1.
 
     Parameters
@@ -940,8 +865,8 @@ def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None, title="TPR and
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(range=[0, 1], dtick=0.1)
     fig.update_yaxes(range=[-0.02, 1.02])
-    if current is not None and np.isfinite(current):
-        _vline(fig, current, color=ALERT, dash="dash", width=2, label=f"T = {fmt_p(current)}")
+    if all_finite(current):
+        vline(fig, current, color=ALERT, dash="dash", width=2, label=f"T = {fmt_p(current)}")
     return fig
 
 
@@ -987,15 +912,15 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
             xs, ys, P[m].astype(np.float32), 0.5, color=class_color(m),
             name=f"class {html_escape(class_label(class_names, m))} vs rest (p = 0.5)"))
     rng = np.random.default_rng(seed)
-    Xs, ys_, _, total = _sampled_points(X, y, max_points, rng, "X")
-    webgl = Xs.shape[0] > WEBGL_THRESHOLD
-    traces += point_traces(Xs, ys_, class_names=class_names, feature_names=feature_names,
+    X_drawn, y_drawn, _, total = _sampled_points(X, y, max_points, rng, "X")
+    webgl = X_drawn.shape[0] > WEBGL_THRESHOLD
+    traces += point_traces(X_drawn, y_drawn, class_names=class_names, feature_names=feature_names,
                            webgl=webgl, size=6 if webgl else 8)
     fig = go.Figure(traces)
     apply_layout(fig, title=title or "One-vs-rest: regions and each class's boundary",
                  x_title=html_escape(feature_names[0]), y_title=html_escape(feature_names[1]),
-                 subtitle=join_notes("colour = class with the highest p", 
-                                     sample_note(Xs.shape[0], total)),
+                 subtitle=join_notes("colour = class with the highest p",
+                                     sample_note(X_drawn.shape[0], total)),
                  legend_below=False)
     fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
@@ -1045,12 +970,12 @@ def per_class_loss_figure(epochs, losses, class_names, *, title="Loss per one-vs
     for m in range(L.shape[1]):
         x, yv = finite_pairs(epochs, L[:, m])
         n_points += x.size
-        name = html_escape(class_label(class_names, m))
+        label = class_label(class_names, m)
         fig.add_trace(go.Scatter(
-            x=x, y=yv, mode="lines", name=f"{name} vs rest", line=dict(color=class_color(m), width=3),
-            legendgroup=f"class{m}",
-            hovertemplate=f"{hover_escape(name)} vs rest<br>epoch %{{x}}<br>loss = %{{y:.4f}}"
-                          "<extra></extra>"))
+            x=x, y=yv, mode="lines", name=f"{html_escape(label)} vs rest",
+            line=dict(color=class_color(m), width=3), legendgroup=f"class{m}",
+            hovertemplate=(f"{hover_escape(label)} vs rest<br>epoch %{{x}}<br>"
+                           "loss = %{y:.4f}<extra></extra>")))
     apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
     if n_points == 0:
         add_note(fig, "No finite loss values to show.")
@@ -1076,11 +1001,11 @@ def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micr
     -------
     plotly.graph_objects.Figure
     """
-    fig = go.Figure([_chance_line()])
+    fig = go.Figure([chance_line()])
     for m, (fpr, tpr) in enumerate(curves):
         x, yv = finite_pairs(fpr, tpr)
         name = html_escape(class_label(class_names, m))
-        if aucs is not None and m < len(aucs) and _finite(aucs[m]):
+        if aucs is not None and m < len(aucs) and all_finite(aucs[m]):
             name += f" (AUC {aucs[m]:.3f})"
         fig.add_trace(go.Scatter(
             x=x, y=yv, mode="lines", name=name, line=dict(color=class_color(m), width=3),
@@ -1088,11 +1013,11 @@ def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micr
             hovertemplate=f"{hover_escape(class_label(class_names, m))} vs rest<br>"
                           "FPR = %{x:.3f}<br>TPR = %{y:.3f}<extra></extra>"))
     averages = [f"{label} AUC {v:.3f}" for label, v in (("macro", macro_auc), ("micro", micro_auc))
-                if _finite(v)]
+                if all_finite(v)]
     apply_layout(fig, title=title, x_title="false positive rate (FPR)",
                  y_title="true positive rate (TPR)", subtitle=join_notes(*averages),
                  legend_below=False)
-    _unit_square_axes(fig)
+    unit_square_axes(fig)
     return fig
 
 
@@ -1120,10 +1045,9 @@ def sigmoid_figure(title="The sigmoid turns a score into a probability"):
                  height=480)
     fig.update_xaxes(range=[-8, 8], dtick=2, zeroline=True, zerolinecolor=GUIDE)
     fig.update_yaxes(range=[-0.02, 1.02], dtick=0.25)
-    for x, text, anchor in ((-4.0, f"z < 0: p < 0.5, predict <span style=\"color:{class_color(0)}\">"
-                             "class 0</span>", "center"),
-                            (4.0, f"z > 0: p > 0.5, predict <span style=\"color:{class_color(1)}\">"
-                             "class 1</span>", "center")):
-        fig.add_annotation(x=x, y=0.5 + (0.18 if x < 0 else -0.18), text=text, showarrow=False,
-                           xanchor=anchor, font=dict(size=14))
+    for m, (x, sign) in enumerate(((-4.0, "<"), (4.0, ">"))):
+        text = (f"z {sign} 0: p {sign} 0.5, predict "
+                f'<span style="color:{class_color(m)}">class {m}</span>')
+        fig.add_annotation(x=x, y=0.68 if m == 0 else 0.32, text=text, showarrow=False,
+                           font=dict(size=14))
     return fig

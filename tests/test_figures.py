@@ -133,10 +133,11 @@ def build_all(d):
         "histogram": F.histogram_figure(d["p"], y, threshold=0.37, class_names=CLASS_NAMES),
         "confusion": F.confusion_figure([[42, 8], [5, 45]], CLASS_NAMES),
         "ovr": F.ovr_figure(xs, ys, class_proba, X, y3, class_names=three, feature_names=FEATURES),
-        "per_class_loss": F.per_class_loss_figure(np.arange(10), np.linspace(1, 0.2, 30).reshape(10, 3),
-                                                  three),
-        "per_class_roc": F.per_class_roc_figure([([0, 0.2, 1], [0, 0.7, 1])] * 3, three,
-                                                aucs=[0.9, 0.8, 0.7], macro_auc=0.8, micro_auc=0.82),
+        "per_class_loss": F.per_class_loss_figure(
+            np.arange(10), np.linspace(1, 0.2, 30).reshape(10, 3), three),
+        "per_class_roc": F.per_class_roc_figure(
+            [([0, 0.2, 1], [0, 0.7, 1])] * 3, three, aucs=[0.9, 0.8, 0.7], macro_auc=0.8,
+            micro_auc=0.82),
         "sweep": F.threshold_sweep_figure(np.linspace(0, 1, 21), np.linspace(1, 0, 21),
                                           np.linspace(1, 0, 21) ** 2, current=0.37),
         "sigmoid": F.sigmoid_figure(),
@@ -217,7 +218,8 @@ def test_each_class_has_the_same_colour_in_every_figure(figs):
     for m, name in enumerate(["setosa", "versicolor", "virginica"]):
         expected = F.class_color(m)
         assert _point_color(figs["ovr"], name) == expected
-        contour = next(t for t in figs["ovr"]["data"] if t["type"] == "contour" and name in t["name"])
+        contour = next(t for t in figs["ovr"]["data"]
+                       if t["type"] == "contour" and name in t["name"])
         assert contour["line"]["color"] == expected
         roc = next(t for t in figs["per_class_roc"]["data"] if t["name"].startswith(name))
         assert roc["line"]["color"] == expected
@@ -303,7 +305,8 @@ def test_scatter_caps_drawn_points_with_a_stratified_webgl_sample_and_says_so():
     shown = {t["name"]: arr(t, "x").size for t in scatter_traces(fig)}
     assert shown["dog"] == pytest.approx(20_000 * y.mean(), abs=2)
     again = F.scatter_figure(X, y, CLASS_NAMES, FEATURES, max_points=20_000).to_dict()
-    np.testing.assert_array_equal(arr(scatter_traces(fig)[0], "x"), arr(scatter_traces(again)[0], "x"))
+    np.testing.assert_array_equal(arr(scatter_traces(fig)[0], "x"),
+                                  arr(scatter_traces(again)[0], "x"))
 
 
 def test_small_scatter_uses_svg_markers_and_no_sampling_note(figs):
@@ -486,7 +489,8 @@ def test_confusion_handles_20_classes_and_empty_rows():
 
 def test_threshold_sweep_marks_the_current_threshold(figs):
     fig = figs["sweep"]
-    assert [t["name"] for t in fig["data"]] == ["true positive rate (TPR)", "false positive rate (FPR)"]
+    assert [t["name"] for t in fig["data"]] == [
+        "true positive rate (TPR)", "false positive rate (FPR)"]
     assert fig["layout"]["shapes"][0]["x0"] == 0.37
 
 
@@ -499,7 +503,8 @@ def test_ovr_figure_draws_argmax_regions_and_one_half_line_per_class(figs, data)
     region = fig["data"][0]
     assert region["type"] == "heatmap"
     z = arr(region, "z")
-    expected = np.stack([data["proba"], 1 - data["proba"], np.full_like(data["proba"], 0.3)]).argmax(0)
+    proba = data["proba"]
+    expected = np.stack([proba, 1 - proba, np.full_like(proba, 0.3)]).argmax(axis=0)
     np.testing.assert_array_equal(z, expected)
     assert (region["zmin"], region["zmax"]) == (-0.5, 2.5)
     contours = [t for t in fig["data"] if t["type"] == "contour"]
@@ -525,3 +530,13 @@ def test_sigmoid_figure_crosses_one_half_at_zero(figs):
 
 def test_builders_return_plotly_figures(data):
     assert all(isinstance(f, go.Figure) for f in build_all(data).values())
+
+
+def test_histogram_can_show_each_class_as_a_share_of_itself(data):
+    fig = F.histogram_figure(data["p"], data["y"], threshold=0.9, class_names=CLASS_NAMES,
+                             per_class_share=True).to_dict()
+    assert {t["histnorm"] for t in fig["data"]} == {"percent"}
+    assert fig["layout"]["yaxis"]["title"]["text"] == "share of the class (%)"
+    # At T = 0.9 there is no room right of the line for a label: only the left one is drawn.
+    assert "predicted dog" not in annotation_texts(fig)
+    assert "predicted cat" in annotation_texts(fig)
