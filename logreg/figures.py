@@ -875,7 +875,7 @@ def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None,
 # ============================================================================================
 
 def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=None,
-               max_points=5000, seed=0):
+               max_points=5000, seed=0, kind="ovr"):
     """One-vs-rest picture: argmax regions, each class's own p = 0.5 line, the points.
 
     Parameters
@@ -883,7 +883,8 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
     xs : array-like of shape (nx,)
     ys : array-like of shape (ny,)
     class_proba : array-like of shape (k, ny, nx)
-        Each one-vs-rest model's sigmoid probability of its class (not normalized).
+        Each one-vs-rest model's sigmoid probability of its class (not normalized), or softmax
+        probabilities with ``kind="softmax"``.
     X : array-like of shape (n, 2)
     y : array-like of shape (n,)
         Integer class codes.
@@ -891,12 +892,17 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
     title : str, optional
     max_points : int, default=5000
     seed : int, default=0
+    kind : {"ovr", "softmax"}, default="ovr"
+        "softmax" draws the regions and points only: a softmax class's p = 0.5 line is not a
+        boundary of anything (its regions meet where two probabilities tie).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces: region heatmap, k contours, then one scatter per class.
+        Traces: region heatmap, k contours (one-vs-rest only), then one scatter per class.
     """
+    if kind not in ("ovr", "softmax"):
+        raise ValueError(f"kind must be 'ovr' or 'softmax', got {kind!r}.")
     xs, ys = _grid_axes(xs, ys)
     P = np.asarray(class_proba, dtype=float)
     if P.ndim != 3 or P.shape[1:] != (ys.size, xs.size):
@@ -907,7 +913,7 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
     P = np.clip(np.where(finite, P, 0.0), 0.0, 1.0)
     k = P.shape[0]
     traces = [_region_heatmap(xs, ys, P, class_names, feature_names)]
-    for m in range(k):
+    for m in range(k if kind == "ovr" else 0):
         traces.append(_threshold_contour(
             xs, ys, P[m].astype(np.float32), 0.5, color=class_color(m),
             name=f"class {html_escape(class_label(class_names, m))} vs rest (p = 0.5)"))
@@ -917,7 +923,9 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
     traces += point_traces(X_drawn, y_drawn, class_names=class_names, feature_names=feature_names,
                            webgl=webgl, size=6 if webgl else 8)
     fig = go.Figure(traces)
-    apply_layout(fig, title=title or "One-vs-rest: regions and each class's boundary",
+    default_title = ("One-vs-rest: regions and each class's boundary" if kind == "ovr"
+                     else "Softmax: regions")
+    apply_layout(fig, title=title or default_title,
                  x_title=html_escape(feature_names[0]), y_title=html_escape(feature_names[1]),
                  subtitle=join_notes("colour = class with the highest p",
                                      sample_note(X_drawn.shape[0], total)),

@@ -540,3 +540,13 @@ def test_histogram_can_show_each_class_as_a_share_of_itself(data):
     # At T = 0.9 there is no room right of the line for a label: only the left one is drawn.
     assert "predicted dog" not in annotation_texts(fig)
     assert "predicted cat" in annotation_texts(fig)
+
+
+def test_softmax_regions_have_no_one_vs_rest_lines(data):
+    proba = data["proba"]
+    soft = np.stack([proba, 1 - proba])
+    fig = F.ovr_figure(data["xs"], data["ys"], soft, data["X"], data["y"], class_names=CLASS_NAMES,
+                       feature_names=FEATURES, kind="softmax").to_dict()
+    assert [t["type"] for t in fig["data"]][:1] == ["heatmap"]
+    assert not any(t["type"] == "contour" for t in fig["data"])
+    assert fig["layout"]["title"]["text"] == "Softmax: regions"
