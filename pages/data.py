@@ -5,7 +5,7 @@ import streamlit as st
 
 from logreg import figures
 from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
-from ui import compute, data_source, state
+from ui import compute, data_source, pickers, state
 from ui.errors import guard
 
 KIND_WORDS = {
@@ -86,14 +86,7 @@ def preview(dataset):
         drawn = data_source.drawn_features(dataset)
         if dataset.n_features >= 2:
             if dataset.n_features > 2:
-                a, b = st.columns(2)
-                names = list(dataset.feature_names)
-                a.selectbox("Horizontal axis", names, index=drawn[0], key="data_fx",
-                            on_change=lambda: state.put("feature_x", st.session_state.data_fx,
-                                                        update_widget=False))
-                b.selectbox("Vertical axis", names, index=drawn[1], key="data_fy",
-                            on_change=lambda: state.put("feature_y", st.session_state.data_fy,
-                                                        update_widget=False))
+                pickers.axis_pickers(dataset, drawn, "data")
                 drawn = data_source.drawn_features(dataset)
             fig = figures.scatter_figure(dataset.X[:, list(drawn)], dataset.y, dataset.class_names,
                                          [dataset.feature_names[i] for i in drawn],

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import figures, pipeline
-from ui import compute, runs, state
+from ui import compute, pickers, runs, state
 from ui.errors import guard
 
 GRID_RES = 150
@@ -30,8 +30,7 @@ def show_run(ctx, run, key, title):
     names = [run.feature_names[i] for i in run.drawn]
     st.plotly_chart(figures.ovr_figure(
         xs, ys, grids, run.X_train[:, list(run.drawn)], run.y_train,
-        class_names=run.class_names, feature_names=names, title=title,
-        one_vs_rest_lines=run.kind == "ovr"),
+        class_names=run.class_names, feature_names=names, title=title),
         width="stretch", key=f"regions_{run.kind}")
     note = pipeline.drawn_note(run.feature_names, run.drawn)
     if note:
@@ -59,6 +58,7 @@ with guard("training the multiclass model"):
                   help="Softmax learns all classes in one model whose probabilities always sum "
                        "to 1; its regions can differ from one-vs-rest's.",
                   **state.bind("compare_softmax"))
+        pickers.axis_pickers(ctx.dataset, ctx.drawn, "multiclass")
         st.caption("Training settings (learning rate, epochs, penalty, degree) come from the "
                    "Train page.")
         key = ctx.key

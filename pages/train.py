@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, presets, runs, state
+from ui import compute, pickers, presets, runs, state
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -58,28 +58,10 @@ def controls(ctx):
         c4.slider("Threshold T", 0.0, 1.0, step=0.01,
                   help="A point is predicted positive when its probability is at least T. "
                        "The same value is used on the Threshold page.", **state.bind("threshold"))
-        dataset = ctx.dataset
-        if dataset.n_classes > 2 or dataset.n_features > 2:
+        if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
             extra = st.columns(3)
-            if dataset.n_classes > 2:
-                names = list(dataset.class_names)
-                extra[0].selectbox("Positive class", names, index=ctx.positive,
-                                   key="train_positive",
-                                   help="This page trains one class against all the others. "
-                                        "The Multiclass page trains them all.",
-                                   on_change=lambda: state.put(
-                                       "positive", st.session_state.train_positive,
-                                       update_widget=False))
-            if dataset.n_features > 2:
-                names = list(dataset.feature_names)
-                extra[1].selectbox("Horizontal axis", names, index=ctx.drawn[0], key="train_fx",
-                                   on_change=lambda: state.put(
-                                       "feature_x", st.session_state.train_fx,
-                                       update_widget=False))
-                extra[2].selectbox("Vertical axis", names, index=ctx.drawn[1], key="train_fy",
-                                   on_change=lambda: state.put(
-                                       "feature_y", st.session_state.train_fy,
-                                       update_widget=False))
+            pickers.positive_picker(ctx.dataset, ctx.positive, "train", extra[0])
+            pickers.axis_pickers(ctx.dataset, ctx.drawn, "train", extra[1:])
 
 
 def replay_slider(run, run_key):

@@ -178,3 +178,17 @@ def test_multiclass_run_grids_argmax_matches_predict():
                                                                          gy.ravel()])))
         np.testing.assert_array_equal(grids.reshape(3, -1).argmax(axis=0), pred)
         np.testing.assert_allclose(run.proba_test.sum(axis=1), 1.0)
+
+
+def test_informative_pair_picks_the_features_that_separate_iris():
+    iris = load_builtin("iris")
+    pair = pipeline.informative_pair(iris.X, iris.y)
+    assert sorted(iris.feature_names[i] for i in pair) == ["petal length (cm)", "petal width (cm)"]
+
+
+def test_informative_pair_ranks_constant_columns_last():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 50)
+    X = np.column_stack([np.ones(100), y + rng.normal(0, 0.5, 100), rng.normal(size=100),
+                         y + rng.normal(0, 0.1, 100)])
+    assert pipeline.informative_pair(X, y) == (3, 1)

@@ -46,6 +46,11 @@ def csv_columns(content: bytes):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def informative_pair(data_hash, _dataset):
+    return pipeline.informative_pair(_dataset.X, _dataset.y)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def split(data_hash, test_size, seed, _dataset):
     return lrdata.train_test_split(_dataset, test_size=test_size, random_state=seed)
 

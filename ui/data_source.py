@@ -44,14 +44,19 @@ def positive_code(dataset) -> int:
 
 
 def drawn_features(dataset) -> tuple:
-    """Indices of the two features drawn on boundary plots (default: the first two)."""
+    """Indices of the two features drawn on boundary plots.
+
+    The user's choice where it names columns of this data; otherwise the pair that separates
+    the classes best.
+    """
     names = list(dataset.feature_names)
     if len(names) < 2:
         return (0, 0)
-    i = names.index(state.get("feature_x")) if state.get("feature_x") in names else 0
-    j = names.index(state.get("feature_y")) if state.get("feature_y") in names else 1
+    best = compute.informative_pair(dataset.content_hash, dataset)
+    i = names.index(state.get("feature_x")) if state.get("feature_x") in names else best[0]
+    j = names.index(state.get("feature_y")) if state.get("feature_y") in names else best[1]
     if i == j:
-        j = 1 if i == 0 else 0
+        j = best[1] if best[1] != i else best[0]
     return (i, j)
 
 

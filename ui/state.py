@@ -149,9 +149,14 @@ def _sync(name: str) -> None:
 
 
 def bind(name: str) -> dict:
-    """Keyword arguments that tie a widget to a setting: ``st.slider(..., **bind("epochs"))``."""
+    """Keyword arguments that tie a widget to a setting: ``st.slider(..., **bind("epochs"))``.
+
+    The widget is (re)seeded from the setting on every run: a setting can change while its
+    widget is not drawn (another page, a preset), and a widget key left over from another page's
+    widget of the same setting must not show a stale value.
+    """
     key = widget_key(name)
-    if key not in st.session_state:
+    if key not in st.session_state or st.session_state[key] != get(name):
         st.session_state[key] = get(name)
     return {"key": key, "on_change": _sync, "args": (name,)}
 
