@@ -30,7 +30,7 @@ def show_run(ctx, run, key, title):
     names = [run.feature_names[i] for i in run.drawn]
     st.plotly_chart(figures.ovr_figure(
         xs, ys, grids, run.X_train[:, list(run.drawn)], run.y_train,
-        class_names=run.class_names, feature_names=names, title=title),
+        class_names=run.class_names, feature_names=names, title=title, kind=run.kind),
         width="stretch", key=f"regions_{run.kind}")
     note = pipeline.drawn_note(run.feature_names, run.drawn)
     if note:
