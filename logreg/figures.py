@@ -165,8 +165,8 @@ def _uncrossed_note(grid, threshold, class_names):
         return None
     if np.ptp(grid) < 1e-6:
         # A flat grid (zero weights: epoch 0, or L1 removed both features) gets its own reason.
-        return (f"p = {float(grid.flat[0]):.2f} everywhere (the weights are zero): "
-                f"every point in view is predicted {html_escape(side)}")
+        return (f"p = {float(grid.flat[0]):.2f} everywhere (weights are 0): "
+                f"all predicted {html_escape(side)}")
     return (f"every point in view is predicted {html_escape(side)} "
             f"(p never crosses {fmt_p(threshold)} here)")
 

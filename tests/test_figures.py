@@ -268,9 +268,12 @@ def test_boundary_title_names_the_epoch(figs):
 
 def test_boundary_says_so_when_the_threshold_is_never_crossed(data):
     kw = dict(class_names=CLASS_NAMES, feature_names=FEATURES)
-    fig = F.boundary_figure(data["xs"], data["ys"], np.full_like(data["proba"], 0.9),
-                            data["X"], data["y"], **kw).to_dict()
-    assert "every point in view is predicted dog" in annotation_texts(fig)
+    high = F.boundary_figure(data["xs"], data["ys"], 0.6 + 0.3 * data["proba"],
+                             data["X"], data["y"], **kw).to_dict()
+    assert "every point in view is predicted dog" in annotation_texts(high)
+    flat = F.boundary_figure(data["xs"], data["ys"], np.full_like(data["proba"], 0.2),
+                             data["X"], data["y"], **kw).to_dict()
+    assert "p = 0.20 everywhere (weights are 0): all predicted cat" in annotation_texts(flat)
     crossed = F.boundary_figure(data["xs"], data["ys"], data["proba"], data["X"], data["y"], **kw)
     assert "every point" not in annotation_texts(crossed.to_dict())
 
@@ -358,7 +361,7 @@ def test_animation_frames_carry_the_same_annotation_slots(figs):
     assert counts == {len(figs["animation"]["layout"]["annotations"])}
     # Epoch 0 is p = 0.5 everywhere: the note shows; by epoch 10 the boundary exists, it hides.
     visible = [[a["text"] for a in f["layout"]["annotations"] if a["visible"]] for f in frames]
-    assert any("p = 0.50 everywhere" in t for t in visible[0])
+    assert any("p = 0.50 everywhere (weights are 0): all predicted dog" in t for t in visible[0])
     assert visible[1] == []
 
 
