@@ -323,14 +323,17 @@ def stratified_sample(y: np.ndarray, max_points: int, rng: np.random.Generator) 
     ndarray of shape (min(n, max_points),)
         Sorted row indices.
     """
+    if max_points < 1:
+        raise ValueError(f"max_points must be at least 1, got {max_points}.")
     n = y.shape[0]
     if n <= max_points:
         return np.arange(n)
     classes, counts = np.unique(y, return_counts=True)
     exact = counts * (max_points / n)
     quota = np.floor(exact).astype(int)
-    # A rare class must not vanish from the picture: it is often the one the user cares about.
-    quota = np.maximum(quota, np.minimum(counts, 1))
+    if classes.size <= max_points:
+        # A rare class must not vanish from the picture: it is often the one the user cares about.
+        quota = np.maximum(quota, 1)
     short = max_points - quota.sum()
     order = np.argsort(-(exact - np.floor(exact)))
     for j in order:
@@ -341,9 +344,8 @@ def stratified_sample(y: np.ndarray, max_points: int, rng: np.random.Generator) 
         short -= extra
     while short < 0:  # the minimum of one per class overshot: take back from the biggest class
         j = int(np.argmax(quota))
-        take = min(-short, quota[j] - 1)
-        quota[j] -= take
-        short += take
+        quota[j] -= min(-short, quota[j] - 1)
+        short = max_points - quota.sum()
     picked = [rng.choice(np.flatnonzero(y == c), size=q, replace=False)
               for c, q in zip(classes, quota) if q > 0]
     return np.sort(np.concatenate(picked))

@@ -553,3 +553,15 @@ def test_softmax_regions_have_no_one_vs_rest_lines(data):
     assert [t["type"] for t in fig["data"]][:1] == ["heatmap"]
     assert not any(t["type"] == "contour" for t in fig["data"])
     assert fig["layout"]["title"]["text"] == "Softmax: regions"
+
+
+@pytest.mark.parametrize("max_points", [1, 3, 7, 50])
+def test_stratified_sample_never_exceeds_the_cap_and_keeps_rare_classes(max_points):
+    from logreg._figure_style import stratified_sample
+
+    y = np.repeat(np.arange(5), [1000, 300, 50, 2, 1])
+    idx = stratified_sample(y, max_points, np.random.default_rng(0))
+    assert idx.size == max_points
+    assert np.unique(idx).size == idx.size
+    if max_points >= 5:
+        assert set(y[idx]) == set(range(5))
