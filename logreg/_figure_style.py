@@ -91,12 +91,6 @@ def tint(color: str, strength: float = TINT_STRENGTH) -> str:
     return f"rgb({r}, {g}, {b})"
 
 
-def rgba(color: str, alpha: float) -> str:
-    """A hex colour with transparency, as ``"rgba(r, g, b, a)"``."""
-    r, g, b = (int(color.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4))
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
 def probability_colorscale() -> list[list]:
     """Diverging scale for p(class 1): class 0's tint at 0, white at 0.5, class 1's tint at 1."""
     return [[0.0, tint(class_color(0))], [0.5, "rgb(255, 255, 255)"], [1.0, tint(class_color(1))]]
@@ -472,19 +466,22 @@ def epoch_slider(frame_names):
     )
 
 
-def vline(fig, x, *, color, label, dash="dot", width=2, label_y=1.0):
-    """A vertical line over the whole plot height with a label at its top."""
+def vline(fig, x, *, color, label, dash="dot", width=2):
+    """A vertical line over the whole plot height (a shape), with an optional label on top."""
     fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
                   line=dict(color=color, dash=dash, width=width))
     if label:
-        fig.add_annotation(x=x, y=label_y, xref="x", yref="paper", text=label, showarrow=False,
-                           xanchor="left", yanchor="bottom" if label_y >= 1 else "middle",
-                           xshift=4, font=dict(size=13, color=color),
-                           bgcolor="rgba(255, 255, 255, 0.8)")
+        fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=label, showarrow=False,
+                           xanchor="left", yanchor="bottom", xshift=4,
+                           font=dict(size=13, color=color), bgcolor="rgba(255, 255, 255, 0.8)")
 
 
 def threshold_hovertext(thresholds, n):
-    """Hover text per curve point: "threshold 0.37", or a phrase where it is not finite."""
+    """Hover text per curve point: "threshold = 0.370", or a phrase where it is not finite.
+
+    sklearn-style curves start at threshold +inf and precision-recall thresholds are one shorter
+    than the curve, so both cases get words instead of a number.
+    """
     if thresholds is None:
         return None
     t = np.asarray(thresholds, dtype=float).ravel()
@@ -520,17 +517,20 @@ def unit_square_axes(fig):
 
 
 def chance_line():
+    """The diagonal of a model that guesses at random (TPR = FPR)."""
     return go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance (random guessing)",
                       line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip")
 
 
 def as_list(value):
+    """None -> [], one dict -> [dict], a sequence of dicts -> list."""
     if value is None:
         return []
     return [value] if isinstance(value, dict) else list(value)
 
 
 def all_finite(*values):
+    """True when every value is a finite number (None, NaN, inf or non-numbers give False)."""
     try:
         return all(v is not None and np.isfinite(float(v)) for v in values)
     except (TypeError, ValueError):
