@@ -111,7 +111,8 @@ def loss_figure(run_key, threshold, epoch, _run):
 def coef_figure(run_key, epoch, _run):
     history = _run.model.history_
     return figures.coef_figure(history["coef"][epoch], list(_run.features.names),
-                               intercept=history["intercept"][epoch])
+                               intercept=history["intercept"][epoch],
+                               class_names=_run.class_names)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
