@@ -20,6 +20,10 @@ from .objective import Penalty
 DIVERGENCE_GROWTH = 1e3
 _ARMIJO = 1e-4
 _MAX_HALVINGS = 40
+# A full Newton step taken where the decrement g^T H^-1 g is below this share of the objective
+# is the last one: convergence is quadratic, so the next decrement would be of order its square
+# (1e-20 here), beyond double precision; computing one more Hessian to learn that is skipped.
+_FINAL_DECREMENT = 1e-10
 
 
 @dataclass
@@ -74,7 +78,8 @@ def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, ca
     """Shared epoch loop.
 
     ``step(state) -> new_state`` moves the weights by one epoch; a state is a dict holding at
-    least ``W``, ``b`` and ``data_loss`` (per group, at those weights).
+    least ``W``, ``b`` and ``data_loss`` (per group, at those weights). A step may flag its state
+    ``"stalled"`` (nothing moved: stop, converged) or ``"final"`` (record it, then stop, converged).
     """
     rec = _Recorder(epochs)
 
@@ -108,7 +113,7 @@ def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, ca
         state, loss = new_state, new_loss
         record(state, loss)
         result.n_iter = epoch
-        if tol > 0 and np.all(change < tol):
+        if new_state.get("final", False) or (tol > 0 and np.all(change < tol)):
             result.converged = True
             break
         if callback is not None and callback(epoch, state["W"], state["b"], rec.view()):
@@ -170,7 +175,8 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
     ``X @ direction``; the line search then moves along the precomputed logits without touching
     ``X``. Each group (output) gets its own step length, so one-vs-rest problems stay independent.
     Stops early once the Newton decrement is at machine precision: further steps cannot change
-    the coefficients.
+    the coefficients. A full step from a point whose decrement is already tiny is known to land
+    there (quadratic convergence), so it ends the run without one more Hessian.
     """
     if penalty.l1:
         raise ValueError(
@@ -199,8 +205,8 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
         accepted = np.zeros(objective.n_groups, dtype=bool)
         for _ in range(_MAX_HALVINGS):
             tc = objective.expand_groups(t)
-            trial = (objective.group_sum(objective.loss_from_logits(Z + XD * tc))
-                     + objective.group_sum(penalty.value(W + dW * tc)))
+            trial_data = objective.group_sum(objective.loss_from_logits(Z + XD * tc))
+            trial = trial_data + objective.group_sum(penalty.value(W + dW * tc))
             ok = trial <= current + _ARMIJO * t * slope
             accepted |= ok
             if accepted.all():
@@ -210,7 +216,11 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
         tc = objective.expand_groups(t)
         if not accepted.any():
             return {**st, "stalled": True}
-        return system(W + dW * tc, b + db * tc, Z + XD * tc)
+        W, b, Z = W + dW * tc, b + db * tc, Z + XD * tc
+        if np.all(t == 1.0) and np.all(-slope <= _FINAL_DECREMENT * np.abs(current)):
+            # trial_data is the data loss at exactly these weights (every group took t = 1).
+            return {"W": W, "b": b, "Z": Z, "data_loss": trial_data, "final": True}
+        return system(W, b, Z)
 
     state = system(W, b, objective.linear(W, b))
     return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
