@@ -37,12 +37,6 @@ def _shift_by_row_max(Z: np.ndarray) -> np.ndarray:
         return Z - Z.max(axis=-1, keepdims=True)
 
 
-def log_softmax(Z: np.ndarray) -> np.ndarray:
-    """``log softmax(Z)`` along the last axis, computed as ``Z - logsumexp(Z)`` without overflow."""
-    shifted = _shift_by_row_max(Z)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 def softmax(Z: np.ndarray) -> np.ndarray:
     """Class probabilities ``exp(z_m) / sum_k exp(z_k)`` along the last axis, for any finite logits."""
     E = np.exp(_shift_by_row_max(Z))
