@@ -45,7 +45,20 @@ def _check_sample_weight(sample_weight, n_samples):
         raise ValueError("sample_weight must be finite and non-negative.")
     if sw.sum() <= 0:
         raise ValueError("Every sample weight is zero: at least one sample needs a positive weight.")
-    return sw
+    # The loss is a weighted *mean*, so only ratios of weights matter; scaling by the largest
+    # keeps weights like 1e300 from overflowing the weighted gradient.
+    return sw / sw.max()
+
+
+def _check_sortable_labels(y):
+    """Labels must sort (classes_ is sorted): text mixed with numbers or empty cells does not."""
+    try:
+        np.unique(y)
+    except TypeError:
+        raise ValueError(
+            "The labels mix text with numbers or empty cells, so they cannot be sorted into "
+            "classes. Make every label text (or every label a number) and fill empty labels."
+        ) from None
 
 
 class LogisticBase(ClassifierMixin, BaseEstimator):
@@ -105,6 +118,7 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         check_params(self.get_params())
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, order="C")
         check_finite_features(X)
+        _check_sortable_labels(y)
         check_classification_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X.shape[0])
         present = y if sw is None else y[sw > 0]
