@@ -186,11 +186,19 @@ def _real(value, name, *, low=None, high=None, allow_none=False):
     return value
 
 
+# Costs are multiplied by counts (and by 1,000 per 1,000 cases): beyond this they could overflow.
+# Only their ratio matters for choosing a threshold, so any real use fits far below it.
+MAX_COST = 1e250
+
+
 def _costs(cost_fp, cost_fn):
     cost_fp = _real(cost_fp, "cost_fp", low=0.0, high=math.inf)
     cost_fn = _real(cost_fn, "cost_fn", low=0.0, high=math.inf)
-    if math.isinf(cost_fp) or math.isinf(cost_fn):
-        raise ValueError("cost_fp and cost_fn must be finite; use a large number instead of inf.")
+    if max(cost_fp, cost_fn) > MAX_COST:
+        raise ValueError(
+            f"cost_fp and cost_fn must be at most {MAX_COST:g}; express costs in larger units "
+            "(only their ratio changes which threshold is cheapest)."
+        )
     if cost_fp == 0 and cost_fn == 0:
         raise ValueError(
             "cost_fp and cost_fn are both 0, so every threshold costs the same; give at least one "
@@ -519,7 +527,8 @@ class ThresholdChoice:
     threshold : float
         An actual score value (``confusion_at(y, s, threshold)`` reproduces ``tpr`` and ``fpr``
         exactly), except for the "flag nothing" point, which is 1.0 when all scores lie in [0, 1]
-        below 1, and otherwise the next float above the highest score.
+        below 1, and otherwise the next float above the highest score (inf when that is the
+        largest float).
     tpr, fpr : float
         True- and false-positive rate at the threshold (rule ``score >= threshold``).
     reason : str
@@ -535,6 +544,8 @@ class ThresholdChoice:
 def _flag_nothing_threshold(top, bottom):
     if bottom >= 0.0 and top < 1.0:
         return 1.0
+    if top == np.finfo(np.float64).max:
+        return math.inf  # nothing above the largest float: inf is the only "flag nothing" value
     return float(np.nextafter(top, np.inf))
 
 

@@ -22,14 +22,6 @@ from logreg import LogisticRegression, OneVsRestLogisticRegression, SoftmaxRegre
 from logreg import metrics
 from logreg.io import load_model_bundle, model_from_json, model_to_json
 
-# Bugs found by these tests and reported to the owner of logreg/metrics.py. Each has a strict
-# xfail reproducer at the end of this file and narrows a strategy while listed. When a fix lands,
-# its reproducer passes, strict xfail turns that into a failure: delete the name here and the
-# marker there, and the fuzzing covers the input again.
-KNOWN_BUGS = {
-    "cost-overflow",  # choose_threshold("cost") / expected_cost with a cost near 1e308
-    "nextafter-max-float",  # choose_threshold when the top score is the largest float
-}
 MAX_FLOAT = float(np.finfo(np.float64).max)
 
 EXTREMES = [0.0, -0.0, 1.0, 0.5, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 1.7976931348623157e308,
@@ -187,7 +179,7 @@ def test_confusion_at_any_threshold_adds_up_or_is_refused(inputs, threshold):
 METHODS = mostly(st.sampled_from(metrics.THRESHOLD_METHODS), st.sampled_from(["bogus", None]))
 RATE_ARGS = mostly(st.floats(0, 1), st.sampled_from([None, math.nan, -0.1, 1.5, "0.9", True]))
 COSTS = mostly(st.one_of(st.floats(0, 1e6), st.sampled_from(
-    [0.0, 1.0, 1e300] + ([] if "cost-overflow" in KNOWN_BUGS else [1e308, MAX_FLOAT]))),
+    [0.0, 1.0, 1e300, 1e308, MAX_FLOAT])),
     st.sampled_from([math.inf, math.nan, -1.0, "1", None]))
 PREVALENCE = mostly(st.one_of(st.none(), st.floats(0, 1)), st.sampled_from([math.nan, 2.0, "x"]))
 
@@ -196,8 +188,6 @@ PREVALENCE = mostly(st.one_of(st.none(), st.floats(0, 1)), st.sampled_from([math
 def test_choose_threshold_reproduces_its_rates_or_is_refused(inputs, method, target, max_fpr,
                                                              cost_fp, cost_fn):
     y, s, pos_label = inputs
-    if "nextafter-max-float" in KNOWN_BUGS:
-        assume(not any(isinstance(v, float) and v == MAX_FLOAT for v in np.ravel(s).tolist()))
     refused, choice = _refused(lambda: metrics.choose_threshold(
         y, s, method, target_tpr=target, max_fpr=max_fpr, cost_fp=cost_fp, cost_fn=cost_fn,
         pos_label=pos_label))
@@ -433,25 +423,19 @@ def test_character_level_corruption_loads_soundly_or_is_refused(index, data):
     _check_loaded_or_refused(text)
 
 
-# ----- reproducers of reported bugs (see KNOWN_BUGS) --------------------------------------------
-@pytest.mark.xfail("cost-overflow" in KNOWN_BUGS, raises=RuntimeWarning, strict=True,
-                   reason="cost * count overflows to inf with a RuntimeWarning")
+# ----- reproducers of bugs found by fuzzing, fixed since ------------------------------------------
 @pytest.mark.parametrize("call", [
     lambda: metrics.choose_threshold([0, 0, 1], [0.0, 0.0, 0.0], "cost", cost_fp=1e308,
                                      cost_fn=0.0),
     lambda: metrics.expected_cost([0, 1, 0], [0.1, 0.2, 0.3], 0.25, 1e308, 1e308),
 ], ids=["choose_threshold", "expected_cost"])
-def test_known_bug_costs_near_the_largest_float(call):
-    refused, result = _refused(call)
-    if not refused:
-        value = result.threshold if hasattr(result, "threshold") else result
-        assert math.isfinite(value)
+def test_costs_near_the_largest_float_are_refused_in_words(call):
+    with pytest.raises(ValueError, match="larger units"):
+        call()
 
 
-@pytest.mark.xfail("nextafter-max-float" in KNOWN_BUGS, raises=RuntimeWarning, strict=True,
-                   reason="np.nextafter(max float, inf) overflows to inf with a RuntimeWarning")
-def test_known_bug_top_score_is_the_largest_float():
-    refused, choice = _refused(lambda: metrics.choose_threshold([0, 1], [MAX_FLOAT, 0.0], "youden"))
-    if not refused:
-        assert metrics.confusion_at([0, 1], [MAX_FLOAT, 0.0], choice.threshold)["tpr"] == \
-            choice.tpr
+def test_top_score_at_the_largest_float_still_has_a_flag_nothing_threshold():
+    choice = metrics.choose_threshold([0, 1], [MAX_FLOAT, 0.0], "youden")
+    assert not math.isnan(choice.threshold)
+    again = metrics.confusion_at([0, 1], [MAX_FLOAT, 0.0], choice.threshold)
+    assert (again["tpr"], again["fpr"]) == (choice.tpr, choice.fpr)
