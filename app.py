@@ -20,5 +20,8 @@ pages = [
     st.Page(HERE / "pages/about.py", title="About the math", icon=":material/menu_book:"),
 ]
 page = st.navigation(pages)
-sidebar.draw()
 page.run()
+# After the page: a page may change a setting while it runs (a threshold rule), and the summary
+# must show the value the page used. It still appears under the page links.
+sidebar.draw()
+state.mirror_url()

@@ -8,7 +8,7 @@ from . import state
 
 
 def _copy_to_setting(widget_key: str, setting: str) -> None:
-    state.put(setting, st.session_state[widget_key], update_widget=False)
+    state.put(setting, st.session_state[widget_key])
 
 
 def _seed(key: str, value) -> None:

@@ -131,34 +131,35 @@ def get(name: str):
     return st.session_state[key]
 
 
-def put(name: str, value, *, update_widget: bool = True) -> None:
-    """Set a setting (and its widget, when called from a callback) and mirror it in the URL."""
+def put(name: str, value) -> None:
+    """Set a setting. Its widget follows on the next draw (``bind``), the URL at the end of the
+    run (``mirror_url``)."""
     st.session_state[durable_key(name)] = value
-    if update_widget:
-        st.session_state[widget_key(name)] = value
-    setting = BY_NAME[name]
-    if value == setting.default:
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = str(value)
 
 
 def _sync(name: str) -> None:
-    put(name, st.session_state[widget_key(name)], update_widget=False)
+    put(name, st.session_state[widget_key(name)])
 
 
 def bind(name: str) -> dict:
     """Keyword arguments that tie a widget to a setting: ``st.slider(..., **bind("epochs"))``.
 
-    The widget is (re)seeded from the setting on every run: a setting can change while its
-    widget is not drawn (another page, a preset), and a widget key left over from another page's
-    widget of the same setting must not show a stale value.
+    The widget is seeded from the setting on every run, before it is drawn: a setting can change
+    while its widget is not shown (another page, a preset, a threshold rule), and after a page
+    switch the key may still hold a value the new page's widget never had. A user's own change
+    has already been copied into the setting by ``on_change``, so this never undoes it.
     """
     key = widget_key(name)
-    if key not in st.session_state or st.session_state[key] != get(name):
-        st.session_state[key] = get(name)
+    st.session_state[key] = get(name)
     return {"key": key, "on_change": _sync, "args": (name,)}
+
+
+def mirror_url() -> None:
+    """Write every non-default setting to the URL (Streamlit clears the query on a page switch),
+    so a link copied from any page reproduces the same data and model."""
+    wanted = {s.name: str(get(s.name)) for s in SETTINGS if get(s.name) != s.default}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def put_many(values: dict) -> None:
