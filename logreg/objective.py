@@ -31,9 +31,12 @@ from functools import reduce
 
 import numpy as np
 
-# Rows per block of the single-pass loss/gradient: sized so a block of X (about 512 KiB) stays in
-# the L2 cache while it is used twice (for z = X_b w and for X_b^T r).
-_BLOCK_BYTES = 512 * 1024
+# Bytes per block of the single-pass loss/gradient: a block of X and its per-row temporaries
+# (about 1 MiB) stay in a core's L2 cache (2 MiB here) while X_b is used twice (z = X_b w, then
+# X_b^T r). Smaller blocks pay numpy's per-call overhead more often (about 15 calls per block);
+# larger ones fall out of L2. 256..8192 rows bounds the per-row temporaries for tiny or huge d.
+_BLOCK_BYTES = 1 << 20
+_MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS = 256, 8192
 
 # Data at least this large is split into one contiguous row range per core, each summed by its
 # own thread (numpy and BLAS release the GIL). One core cannot stream X from memory as fast as
@@ -92,11 +95,6 @@ def _sum_over_rows(kernel, n_rows: int, row_bytes: int):
     return tuple(reduce(np.add, column) for column in zip(*parts))
 
 
-def _colsum(A: np.ndarray, weights) -> np.ndarray:
-    """Column sums of ``A`` (m, M), weighted by ``weights`` (m,) when given: shape (M,)."""
-    return A.sum(axis=0) if weights is None else weights @ A
-
-
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-z))`` without overflow for any finite ``z``.
 
@@ -131,24 +129,37 @@ def _loss_and_residual(z: np.ndarray, y: np.ndarray):
     return loss, residual
 
 
-def _signed_terms(t, e, u):
-    """Fill ``e = exp(-|t|)`` and ``u = log1p(e)`` from signed logits ``t``, all one shape.
+def _signed_loss(t, e, u, weights):
+    """Summed loss of signed logits ``t`` (m, M), leaving ``t = exp(min(t, 0))`` and ``e = exp(-|t|)``.
 
-    ``log1p(e) + max(t, 0)`` is the exact per-sample loss; the caller sums the two parts.
+    ``log(1 + e^t) = max(t, 0) + log1p(exp(-|t|))``, exact for any finite ``t``, and
+    ``-|t| = min(t, 0) - max(t, 0)``, so the min and max serve the loss, ``e`` and the sigmoid's
+    numerator at once. ``weights`` (m,) weights the column sums (a vector of ones for none): a
+    BLAS dot, much faster than ``sum(axis=0)`` over a few columns. ``u`` is scratch.
+
+    Returns
+    -------
+    loss : (M,)
     """
-    np.abs(t, out=e)
-    np.negative(e, out=e)
+    np.maximum(t, 0.0, out=u)
+    loss = weights @ u
+    np.minimum(t, 0.0, out=t)
+    np.subtract(t, u, out=e)
     np.exp(e, out=e)
     np.log1p(e, out=u)
+    loss += weights @ u
+    np.exp(t, out=t)
+    return loss
 
 
 def _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, block_rows):
     """Sums over rows ``lo:hi`` of the loss and gradient terms of 0/1 targets, block by block.
 
-    With ``s = 1 - 2y`` and ``t = s z``: ``logloss(y, z) = log(1 + e^t) = log1p(e^-|t|) + max(t, 0)``
-    and ``sigmoid(z) - y = s * sigmoid(t)``, so neither ``y * z`` nor ``p - y`` is ever formed. Every
-    temporary lives in three block-sized buffers reused across blocks, and a block of X is used for
-    ``X_b w`` and ``X_b^T r`` while it is still in cache.
+    With ``s = 1 - 2y`` and ``t = s z``: ``logloss(y, z) = log(1 + e^t)`` and
+    ``sigmoid(z) - y = s * sigmoid(t)``, so neither ``y * z`` nor ``p - y`` is ever formed.
+    ``sigmoid(t) = exp(min(t, 0)) / (1 + exp(-|t|))``: both exponents are <= 0, nothing overflows.
+    Every temporary lives in three block-sized buffers reused across blocks, and a block of X is
+    used for ``X_b w`` and ``X_b^T r`` while it is still in cache.
 
     Parameters
     ----------
@@ -162,6 +173,7 @@ def _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, block_rows):
     d, M = W.shape
     rows = max(1, min(block_rows, hi - lo))
     t, e, u = np.empty((rows, M)), np.empty((rows, M)), np.empty((rows, M))
+    ones = np.ones(rows)
     loss, grad_W, grad_b = np.zeros(M), np.zeros((d, M)), np.zeros(M)
     residual_sign = sign if sign_w is None else sign_w
     with np.errstate(under="ignore"):  # exp(-|t|) -> 0 for |t| > 745 is the right value
@@ -169,22 +181,15 @@ def _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, block_rows):
             stop = min(start + rows, hi)
             m = stop - start
             Xb, tb, eb, ub = X[start:stop], t[:m], e[:m], u[:m]
-            wb = None if sw is None else sw[start:stop]
             np.matmul(Xb, W, out=tb)
             tb += b
             tb *= sign[start:stop]
-            _signed_terms(tb, eb, ub)
-            loss += _colsum(ub, wb)
-            np.maximum(tb, 0.0, out=ub)
-            loss += _colsum(ub, wb)
-            # sigmoid(t) = exp(min(t, 0)) / (1 + exp(-|t|)): both exponents <= 0, no overflow.
-            np.minimum(tb, 0.0, out=ub)
-            np.exp(ub, out=ub)
+            loss += _signed_loss(tb, eb, ub, ones[:m] if sw is None else sw[start:stop])
             eb += 1.0
-            ub /= eb
-            ub *= residual_sign[start:stop]
-            grad_W += Xb.T @ ub
-            grad_b += ub.sum(axis=0)
+            tb /= eb
+            tb *= residual_sign[start:stop]
+            grad_W += Xb.T @ tb
+            grad_b += ones[:m] @ tb
     return loss, grad_W, grad_b
 
 
@@ -205,6 +210,7 @@ def _newton_rows(X, Z, sign, sign_w, sw, sqrt_sw, lo, hi, block_rows):
     rows = max(1, min(block_rows, hi - lo))
     t, e, u = np.empty((rows, M)), np.empty((rows, M)), np.empty((rows, M))
     V = np.empty((rows, d + 1))
+    ones = np.ones(rows)
     loss, grad_W, grad_b = np.zeros(M), np.zeros((d, M)), np.zeros(M)
     H = np.zeros((M, d + 1, d + 1))
     residual_sign = sign if sign_w is None else sign_w
@@ -213,26 +219,20 @@ def _newton_rows(X, Z, sign, sign_w, sw, sqrt_sw, lo, hi, block_rows):
             stop = min(start + rows, hi)
             m = stop - start
             Xb, tb, eb, ub, Vb = X[start:stop], t[:m], e[:m], u[:m], V[:m]
-            wb = None if sw is None else sw[start:stop]
             np.multiply(Z[start:stop], sign[start:stop], out=tb)
-            _signed_terms(tb, eb, ub)
-            loss += _colsum(ub, wb)
-            np.maximum(tb, 0.0, out=ub)
-            loss += _colsum(ub, wb)
-            np.minimum(tb, 0.0, out=ub)
-            np.exp(ub, out=ub)
-            np.sqrt(eb, out=tb)  # t is not needed any more
+            loss += _signed_loss(tb, eb, ub, ones[:m] if sw is None else sw[start:stop])
+            np.sqrt(eb, out=ub)
             eb += 1.0
-            ub /= eb
-            ub *= residual_sign[start:stop]
-            grad_W += Xb.T @ ub
-            grad_b += ub.sum(axis=0)
             tb /= eb
+            tb *= residual_sign[start:stop]
+            grad_W += Xb.T @ tb
+            grad_b += ones[:m] @ tb
+            ub /= eb
             if sqrt_sw is not None:
-                tb *= sqrt_sw[start:stop, None]
+                ub *= sqrt_sw[start:stop, None]
             for k in range(M):
-                np.multiply(Xb, tb[:, k:k + 1], out=Vb[:, :d])
-                Vb[:, d] = tb[:, k]
+                np.multiply(Xb, ub[:, k:k + 1], out=Vb[:, :d])
+                Vb[:, d] = ub[:, k]
                 H[k] += Vb.T @ Vb  # numpy hands A.T @ A to BLAS syrk
     return loss, grad_W, grad_b, H
 
@@ -310,7 +310,9 @@ class BinaryObjective:
         else:
             self.sw = np.asarray(sample_weight, dtype=np.float64)
             self.sw_sum = float(self.sw.sum())
-        self.block_rows = max(256, _BLOCK_BYTES // (8 * max(self.n_features, 1)))
+        # A row of the block: d features plus three temporaries per output.
+        row_bytes = 8 * (self.n_features + 3 * self.n_outputs)
+        self.block_rows = int(np.clip(_BLOCK_BYTES // row_bytes, _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS))
         # 0/1 targets (always, from the estimators) take the fast path through the signed logit
         # t = (1 - 2y) z; anything else (soft labels) the plain formulas. Read once, here.
         self._sign = self._sign_w = self._sqrt_sw = None
