@@ -12,6 +12,7 @@ Design, for speed on big all-numeric files and safety on everything else:
 Any exception that is not a DataError is turned into one at the door, so no bytes can produce
 another exception type.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,7 +42,6 @@ MAX_LINE_BYTES = 4 * 1024 * 1024
 MAX_PARSE_COLUMNS = 10 * MAX_FEATURES
 SNIFF_LINES = 200
 DELIMITERS = (",", ";", "\t", "|")
-_DELIM_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|' characters", r"\s+": "spaces"}
 WHAT_A_CSV_IS = (
     "Upload a CSV file: plain text with one row per line, values separated by commas (or "
     "semicolons or tabs), column names in the first row and the class in one of the columns."
@@ -57,29 +57,28 @@ _SIGNATURES = [
     (b"PK\x05\x06", "a ZIP archive"),
     (b"\x1f\x8b", "a gzip-compressed file"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Excel (.xls) or other Microsoft Office file"),
-    (b"PAR1", "a Parquet file"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"\xfd7zXZ\x00", "an xz-compressed file"),
-    (b"BZh", "a bzip2-compressed file"),
     (b"\x7fELF", "a program (executable)"),
     (b"SQLite format 3\x00", "an SQLite database"),
     (b"\x93NUMPY", "a NumPy array file"),
     (b"\x80\x04\x95", "a Python pickle"),
-]
+] + [(b"BZh%d1AY&SY" % level, "a bzip2-compressed file") for level in range(1, 10)]
+# (Parquet's "PAR1" is left to the binary check: a CSV header may well start with "PAR1,".)
 
 _NUMBER_DOT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 _NUMBER_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$")
 _DECIMAL_DOT = re.compile(r"^\s*[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?\s*$")
-_SPECIAL_NUMBER = re.compile(r"^\s*[+-]?(inf|infinity|nan)\s*$", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_COLUMN_MISMATCH = re.compile(r"usecols|names|columns specified|columns passed", re.IGNORECASE)
 _THOUSANDS = {
     ",": re.compile(r"^\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*$"),
     ".": re.compile(r"^\s*[+-]?\d{1,3}(\.\d{3})+(,\d+)?\s*$"),
 }
-_ID_NAMES = {
-    "id", "ids", "index", "idx", "row", "rowid", "row id", "row_id", "row number", "row_number",
-    "rownumber", "row no", "row_no", "no", "no.", "nr", "nr.", "number", "#", "n°", "key",
-    "unnamed: 0", "record", "record id", "sample id", "case id", "uuid", "guid",
-}
+_ID_NAMES = frozenset(
+    "id|ids|index|idx|row|rowid|row id|row_id|row number|row_number|rownumber|row no|row_no|no|no.|"
+    "nr|nr.|number|#|n°|key|unnamed: 0|record|record id|sample id|case id|uuid|guid".split("|")
+)
 
 
 def read_csv(source, target=None, features=None) -> Dataset:
@@ -93,7 +92,9 @@ def read_csv(source, target=None, features=None) -> Dataset:
             "(for example, save a sample of the rows as a new CSV)."
         ) from exc
     except RecursionError as exc:
-        raise DataError(f"This file's structure is too deeply nested to read as a table. {WHAT_A_CSV_IS}") from exc
+        raise DataError(
+            f"This file's structure is too deeply nested to read as a table. {WHAT_A_CSV_IS}"
+        ) from exc
     except Exception as exc:  # the promise: no bytes ever produce another exception type
         err = DataError(
             f"This file could not be read as a table ({type(exc).__name__}: {_short(str(exc))}). "
@@ -114,10 +115,6 @@ def _quote_list(names, limit: int = 30) -> str:
     if len(names) > limit:
         shown += f" and {len(names) - limit:,} more"
     return shown
-
-
-def _fmt(value) -> str:
-    return f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:g}"
 
 
 class _Reader:
@@ -178,11 +175,15 @@ class _Reader:
                 # getvalue() ignores the read position: Streamlit reruns hand over the same object.
                 content = src.getvalue() if hasattr(src, "getvalue") else src.read()
             except (OSError, ValueError) as exc:
-                raise DataError(f"The file could not be read ({_short(str(exc))}). Try uploading it again.") from exc
+                raise DataError(
+                    f"The file could not be read ({_short(str(exc))}). Try uploading it again."
+                ) from exc
             if isinstance(content, str):
                 content = content.encode("utf-8", errors="replace")
             if not isinstance(content, (bytes, bytearray, memoryview)):
-                raise DataError("The file object gave neither text nor bytes when read; pass the file's bytes instead.")
+                raise DataError(
+                    "The file object gave neither text nor bytes when read; pass the file's bytes instead."
+                )
             self._set_data(bytes(content))
             return
         raise DataError(
@@ -219,7 +220,12 @@ class _Reader:
         self.data = data
         self.total_bytes = len(data)
         end = HEAD_BYTES
-        while end < len(data) and b"\n" not in data[:end] and b"\r" not in data[:end] and end <= MAX_LINE_BYTES:
+        while (
+            end < len(data)
+            and b"\n" not in data[:end]
+            and b"\r" not in data[:end]
+            and end <= MAX_LINE_BYTES
+        ):
             end *= 2
         self.head = data[:end]
         self.head_is_all = end >= len(data)
@@ -250,6 +256,8 @@ class _Reader:
                     what = "an Excel workbook (.xlsx)"
                 if "Excel" in what:
                     todo = "In Excel, use File > Save As > 'CSV (comma delimited)' and upload that file."
+                elif "archive" in what or "compressed" in what:
+                    todo = "Unpack it first and upload the CSV file that is inside."
                 else:
                     todo = "Export or save your table as a CSV text file and upload that instead."
                 raise DataError(f"This file is {what}, not a CSV table. {todo}")
@@ -267,9 +275,12 @@ class _Reader:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise DataError(
-                "This file starts like UTF-16 text but is not valid UTF-16. Save it as 'CSV UTF-8' and try again."
+                "This file starts like UTF-16 text but is not valid UTF-16. Save it as 'CSV UTF-8' "
+                "and try again."
             ) from exc
-        self.notes.append("The file was UTF-16 text (as Excel's 'Unicode text' saves it); it was converted.")
+        self.notes.append(
+            "The file was UTF-16 text (as Excel's 'Unicode text' saves it); it was converted."
+        )
         self._set_data(text.encode("utf-8", errors="replace"))
 
     def _decode_head(self) -> str:
@@ -309,7 +320,8 @@ class _Reader:
     # ---- 3. separator, decimal mark, header ---------------------------------------------------
 
     def _sniff(self, text: str):
-        lines = text.splitlines()
+        # pandas ends lines only at \n, \r or \r\n (str.splitlines also splits at \x1c, \x85, ...).
+        lines = _LINE_BREAK.split(text)
         if not self.head_is_all and len(lines) > 1:
             lines = lines[:-1]  # the last line of a cut-off head is probably incomplete
         lines = [ln for ln in lines if ln.strip()][:SNIFF_LINES]
@@ -330,7 +342,11 @@ class _Reader:
         if best is None:
             rows = [ln.split() for ln in lines]
             lengths = [len(r) for r in rows]
-            if len(lengths) >= 2 and lengths[0] >= 2 and sum(n == lengths[0] for n in lengths) / len(lengths) >= 0.9:
+            if (
+                len(lengths) >= 2
+                and lengths[0] >= 2
+                and sum(n == lengths[0] for n in lengths) / len(lengths) >= 0.9
+            ):
                 best = ((1.0, True, lengths[0]), r"\s+", rows)
         if best is None:
             if len(lines) <= 1:
@@ -359,9 +375,13 @@ class _Reader:
             dots = sum(1 for c in cells if _DECIMAL_DOT.match(c))
             if commas and commas >= dots:
                 self.decimal = ","
-        sep_note = {";": "semicolons", "\t": "tabs", "|": "'|' characters", r"\s+": "spaces"}.get(self.sep)
+        sep_note = {";": "semicolons", "\t": "tabs", "|": "'|' characters", r"\s+": "spaces"}.get(
+            self.sep
+        )
         if sep_note and self.decimal == ",":
-            self.notes.append(f"Values are separated by {sep_note} and use a decimal comma (1,5 means 1.5).")
+            self.notes.append(
+                f"Values are separated by {sep_note} and use a decimal comma (1,5 means 1.5)."
+            )
         elif sep_note:
             self.notes.append(f"Values are separated by {sep_note}.")
         # Header or data? A first row of only numbers (and a body) is data.
@@ -395,7 +415,7 @@ class _Reader:
             )
         self.skip_lines = 0
         if self.names is not None and self.header_row:
-            raw_lines = text.splitlines()
+            raw_lines = _LINE_BREAK.split(text)
             while self.skip_lines < len(raw_lines) and not raw_lines[self.skip_lines].strip():
                 self.skip_lines += 1
             self.skip_lines += 1
@@ -416,9 +436,8 @@ class _Reader:
             kwargs.update(header=None, names=_clean_names(self.names), skiprows=self.skip_lines)
         if self.usecols is not None:
             kwargs["usecols"] = self.usecols
-        quoting_note = None
-        bad_lines_note = None
-        for _attempt in range(4):
+        quotes_ignored = rows_skipped = False
+        for _attempt in range(6):
             try:
                 return self._read(kwargs)
             except UnicodeDecodeError:
@@ -430,24 +449,32 @@ class _Reader:
                     "The file has no rows or columns to read (it is empty or only blank lines). "
                     + WHAT_A_CSV_IS
                 ) from exc
-            except pd.errors.ParserError as exc:
+            except ValueError as exc:  # pandas' ParserError is a ValueError too
                 msg = str(exc)
-                if "EOF inside string" in msg and quoting_note is None:
+                if ("names" in kwargs or "usecols" in kwargs) and _COLUMN_MISMATCH.search(msg):
+                    # The sniffer and pandas can disagree about odd first lines (stray quotes, a
+                    # lone '\r'); then our names or usecols do not fit, and pandas' header wins.
+                    for key in ("names", "usecols", "skiprows", "header"):
+                        kwargs.pop(key, None)
+                    continue
+                if not isinstance(exc, pd.errors.ParserError):
+                    raise
+                if "EOF inside string" in msg and not quotes_ignored:
                     kwargs["quoting"] = csv.QUOTE_NONE
-                    quoting_note = (
-                        "A quote character (\") was never closed, so quotes were read as ordinary "
+                    quotes_ignored = True
+                    self.notes.append(
+                        'A quote character (") was never closed, so quotes were read as ordinary '
                         "characters. Check the rows around the stray quote."
                     )
-                    self.notes.append(quoting_note)
                     continue
                 m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
-                if m and bad_lines_note is None:
+                if m and not rows_skipped:
                     kwargs["on_bad_lines"] = "skip"
-                    bad_lines_note = (
-                        f"Skipped rows that have more values than there are columns (the first is line "
-                        f"{m.group(2)}, with {m.group(3)} values for {m.group(1)} columns)."
+                    rows_skipped = True
+                    self.notes.append(
+                        f"Skipped rows that have more values than there are columns (the first is "
+                        f"line {m.group(2)}, with {m.group(3)} values for {m.group(1)} columns)."
                     )
-                    self.notes.append(bad_lines_note)
                     continue
                 raise DataError(
                     f"This file could not be read as a table: {_short(msg)}. Check that every row has "
@@ -568,7 +595,9 @@ class _TableBuilder:
         # Missing cells in numeric columns are NaN in X; the masks above already hold them.
         n_dropped = int(n_rows - keep.sum())
         if n_dropped:
-            parts = ", ".join(f"'{k}': {v:,}" for k, v in sorted(dropped_by.items(), key=lambda kv: -kv[1]) if v)
+            parts = ", ".join(
+                f"'{k}': {v:,}" for k, v in sorted(dropped_by.items(), key=lambda kv: -kv[1]) if v
+            )
             self.notes.append(
                 f"Dropped {n_dropped:,} of {n_rows:,} rows with missing values (missing in {parts})."
             )
@@ -654,7 +683,9 @@ class _TableBuilder:
             for f in chosen:
                 i = self._find(f, "a feature")
                 if i == target:
-                    self.notes.append(f"'{names[i]}' is the target (class) column, so it is not also used as a feature.")
+                    self.notes.append(
+                        f"'{names[i]}' is the target (class) column, so it is not also used as a feature."
+                    )
                 elif i not in idx:
                     idx.append(i)
             if not idx:
@@ -691,7 +722,8 @@ class _TableBuilder:
         if n_numeric >= n_present / 2 and len(tokens) <= 3:
             shown = ", ".join(f"'{t}'" for t in tokens[:3])
             self.notes.append(
-                f"In '{name}', {len(bad):,} value{' is not a number' if len(bad) == 1 else 's are not numbers'} "
+                f"In '{name}', {len(bad):,} "
+                f"{'value is not a number' if len(bad) == 1 else 'values are not numbers'} "
                 f"({shown}); treated as missing."
             )
             return numeric
@@ -785,7 +817,9 @@ class _TableBuilder:
         lo = X.min(axis=0)
         if np.isnan(hi).any() or np.isnan(lo).any():
             # NaN left only where a one-hot mask did not cover it; cannot happen, but stay honest.
-            raise DataError("Some values could not be read as numbers. Check the columns for stray text.")
+            raise DataError(
+                "Some values could not be read as numbers. Check the columns for stray text."
+            )
         bad = np.flatnonzero(np.maximum(np.abs(hi), np.abs(lo)) > MAX_ABS_VALUE)
         if bad.size:
             j = int(bad[0])
@@ -817,7 +851,9 @@ class _TableBuilder:
                 "cannot help tell classes apart."
             )
         if const.size > 10:
-            self.notes.append(f"Left out {const.size - 10:,} more columns that are the same in every row.")
+            self.notes.append(
+                f"Left out {const.size - 10:,} more columns that are the same in every row."
+            )
         keep = np.setdiff1d(np.arange(X.shape[1]), const)
         return X[:, keep], [col_names[j] for j in keep]
 
@@ -917,7 +953,9 @@ def _coerce_numeric(text: pd.Series, decimal: str) -> pd.Series:
     for thousands, pattern in _THOUSANDS.items():
         if values.str.match(pattern.pattern).all():
             stripped = values.str.replace(thousands, "", regex=False)
-            variants.append(stripped.str.replace(",", ".", regex=False) if thousands == "." else stripped)
+            variants.append(
+                stripped.str.replace(",", ".", regex=False) if thousands == "." else stripped
+            )
     for variant in variants:
         converted = pd.to_numeric(variant, errors="coerce")
         if converted.notna().all():

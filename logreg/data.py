@@ -13,6 +13,7 @@ Every failure raises :class:`DataError` (a ``ValueError``) whose message says wh
 to do about it, in words a non-programmer can act on. No streamlit here; pandas and scikit-learn are
 imported only by the functions that need them, so ``import logreg.data`` stays fast.
 """
+
 from __future__ import annotations
 
 import functools
@@ -491,9 +492,7 @@ def make_dataset(
     '100 samples, 2 features, 2 classes (50 / 50)'
     """
     if not isinstance(kind, str) or kind.strip().lower() not in DATASETS:
-        raise DataError(
-            f"Unknown dataset kind {kind!r}; choose one of: {', '.join(DATASET_KINDS)}."
-        )
+        raise DataError(f"Unknown dataset kind {kind!r}; choose one of: {', '.join(DATASET_KINDS)}.")
     kind = kind.strip().lower()
     if n_classes != 2 and kind not in MULTICLASS_KINDS:
         _two_classes_only(kind, n_classes)
@@ -720,10 +719,14 @@ def train_test_split(
         " (train)" / " (test)". A class too small to appear in both may be missing from the test set.
     """
     if not isinstance(dataset, Dataset):
-        raise DataError("train_test_split needs a Dataset (from make_dataset, load_builtin or read_csv).")
+        raise DataError(
+            "train_test_split needs a Dataset (from make_dataset, load_builtin or read_csv)."
+        )
     n, k = dataset.n_samples, dataset.n_classes
     if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
-        raise DataError(f"test_size must be a share between 0 and 1, or a number of rows; got {test_size!r}.")
+        raise DataError(
+            f"test_size must be a share between 0 and 1, or a number of rows; got {test_size!r}."
+        )
     if _is_int(test_size):
         n_test = int(test_size)
         if not 0 <= n_test < n:
@@ -747,7 +750,9 @@ def train_test_split(
     try:
         rng = np.random.default_rng(random_state)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"random_state must be a whole number, None or a numpy Generator; got {random_state!r}.") from exc
+        raise DataError(
+            f"random_state must be a whole number, None or a numpy Generator; got {random_state!r}."
+        ) from exc
     # Proportional allocation with largest remainders, capped so each class keeps one training row.
     cap = np.maximum(present - 1, 0)
     ideal = present * (n_test / n)

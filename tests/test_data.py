@@ -1,4 +1,5 @@
 """Tests for logreg.data: Dataset, generators, built-in sets, read_csv, standardize and splitting."""
+
 import dataclasses
 import io
 import pickle
@@ -10,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from logreg import data as D
 from logreg.data import (
     BUILTIN_NAMES,
     DATASET_KINDS,
@@ -123,8 +123,13 @@ def test_subset_and_to_frame_keep_names():
 
 
 def test_describe_is_one_plain_sentence():
-    assert describe(make_dataset("blobs", random_state=0)) == "200 samples, 2 features, 2 classes (100 / 100)"
-    big = Dataset(np.zeros((1500, 1)), np.r_[np.zeros(1000), np.ones(500)].astype(int), ("a",), ("x", "y"))
+    assert (
+        describe(make_dataset("blobs", random_state=0))
+        == "200 samples, 2 features, 2 classes (100 / 100)"
+    )
+    big = Dataset(
+        np.zeros((1500, 1)), np.r_[np.zeros(1000), np.ones(500)].astype(int), ("a",), ("x", "y")
+    )
     assert describe(big) == "1,500 samples, 1 feature, 2 classes (1,000 / 500)"
 
 
@@ -225,7 +230,9 @@ def _accuracy(X, y, degree=1):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-    model = make_pipeline(PolynomialFeatures(degree), StandardScaler(), LogisticRegression(C=100, max_iter=2000))
+    model = make_pipeline(
+        PolynomialFeatures(degree), StandardScaler(), LogisticRegression(C=100, max_iter=2000)
+    )
     return model.fit(X, y).score(X, y)
 
 
@@ -307,7 +314,9 @@ def test_good_files_round_trip_to_pandas_values(name, options, note):
     assert ds.feature_names == tuple(features)
     np.testing.assert_allclose(ds.X, expected[features].to_numpy(dtype=float), rtol=0, atol=0)
     labels = expected[target].map(lambda v: v.strip() if isinstance(v, str) else str(v))
-    assert ds.class_names == tuple(sorted(labels.unique(), key=lambda s: float(s) if s.lstrip("-").isdigit() else s))
+    assert ds.class_names == tuple(
+        sorted(labels.unique(), key=lambda s: float(s) if s.lstrip("-").isdigit() else s)
+    )
     assert [ds.class_names[c] for c in ds.y] == labels.tolist()
     assert ds.name == path.stem
     if note:
@@ -332,8 +341,14 @@ def test_string_labels_sorted_like_label_encoder():
 
 @pytest.mark.parametrize(
     "labels, names",
-    [(["0", "1"], ("0", "1")), (["1", "2"], ("1", "2")), (["-1", "1"], ("-1", "1")),
-     (["1.0", "0.0"], ("0", "1")), (["True", "False"], ("False", "True")), (["0.5", "1.5"], ("0.5", "1.5"))],
+    [
+        (["0", "1"], ("0", "1")),
+        (["1", "2"], ("1", "2")),
+        (["-1", "1"], ("-1", "1")),
+        (["1.0", "0.0"], ("0", "1")),
+        (["True", "False"], ("False", "True")),
+        (["0.5", "1.5"], ("0.5", "1.5")),
+    ],
 )
 def test_numeric_labels_become_their_string_forms(labels, names):
     rows = "".join(f"{i},{labels[i % 2]}\n" for i in range(8))
@@ -362,7 +377,14 @@ def test_titanic_like_file_reports_every_clean_up_in_notes():
     ds = read_csv(DATA / "titanic_like.csv", target="Survived")
     assert ds.feature_names == ("Sex=male", "Age", "Embarked=Q", "Embarked=S", "Fare")
     notes = " ".join(ds.notes)
-    for fragment in ("'PassengerId'", "'Name'", "'Cabin'", "'Ship'", "Turned the text column 'Sex'", "Dropped 5 of 40 rows"):
+    for fragment in (
+        "'PassengerId'",
+        "'Name'",
+        "'Cabin'",
+        "'Ship'",
+        "Turned the text column 'Sex'",
+        "Dropped 5 of 40 rows",
+    ):
         assert fragment in notes, fragment
     frame = pd.read_csv(DATA / "titanic_like.csv").dropna(subset=["Age"])
     np.testing.assert_array_equal(ds.X[:, 0], (frame["Sex"] == "male").to_numpy(dtype=float))
@@ -372,7 +394,9 @@ def test_titanic_like_file_reports_every_clean_up_in_notes():
 
 
 def test_explicit_features_keep_an_id_column_and_a_mostly_empty_one():
-    ds = read_csv(DATA / "titanic_like.csv", target="survived", features=["PassengerId", "Cabin", "Fare"])
+    ds = read_csv(
+        DATA / "titanic_like.csv", target="survived", features=["PassengerId", "Cabin", "Fare"]
+    )
     assert ds.feature_names[0] == "PassengerId"
     assert any(f.startswith("Cabin=") for f in ds.feature_names)
     assert ds.n_samples == 10  # only the rows with a cabin
@@ -559,7 +583,10 @@ def test_too_many_classes_looks_like_a_number_to_predict():
     with pytest.raises(DataError) as err:
         read_csv("\n".join(lines).encode())
     message = str(err.value)
-    assert "column 'price' has 341 different values; this looks like a number to predict, not a class" in message
+    assert (
+        "column 'price' has 341 different values; this looks like a number to predict, not a class"
+        in message
+    )
     assert "2 to 20 classes" in message
 
 
@@ -655,8 +682,13 @@ def test_importing_logreg_data_adds_no_ui_and_no_heavy_imports():
         "print(sorted({m.split('.')[0] for m in added} & {'streamlit', 'sklearn', 'pandas'}), "
         "'streamlit' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parent.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert out.stdout.strip() == "[] False"
 
 
