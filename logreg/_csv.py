@@ -104,6 +104,26 @@ def read_csv(source, target=None, features=None) -> Dataset:
         raise err from exc
 
 
+def csv_columns(source) -> tuple[str, ...]:
+    """Names of a CSV's columns, as ``read_csv`` will name them, from its first 64 KB only.
+
+    For a target picker shown before the whole file is parsed. Raises DataError when the bytes are
+    not a table (the same message ``read_csv`` gives).
+    """
+    reader = _Reader(source, None, None)
+    try:
+        reader._check_arguments()
+        reader._take_source()
+        reader._check_head()
+        reader._sniff(reader._decode_head())
+    except DataError:
+        raise
+    except Exception as exc:  # the same promise as read_csv: only DataError
+        raise DataError(f"This file could not be read as a table. {WHAT_A_CSV_IS}") from exc
+    names = reader.names if reader.names is not None else reader.header_fields
+    return tuple(_clean_names(names))
+
+
 def _short(text: str, limit: int = 160) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -361,6 +381,7 @@ class _Reader:
         self.sep = best[1]
         rows = best[2]
         header = [c.strip() for c in rows[0]]
+        self.header_fields = header
         body = rows[1:]
         self.n_header_fields = len(header)
         if self.n_header_fields > MAX_PARSE_COLUMNS:

@@ -624,6 +624,17 @@ def read_csv(source, target: str | None = None, features: Sequence[str] | None =
     return _csv.read_csv(source, target=target, features=features)
 
 
+def csv_columns(source) -> tuple[str, ...]:
+    """Column names of a CSV (path, bytes or file object) as :func:`read_csv` names them.
+
+    Reads only the start of the file, so an app can offer a target picker before the full parse.
+    Raises :class:`DataError` when the bytes are not a table.
+    """
+    from logreg import _csv
+
+    return _csv.csv_columns(source)
+
+
 # --------------------------------------------------------------------------------------------------
 # Standardization and splitting
 # --------------------------------------------------------------------------------------------------

@@ -795,3 +795,33 @@ def test_impossible_or_invalid_splits_raise_data_error(test_size):
 def test_split_needs_a_dataset():
     with pytest.raises(DataError):
         train_test_split(np.zeros((4, 2)))
+
+
+# ----- csv_columns: the target picker's list, before the full parse ------------------------------
+@pytest.mark.parametrize("text, expected", [
+    (b"a, b ,y\n1,2,u\n3,4,v\n", ("a", "b", "y")),
+    (b"a;b;y\n1,5;2;u\n3;4;v\n", ("a", "b", "y")),
+    (b"\xef\xbb\xbfx\ty\tlabel\n1\t2\ta\n3\t4\tb\n", ("x", "y", "label")),
+    (b"1,2,3\n4,5,6\n", ("column 1", "column 2", "column 3")),
+])
+def test_csv_columns_names_columns_as_read_csv_does(text, expected):
+    from logreg.data import csv_columns
+
+    assert csv_columns(text) == expected
+    pandas_names = tuple(pd.read_csv(io.BytesIO(text), sep=None, engine="python").columns)
+    if not expected[0].startswith("column"):
+        assert tuple(n.strip().lstrip("\ufeff") for n in pandas_names) == expected
+    # Every name it offers is a target read_csv accepts.
+    for name in expected:
+        try:
+            read_csv(text, target=name)
+        except DataError as exc:  # e.g. too few rows per class: fine, but never "no such column"
+            assert "There is no column called" not in str(exc)
+
+
+@pytest.mark.parametrize("text", [b"", b"\x89PNG\r\n\x1a\n\x00\x00\x00", b"just one line"])
+def test_csv_columns_refuses_non_tables_with_a_data_error(text):
+    from logreg.data import csv_columns
+
+    with pytest.raises(DataError):
+        csv_columns(text)
