@@ -57,7 +57,9 @@ def upload_controls():
     limit = upload_limit_mb()
     st.caption(f"A table with a header row and one column of classes (the last column unless you "
                f"pick another). Comma, semicolon, tab or | separated. Limit {limit} MB per file.")
-    file = st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="upload_file",
+    # No type filter: a wrong file gets our own message saying what it is and what to do,
+    # instead of the uploader's silent red mark.
+    file = st.file_uploader("CSV file", key="upload_file",
                             help=f"Files up to {limit} MB. Nothing leaves this computer.")
     if file is None:
         if data_source.UPLOAD_KEY in st.session_state:
@@ -73,7 +75,14 @@ def upload_controls():
         target = st.selectbox("Column with the classes (target)", columns, index=index,
                               help="What the model should predict. It needs 2 to 20 classes.")
         st.session_state["upload_target"] = target
-    dataset = compute.uploaded(content, file.name, target, None)
+    try:
+        dataset = compute.uploaded(content, file.name, target, None)
+    except ValueError as exc:  # DataError: says what is wrong and what to do
+        st.error(str(exc), icon=":material/warning:")
+        previous = st.session_state.get(data_source.UPLOAD_KEY)
+        if previous is not None:
+            st.caption(f"Still using the data loaded before: **{previous.name}**.")
+        return
     st.session_state[data_source.UPLOAD_KEY] = dataset
     st.success(f"Loaded **{file.name}**: {describe(dataset)}.")
 

@@ -7,6 +7,9 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import streamlit as st
 
 from logreg import data as lrdata
@@ -33,7 +36,7 @@ def uploaded(content: bytes, name: str, target, features):
     """Parse an upload. Keyed on the bytes themselves (hashed in full by Streamlit)."""
     dataset = lrdata.read_csv(content, target=target or None,
                               features=list(features) if features else None)
-    return dataset
+    return dataclasses.replace(dataset, name=Path(name).stem or dataset.name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
