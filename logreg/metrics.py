@@ -590,6 +590,7 @@ def choose_threshold(
     positive_name="positives",
     negative_name="negatives",
     pos_label=None,
+    prevalence=None,
 ):
     """Pick a threshold by a named rule and explain it in one sentence.
 
@@ -607,7 +608,9 @@ def choose_threshold(
         - ``"max_fpr"``: highest TPR with FPR <= ``max_fpr`` (among equal TPR, lowest FPR). When no
           threshold catches any positive within the limit, the closest feasible choice is flagging
           nothing (TPR = FPR = 0), and the reason says so.
-        - ``"cost"``: minimize ``cost_fp * FP + cost_fn * FN``.
+        - ``"cost"``: minimize the expected cost per case,
+          ``prevalence * (1 - TPR) * cost_fn + (1 - prevalence) * FPR * cost_fp``; at the
+          sample's own prevalence this is ``cost_fp * FP + cost_fn * FN`` divided by n.
         - ``"f1"``: maximize F1.
         Other ties go to the higher threshold (fewer cases flagged).
     target_tpr, max_fpr : float in [0, 1]
@@ -618,6 +621,9 @@ def choose_threshold(
         Plural names used in the reason ("churners", "loyal customers").
     pos_label : default=None
         The positive label; None means 1 (True).
+    prevalence : float in [0, 1] or None, default=None
+        Share of positives where the threshold will be used (method ``"cost"``), as in
+        :func:`expected_cost`; None uses the sample's share.
 
     Returns
     -------
@@ -653,6 +659,7 @@ def choose_threshold(
         max_fpr = _real(max_fpr, "max_fpr (a rate such as 0.05 for 5%)", low=0.0, high=1.0)
     if method == "cost":
         cost_fp, cost_fn = _costs(cost_fp, cost_fn)
+        prevalence = _real(prevalence, "prevalence", low=0.0, high=1.0, allow_none=True)
 
     y, s = _binary_inputs(y_true, scores, pos_label)
     distinct, tps, fps = _curve_counts(y, s)
@@ -681,13 +688,21 @@ def choose_threshold(
         i = int(np.searchsorted(tp, tp[last], side="left"))
         rule = f"this catches the most {pos} while flagging at most {_pct_given(max_fpr)} of {neg}"
     elif method == "cost":
-        total = cost_fp * fp + cost_fn * (n_pos - tp)
-        i = int(np.argmin(total))
-        per_1000 = 1000.0 * total[i] / (n_pos + n_neg)
+        if prevalence is None:
+            # Integer counts at the sample's prevalence: exact ties, same argmin as the rates.
+            total = cost_fp * fp + cost_fn * (n_pos - tp)
+            i = int(np.argmin(total))
+            per_1000 = 1000.0 * total[i] / (n_pos + n_neg)
+            at = ""
+        else:
+            per_case = prevalence * (1.0 - tpr) * cost_fn + (1.0 - prevalence) * fpr * cost_fp
+            i = int(np.argmin(per_case))
+            per_1000 = 1000.0 * per_case[i]
+            at = f" at {_pct_given(prevalence)} {pos}"
         rule = (
             f"this minimizes the total cost when flagging one of the {neg} by mistake costs "
             f"{_money(cost_fp)} and missing one of the {pos} costs {_money(cost_fn)} "
-            f"({_money(per_1000)} per 1,000 cases)"
+            f"({_money(per_1000)} per 1,000 cases{at})"
         )
     else:
         f1 = _ratio(2 * tp, tp + fp + n_pos)

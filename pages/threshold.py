@@ -42,9 +42,10 @@ def chosen_threshold(y, p, names):
     rule = state.get("rule")
     if rule == "slider":
         return None
+    prevalence = state.get("prevalence") or None  # 0 = the data's own share
     choice = metrics.choose_threshold(
         y, p, rule, target_tpr=state.get("target_tpr"), max_fpr=state.get("max_fpr"),
-        cost_fp=state.get("cost_fp"), cost_fn=state.get("cost_fn"),
+        cost_fp=state.get("cost_fp"), cost_fn=state.get("cost_fn"), prevalence=prevalence,
         positive_name=f"'{names[1]}' cases", negative_name=f"'{names[0]}' cases")
     # Clamp into the slider's range: "flag nothing" can sit just above the top score.
     value = float(min(max(choice.threshold, 0.0), 1.0))

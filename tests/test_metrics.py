@@ -636,3 +636,23 @@ def test_benchmark_runs_on_a_small_sample():
     results = bench.run(n=5_000, repeats=1, n_thresholds=20)
     assert set(bench.TARGETS) <= set(results)
     assert all(ratio > 0 for _, _, ratio in results.values())
+
+
+def test_cost_rule_at_a_stated_prevalence_minimizes_expected_cost():
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 400)
+    s = np.clip(0.3 * y + rng.normal(0.35, 0.2, 400), 0, 1)
+    for prevalence in (0.05, 0.5, 0.9):
+        choice = m.choose_threshold(y, s, "cost", cost_fp=1.0, cost_fn=8.0,
+                                          prevalence=prevalence)
+        # Independent check: expected_cost at every candidate threshold, brute force.
+        candidates = np.concatenate(([1.0], np.unique(s)))
+        costs = m.expected_cost(y, s, candidates, 1.0, 8.0, prevalence=prevalence)
+        assert m.expected_cost(y, s, choice.threshold, 1.0, 8.0, prevalence=prevalence) \
+            == pytest.approx(costs.min(), rel=1e-12)
+        assert f"{prevalence * 100:g}%" in choice.reason
+    # Without a prevalence: the sample's own, same choice as the count form.
+    a = m.choose_threshold(y, s, "cost", cost_fp=1.0, cost_fn=8.0)
+    b = m.choose_threshold(y, s, "cost", cost_fp=1.0, cost_fn=8.0, prevalence=y.mean())
+    assert m.confusion_at(y, s, a.threshold)["tpr"] == \
+        m.confusion_at(y, s, b.threshold)["tpr"]
