@@ -1,0 +1,139 @@
+"""Threshold page: rules give what logreg.metrics.choose_threshold gives on the same scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logreg import metrics
+
+from .conftest import (assert_clean, chart, contour_level, goto, metric_value, reference_run,
+                       state, texts, trace, values)
+
+RULES = ("youden", "target_tpr", "max_fpr", "cost", "f1")
+
+
+@pytest.fixture
+def threshold_page(app):
+    at = app.run()
+    at.slider(key="w_n_samples").set_value(300).run()
+    at.slider(key="w_noise").set_value(0.5).run()  # overlapping classes: the rules disagree
+    goto(at, "threshold")
+    return at, reference_run(at)
+
+
+def expected_choice(at, y, p, rule):
+    names = ("class 0", "class 1")
+    return metrics.choose_threshold(
+        y, p, rule, target_tpr=state(at, "target_tpr"), max_fpr=state(at, "max_fpr"),
+        cost_fp=state(at, "cost_fp"), cost_fn=state(at, "cost_fn"),
+        prevalence=state(at, "prevalence") or None,  # 0 = the data's own share
+        positive_name=f"'{names[1]}' cases", negative_name=f"'{names[0]}' cases")
+
+
+def marker_point(at):
+    marker = trace(chart(at, "roc_chart"), "current threshold")
+    return float(values(marker["x"])[0]), float(values(marker["y"])[0])
+
+
+def check_rule(at, y, p, rule):
+    choice = expected_choice(at, y, p, rule)
+    t = min(max(choice.threshold, 0.0), 1.0)
+    assert state(at, "threshold") == pytest.approx(t, abs=1e-12), rule
+    assert choice.reason in texts(at.success), rule
+    assert marker_point(at) == pytest.approx((choice.fpr, choice.tpr)), rule
+    assert at.slider(key="w_threshold").disabled  # the rule sets it, not the slider
+    return choice
+
+
+def test_each_rule_sets_the_threshold_choose_threshold_gives(threshold_page):
+    at, ref = threshold_page
+    chosen = {}
+    for rule in RULES:
+        at.selectbox(key="w_rule").set_value(rule).run()
+        assert_clean(at)
+        chosen[rule] = check_rule(at, ref.y_test, ref.p_test, rule).threshold
+    assert len(set(np.round(list(chosen.values()), 6))) >= 3  # the rules really differ here
+
+    # The rule's parameters move the threshold too.
+    at.selectbox(key="w_rule").set_value("target_tpr").run()
+    at.slider(key="w_target_tpr").set_value(0.99).run()
+    high = check_rule(at, ref.y_test, ref.p_test, "target_tpr")
+    assert high.tpr >= 0.99 and high.threshold < chosen["target_tpr"]
+
+    at.selectbox(key="w_rule").set_value("max_fpr").run()
+    at.slider(key="w_max_fpr").set_value(0.02).run()
+    strict = check_rule(at, ref.y_test, ref.p_test, "max_fpr")
+    assert strict.fpr <= 0.02 and strict.threshold > chosen["max_fpr"]
+
+    at.selectbox(key="w_rule").set_value("cost").run()
+    at.number_input(key="w_cost_fn").set_value(50.0).run()
+    costly_misses = check_rule(at, ref.y_test, ref.p_test, "cost")
+    assert costly_misses.threshold < chosen["cost"]  # misses cost more: flag more
+
+    # Rules apply to the chosen set: the training set gives the training set's choice.
+    at.radio(key="w_eval_on").set_value("train").run()
+    assert_clean(at)
+    check_rule(at, ref.y_train, ref.p_train, "cost")
+
+    # One threshold everywhere: the Train page draws the rule's threshold.
+    t = state(at, "threshold")
+    goto(at, "train")
+    assert contour_level(chart(at, "boundary_chart")) == pytest.approx(t)
+
+
+def test_slider_rule_confusion_and_metrics_table(threshold_page):
+    at, ref = threshold_page
+    at.slider(key="w_threshold").set_value(0.4).run()
+    assert_clean(at)
+    conf = metrics.confusion_at(ref.y_test, ref.p_test, 0.4)
+    assert marker_point(at) == pytest.approx((conf["fpr"], conf["tpr"]))
+    cells = chart(at, "confusion_chart")["data"][0]["text"]
+    counts = [[int(str(c).split("<br>")[0]) for c in row] for row in cells]
+    assert counts == [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
+    table = at.dataframe[0].value.set_index("metric")["value"]
+    assert table["True positive rate (recall)"] == f"{conf['tpr']:.1%}"
+    assert table["False positive rate"] == f"{conf['fpr']:.1%}"
+    assert table["Accuracy"] == f"{conf['accuracy']:.1%}"
+    line = chart(at, "hist_chart")["layout"]["shapes"][0]  # the threshold line
+    assert line["x0"] == line["x1"] == pytest.approx(0.4)
+
+
+def test_expected_cost_follows_the_prevalence_input(threshold_page):
+    at, ref = threshold_page
+    t, cfp, cfn = state(at, "threshold"), state(at, "cost_fp"), state(at, "cost_fn")
+
+    def shown_cost():
+        return metric_value(at, "Expected cost per 1,000 cases")
+
+    def iso_slope():
+        line = trace(chart(at, "roc_chart"), "same expected cost")
+        x, y = values(line["x"]).astype(float), values(line["y"]).astype(float)
+        return (y[-1] - y[0]) / (x[-1] - x[0])
+
+    sample = metrics.expected_cost(ref.y_test, ref.p_test, t, cfp, cfn)
+    assert shown_cost() == f"{sample:,.1f}"  # 0 = the sample's own share of positives
+    results = {}
+    for prevalence in (0.05, 0.5):
+        at.number_input(key="w_prevalence").set_value(prevalence).run()
+        assert_clean(at)
+        cost = metrics.expected_cost(ref.y_test, ref.p_test, t, cfp, cfn, prevalence=prevalence)
+        assert shown_cost() == f"{cost:,.1f}"
+        assert iso_slope() == pytest.approx(metrics.iso_cost_slope(cfp, cfn, prevalence))
+        results[prevalence] = shown_cost()
+    assert results[0.05] != results[0.5]
+
+
+def test_cost_rule_is_cheapest_at_the_entered_prevalence(threshold_page):
+    """Brute force over every candidate threshold: the rule's choice has the lowest expected cost
+    at the prevalence the user entered (it once used the sample's share instead)."""
+    at, ref = threshold_page
+    at.number_input(key="w_prevalence").set_value(0.05).run()
+    at.selectbox(key="w_rule").set_value("cost").run()
+    assert_clean(at)
+    cfp, cfn = state(at, "cost_fp"), state(at, "cost_fn")
+    candidates = np.unique(np.r_[ref.p_test, 1.0])
+    costs = metrics.expected_cost(ref.y_test, ref.p_test, candidates, cfp, cfn, prevalence=0.05)
+    shown = float(metric_value(at, "Expected cost per 1,000 cases").replace(",", ""))
+    assert shown == pytest.approx(costs.min(), abs=0.05)
+    check_rule(at, ref.y_test, ref.p_test, "cost")  # and the reason sentence says so

@@ -1,0 +1,271 @@
+"""Train page: every control changes the figure it should, checked against a fresh logreg run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logreg import metrics
+from logreg.pipeline import animation_epochs
+from ui import presets
+
+from .conftest import (annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
+                       goto, heatmap_z, metric_value, reference_run, state, subtitle, texts, title,
+                       trace,
+                       values, weights)
+
+
+def loss_y(at):
+    return values(trace(chart(at, "loss_chart"), "train loss")["y"]).astype(float)
+
+
+def loss_x(at):
+    return values(trace(chart(at, "loss_chart"), "train loss")["x"]).astype(float)
+
+
+def pct(text: str) -> float:
+    return float(text.rstrip("%")) / 100
+
+
+def train_page(app, **data):
+    """Run the app, set generator settings on the Data page, open Train."""
+    at = app.run()
+    for name, value in data.items():
+        widget = {"kind": at.selectbox, "noise": at.slider, "n_samples": at.slider,
+                  "data_seed": at.number_input}[name]
+        widget(key=f"w_{name}").set_value(value).run()
+    return goto(at, "train")
+
+
+def test_default_run_matches_logreg(app):
+    at = train_page(app, n_samples=200)
+    ref = reference_run(at)
+    np.testing.assert_allclose(loss_y(at), ref.model.history_["data_loss"], rtol=1e-9)
+    np.testing.assert_array_equal(loss_x(at), np.arange(state(at, "epochs") + 1))
+    boundary = chart(at, "boundary_chart")
+    assert contour_level(boundary) == 0.5
+    assert "epoch 200" in title(boundary)
+    w = weights(chart(at, "coef_chart"))
+    for name, value in zip(ref.features.names, ref.model.coef_.ravel()):
+        assert w[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
+    accuracy = np.mean((ref.p_train >= 0.5) == (ref.y_train == 1))
+    assert metric_value(at, "Training accuracy") == f"{accuracy:.1%}"
+    assert metric_value(at, "Epochs run") == "200"
+
+
+def test_learning_rate_epochs_batch_and_solver(app):
+    at = train_page(app, n_samples=200)
+    before = loss_y(at)
+
+    at.select_slider(key="w_learning_rate").set_value(0.03).run()
+    assert_clean(at)
+    slow = loss_y(at)
+    assert slow.shape == before.shape and not np.allclose(slow, before)
+    assert slow[-1] > before[-1]  # smaller steps: less progress in the same epochs
+    np.testing.assert_allclose(slow, reference_run(at).model.history_["data_loss"], rtol=1e-9)
+
+    at.select_slider(key="w_epochs").set_value(50).run()
+    assert_clean(at)
+    assert loss_x(at).tolist() == list(range(51))
+    np.testing.assert_allclose(loss_y(at), slow[:51], rtol=1e-9)  # same path, cut at 50
+
+    at.select_slider(key="w_batch_size").set_value(32).run()
+    assert_clean(at)
+    minibatch = loss_y(at)
+    assert minibatch.shape == (51,) and not np.allclose(minibatch, slow[:51])
+    np.testing.assert_allclose(minibatch, reference_run(at).model.history_["data_loss"],
+                               rtol=1e-9)
+
+    at.select_slider(key="w_batch_size").set_value(0).run()
+    at.radio(key="w_solver").set_value("newton").run()
+    assert_clean(at)
+    ref = reference_run(at)
+    assert ref.model.n_iter_ < 50  # Newton converges and stops early
+    np.testing.assert_allclose(loss_y(at), ref.model.history_["data_loss"], rtol=1e-9)
+    assert metric_value(at, "Epochs run") == str(ref.model.n_iter_)
+
+
+def test_l1_penalty_zeroes_weights_on_breast_cancer(app):
+    at = app.run()
+    at.radio(key="w_source").set_value("builtin").run()
+    goto(at, "train")
+    dense = weights(chart(at, "coef_chart"))
+    assert len(dense) == 30 and all(v != 0 for v in dense.values())
+    assert at.select_slider(key="w_reg_strength").disabled  # no penalty: λ is off
+
+    at.selectbox(key="w_penalty").set_value("l1").run()
+    at.select_slider(key="w_reg_strength").set_value(0.03).run()
+    assert_clean(at)
+    fig = chart(at, "coef_chart")
+    sparse = weights(fig)
+    zeros = {n for n, v in sparse.items() if v == 0.0}
+    ref = reference_run(at)
+    expected = {n for n, v in zip(ref.features.names, ref.model.coef_.ravel()) if v == 0.0}
+    assert zeros == expected and 5 <= len(zeros) < 30
+    assert trace(fig, "exactly 0")["type"] == "scatter"
+    assert f"{len(zeros)} of 30 weights are exactly 0" in subtitle(fig)
+
+    # A stronger λ keeps fewer features.
+    at.select_slider(key="w_reg_strength").set_value(0.1).run()
+    stronger = {n for n, v in weights(chart(at, "coef_chart")).items() if v == 0.0}
+    assert len(stronger) > len(zeros)
+
+
+def _closed_level_set(z: np.ndarray, level: float) -> bool:
+    """True when one side of ``z = level`` lies strictly inside the grid (a closed contour)."""
+    border = np.concatenate([z[0], z[-1], z[:, 0], z[:, -1]])
+    inside = z[1:-1, 1:-1]
+    if (border < level).all():
+        return bool((inside >= level).any())
+    if (border >= level).all():
+        return bool((inside < level).any())
+    return False
+
+
+def test_polynomial_degree_closes_the_circles_boundary(app):
+    at = train_page(app, kind="circles", noise=0.1, n_samples=300)
+    line = heatmap_z(chart(at, "boundary_chart"))
+    assert not _closed_level_set(line, 0.5)
+    flat_accuracy = pct(metric_value(at, "Training accuracy"))
+    assert flat_accuracy < 0.7  # a straight line cannot split a ring from a disc
+
+    at.slider(key="w_degree").set_value(2).run()
+    assert_clean(at)
+    curved = heatmap_z(chart(at, "boundary_chart"))
+    assert curved.shape == line.shape and np.abs(curved - line).max() > 0.2
+    assert _closed_level_set(curved, 0.5)
+    assert pct(metric_value(at, "Training accuracy")) > 0.9
+    names = set(weights(chart(at, "coef_chart")))
+    assert names == {"x1", "x2", "x1^2", "x1 x2", "x2^2"}
+
+
+def test_replay_epoch_zero_shows_the_zero_weight_model(app):
+    at = train_page(app, n_samples=200)
+    at.slider(key="replay").set_value(0).run()
+    assert_clean(at)
+    fig = chart(at, "boundary_chart")
+    assert "epoch 0" in title(fig) and "epoch 200" not in title(fig)
+    np.testing.assert_allclose(heatmap_z(fig), 0.5)  # zero weights: p = 0.5 everywhere
+    assert all(v == 0.0 for v in weights(chart(at, "coef_chart")).values())
+    assert "epoch 0" in annotation_texts(chart(at, "loss_chart"))  # the epoch marker on the loss
+    # Replaying never retrains: the final model is unchanged.
+    assert metric_value(at, "Epochs run") == "200"
+    at.slider(key="replay").set_value(37).run()
+    assert "epoch 37" in title(chart(at, "boundary_chart"))
+    assert "epoch 37" in annotation_texts(chart(at, "loss_chart"))
+
+
+def test_play_view_animates_every_recorded_epoch(app):
+    at = train_page(app, n_samples=200)
+    at.slider(key="w_threshold").set_value(0.35).run()
+    at.button_group(key="train_view").set_value("Play the training").run()
+    assert_clean(at)
+    fig = chart(at, "animation_chart")
+    assert [f["name"] for f in fig["frames"]] == [str(e) for e in animation_epochs(200)]
+    first, last = fig["frames"][0]["data"][0], fig["frames"][-1]["data"][0]
+    np.testing.assert_allclose(values(first["z"]).astype(float), 0.5)  # epoch 0: zero weights
+    assert np.ptp(values(last["z"]).astype(float)) > 0.5                 # trained: confident
+    assert contour_level(fig) == 0.35
+    assert not bad_numbers(fig)
+    assert "boundary_chart" not in charts(at)
+
+
+def test_threshold_is_one_value_everywhere(app):
+    at = train_page(app, n_samples=200)
+    ref = reference_run(at)
+
+    def check_threshold_page(t):
+        conf = metrics.confusion_at(ref.y_test, ref.p_test, t)
+        roc = chart(at, "roc_chart")
+        marker = trace(roc, "current threshold")
+        assert values(marker["x"]).astype(float) == pytest.approx([conf["fpr"]])
+        assert values(marker["y"]).astype(float) == pytest.approx([conf["tpr"]])
+        cells = chart(at, "confusion_chart")["data"][0]["text"]
+        counts = [[int(str(c).split("<br>")[0]) for c in row] for row in cells]
+        assert counts == [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
+        assert f"At {t:.2f}," in texts(at.info)
+
+    at.slider(key="w_threshold").set_value(0.3).run()
+    assert contour_level(chart(at, "boundary_chart")) == pytest.approx(0.3)
+    accuracy = np.mean((ref.p_train >= 0.3) == (ref.y_train == 1))
+    assert metric_value(at, "Training accuracy") == f"{accuracy:.1%}"
+
+    goto(at, "threshold")
+    check_threshold_page(0.3)
+
+    at.slider(key="w_threshold").set_value(0.72).run()
+    assert_clean(at)
+    check_threshold_page(0.72)
+
+    goto(at, "train")
+    assert contour_level(chart(at, "boundary_chart")) == pytest.approx(0.72)
+    assert "**Threshold:** 0.72" in texts(at.sidebar.markdown)
+
+
+def test_threshold_slider_shows_the_shared_value_right_after_a_page_switch(app):
+    at = train_page(app, n_samples=100)
+    at.slider(key="w_threshold").set_value(0.3).run()
+    goto(at, "threshold")
+    assert at.slider(key="w_threshold").value == pytest.approx(0.3)
+    at.slider(key="w_threshold").set_value(0.72).run()
+    goto(at, "train")
+    assert at.slider(key="w_threshold").value == pytest.approx(0.72)
+
+
+def test_presets_set_data_and_controls_and_say_what_to_notice(app):
+    at = goto(app.run(), "train")
+    widgets = {"learning_rate": at.select_slider, "epochs": at.select_slider,
+               "degree": at.slider, "penalty": at.selectbox}
+    for title_, name in (("Circles need polynomial terms", "degree"),
+                         ("L1 makes weights zero", "penalty"),
+                         ("Learning rate too high", "learning_rate")):
+        preset = presets.BY_TITLE[title_]
+        at.selectbox[0].set_value(title_).run()
+        at.button[0].click().run()
+        assert not at.exception, title_
+        for setting, value in preset.settings.items():
+            assert state(at, setting) == value, (title_, setting)
+        assert widgets[name](key=f"w_{name}").value == preset.settings[name]
+        assert preset.notice in texts(at.info)
+    # The last preset (learning rate 100): the loss jumps up and down instead of gliding down.
+    loss = loss_y(at)
+    assert len(loss) == 51 and (np.diff(loss) > 0).sum() >= 5 and loss[-1] > loss.min() + 0.5
+
+
+def test_divergence_is_explained_and_no_figure_has_nan(app):
+    at = app.run()
+    at.radio(key="w_source").set_value("builtin").run()
+    at.toggle(key="w_standardize").set_value(False).run()
+    goto(at, "train")
+    at.select_slider(key="w_learning_rate").set_value(100.0).run()
+    assert_clean(at)
+    assert reference_run(at).model.diverged_  # independent check that this setting diverges
+    warnings = texts(at.warning)
+    assert "diverged" in warnings and "learning rate" in warnings
+    figs = charts(at)
+    assert {"boundary_chart", "loss_chart", "coef_chart"} <= set(figs)
+    for key, fig in figs.items():
+        assert not bad_numbers(fig), (key, bad_numbers(fig)[:5])
+    assert any("diverged" in a for a in annotation_texts(figs["loss_chart"]))
+    assert len(loss_y(at)) >= 1  # not an empty plot
+
+    at.button_group(key="train_view").set_value("Play the training").run()
+    assert not bad_numbers(chart(at, "animation_chart"))
+    for page in ("threshold", "compare"):
+        goto(at, page)
+        for key, fig in charts(at).items():
+            assert not bad_numbers(fig), (page, key, bad_numbers(fig)[:5])
+
+
+def test_bad_numbers_finds_nan_in_a_plotly_figure():
+    """The NaN detector used above can fail: plotly writes NaN as a typed array or as null."""
+    import json
+
+    import plotly.graph_objects as go
+
+    fig = json.loads(go.Figure(go.Scatter(x=[0, 1], y=np.array([1.0, np.nan]))).to_json())
+    assert bad_numbers(fig)
+    fig = json.loads(go.Figure(go.Scatter(x=[0, 1], y=[1.0, float("nan")])).to_json())
+    assert bad_numbers(fig)
+    fig = json.loads(go.Figure(go.Scatter(x=[0, 1], y=[1.0, 2.0])).to_json())
+    assert not bad_numbers(fig)
