@@ -22,6 +22,8 @@ import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as _app_test
+from streamlit.testing.v1 import local_script_runner as _local_runner
 
 from logreg import figures, pipeline
 from logreg.data import make_dataset, train_test_split
@@ -52,6 +54,11 @@ def _timed(run_script):
 
 
 ScriptRunner._run_script = _timed(ScriptRunner._run_script)
+
+# AppTest compiles the scripts anew on every run (a fresh ScriptCache each time); the server
+# compiles each script once. Share one cache so the numbers are the server's.
+_SHARED_CACHE = _app_test.ScriptCache()
+_app_test.ScriptCache = _local_runner.ScriptCache = lambda: _SHARED_CACHE
 
 
 def page_reruns():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
@@ -68,6 +69,26 @@ def train_binary(run_key, positive, drawn, _train, _test, _settings):
         time_budget=TIME_BUDGET_S)
 
 
+class _PreparedFigure(go.Figure):
+    """A figure that computes its dict form once.
+
+    ``st.plotly_chart`` calls ``to_dict()`` on every rerun, which deep-copies the figure and
+    base64-encodes every array again: most of a cached rerun's time for a 10k-point plot. A cached
+    figure never changes, so its dict can be kept (read-only by contract, like the figure).
+    """
+
+    def to_dict(self):
+        prepared = self.__dict__.get("_prepared_dict")
+        if prepared is None:
+            prepared = self.__dict__["_prepared_dict"] = super().to_dict()
+        return prepared
+
+
+def _prepared(fig: go.Figure) -> go.Figure:
+    fig.__class__ = _PreparedFigure  # same layout, no copy: only to_dict changes
+    return fig
+
+
 # Figures are cached as objects (st.cache_resource: no copy per rerun) because building a plotly
 # figure validates every property, which costs more than the math behind it. They are keyed on
 # content hashes, never mutated, and so safe to share between sessions.
@@ -76,12 +97,12 @@ def boundary_figure(run_key, epoch, threshold, resolution, _run, subtitle=None):
     xs, ys, proba = pipeline.boundary_grid(_run, epochs=[epoch], resolution=resolution)
     final = epoch == _run.model.n_iter_
     drawn = list(_run.drawn)
-    return figures.boundary_figure(
+    return _prepared(figures.boundary_figure(
         xs, ys, proba[0], _run.X_train[:, drawn], _run.y_train, class_names=_run.class_names,
         feature_names=[_run.feature_names[i] for i in drawn], threshold=threshold,
         X_test=None if _run.X_test is None else _run.X_test[:, drawn], y_test=_run.y_test,
         p_train=_run.p_train if final else None, p_test=_run.p_test if final else None,
-        epoch=epoch, subtitle=subtitle or pipeline.drawn_note(_run.feature_names, _run.drawn))
+        epoch=epoch, subtitle=subtitle or pipeline.drawn_note(_run.feature_names, _run.drawn)))
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing the animation...")
@@ -89,10 +110,10 @@ def animation_figure(run_key, threshold, resolution, _run):
     epochs = pipeline.animation_epochs(_run.model.n_iter_)
     xs, ys, probas = pipeline.boundary_grid(_run, epochs=epochs, resolution=resolution)
     drawn = list(_run.drawn)
-    return figures.boundary_animation_figure(
+    return _prepared(figures.boundary_animation_figure(
         xs, ys, probas, epochs, _run.X_train[:, drawn], _run.y_train,
         class_names=_run.class_names, feature_names=[_run.feature_names[i] for i in drawn],
-        threshold=threshold, losses=_run.model.history_["loss"][epochs])
+        threshold=threshold, losses=_run.model.history_["loss"][epochs]))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -104,18 +125,18 @@ def accuracy(run_key, threshold, _run):
 def loss_figure(run_key, threshold, epoch, _run):
     history = _run.model.history_
     train_acc, test_acc = accuracy(run_key, threshold, _run)
-    return figures.loss_figure(
+    return _prepared(figures.loss_figure(
         _run.epochs, history["data_loss"], val_loss=history.get("val_loss"),
         train_accuracy=train_acc, val_accuracy=test_acc, current_epoch=epoch,
-        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None)
+        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def coef_figure(run_key, epoch, _run):
     history = _run.model.history_
-    return figures.coef_figure(history["coef"][epoch], list(_run.features.names),
-                               intercept=history["intercept"][epoch],
-                               class_names=_run.class_names)
+    return _prepared(figures.coef_figure(history["coef"][epoch], list(_run.features.names),
+                                         intercept=history["intercept"][epoch],
+                                         class_names=_run.class_names))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
