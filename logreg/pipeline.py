@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.preprocessing import PolynomialFeatures
 
 from .model import LogisticRegression
+from .multiclass import OneVsRestLogisticRegression, SoftmaxRegression
 from .objective import sigmoid
 
 # Polynomial terms grow as C(d + degree, degree); past this many model features the live view
@@ -205,20 +206,37 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
     t0 = time.perf_counter()
     y01, names = binary_labels(y_train, class_names, positive)
     y01_test = None if y_test is None else binary_labels(y_test, class_names, positive)[0]
+    model = LogisticRegression(**settings.model_params())
+    features, Phi, Phi_test, messages = _train(model, settings, X_train, y01, X_test, y01_test,
+                                               feature_names, time_budget, t0)
+    p_train = model.predict_proba(Phi)[:, 1]
+    p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
+    return BinaryRun(model=model, features=features, X_train=np.asarray(X_train, float),
+                     y_train=y01, X_test=None if X_test is None else np.asarray(X_test, float),
+                     y_test=y01_test, p_train=p_train, p_test=p_test,
+                     feature_names=tuple(feature_names), class_names=names, drawn=tuple(drawn),
+                     seconds=time.perf_counter() - t0, messages=messages)
+
+
+def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, time_budget, t0):
+    """Fit ``model`` on the mapped features (test set as eval_set), within the time budget.
+
+    Returns the feature map, the mapped train and test features, and the messages for the page:
+    the model's warnings in words, and a sentence when the budget stopped training.
+    """
     features = FeatureMap(X_train, feature_names, standardize=settings.standardize,
                           degree=settings.degree)
     Phi = features.transform(X_train)
     Phi_test = None if X_test is None else features.transform(X_test)
-    model = LogisticRegression(**settings.model_params())
-    eval_set = (Phi_test, y01_test) if Phi_test is not None and len(y01_test) else None
+    eval_set = (Phi_test, y_test) if Phi_test is not None and len(y_test) else None
 
     def over_budget(epoch, _model):
-        return time_budget is not None and time.perf_counter() - t0 > time_budget
+        return time.perf_counter() - t0 > time_budget
 
     # The model's warnings reach the page as plain sentences (fit_warnings_), not as log noise.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.fit(Phi, y01, eval_set=eval_set,
+        model.fit(Phi, y_train, eval_set=eval_set,
                   callback=over_budget if time_budget is not None else None)
     messages = list(model.fit_warnings_)
     if model.stopped_early_:
@@ -226,13 +244,7 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
             f"Training stopped at epoch {model.n_iter_:,} of {settings.epochs:,}: the live view "
             f"trains for at most {time_budget:g} s. Use fewer epochs, a larger batch size or "
             "the Newton solver to finish.")
-    p_train = model.predict_proba(Phi)[:, 1]
-    p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
-    return BinaryRun(model=model, features=features, X_train=np.asarray(X_train, float),
-                     y_train=y01, X_test=None if X_test is None else np.asarray(X_test, float),
-                     y_test=y01_test, p_train=p_train, p_test=p_test,
-                     feature_names=tuple(feature_names), class_names=names, drawn=tuple(drawn),
-                     seconds=time.perf_counter() - t0, messages=tuple(messages))
+    return features, Phi, Phi_test, tuple(messages)
 
 
 def epoch_logits(model, features: FeatureMap, X, epochs=None) -> np.ndarray:
@@ -377,31 +389,11 @@ def fit_multiclass(X_train, y_train, X_test, y_test, *, feature_names, class_nam
                    settings: TrainSettings, kind: str = "ovr", drawn=(0, 1),
                    time_budget: Optional[float] = None) -> MulticlassRun:
     """Train one-vs-rest (``kind="ovr"``) or softmax (``"softmax"``) on raw features."""
-    from .multiclass import OneVsRestLogisticRegression, SoftmaxRegression
-
     t0 = time.perf_counter()
-    features = FeatureMap(X_train, feature_names, standardize=settings.standardize,
-                          degree=settings.degree)
-    Phi = features.transform(X_train)
-    Phi_test = None if X_test is None else features.transform(X_test)
     estimator = OneVsRestLogisticRegression if kind == "ovr" else SoftmaxRegression
     model = estimator(**settings.model_params())
-    eval_set = None
-    if Phi_test is not None and len(y_test) and np.isin(y_test, y_train).all():
-        eval_set = (Phi_test, y_test)
-
-    def over_budget(epoch, _model):
-        return time.perf_counter() - t0 > time_budget
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(Phi, y_train, eval_set=eval_set,
-                  callback=over_budget if time_budget is not None else None)
-    messages = list(model.fit_warnings_)
-    if model.stopped_early_:
-        messages.append(
-            f"Training stopped at epoch {model.n_iter_:,} of {settings.epochs:,}: the live view "
-            f"trains for at most {time_budget:g} s.")
+    features, Phi, Phi_test, messages = _train(model, settings, X_train, y_train, X_test, y_test,
+                                               feature_names, time_budget, t0)
     return MulticlassRun(
         model=model, kind=kind, features=features, X_train=np.asarray(X_train, float),
         y_train=np.asarray(y_train), X_test=None if X_test is None else np.asarray(X_test, float),
@@ -409,7 +401,7 @@ def fit_multiclass(X_train, y_train, X_test, y_test, *, feature_names, class_nam
         proba_train=model.predict_proba(Phi),
         proba_test=None if Phi_test is None else model.predict_proba(Phi_test),
         feature_names=tuple(feature_names), class_names=tuple(class_names), drawn=tuple(drawn),
-        seconds=time.perf_counter() - t0, messages=tuple(messages))
+        seconds=time.perf_counter() - t0, messages=messages)
 
 
 def class_grids(run: MulticlassRun, resolution=150):
