@@ -68,7 +68,12 @@ def metrics_table(conf, intervals, names):
         ("Balanced accuracy", f"{conf['balanced_accuracy']:.1%}", "", "mean of TPR and TNR"),
     ]
     frame = pd.DataFrame(rows, columns=["metric", "value", "95% interval", "meaning"])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        "metric": st.column_config.TextColumn(width="medium"),
+        "value": st.column_config.TextColumn(width="small"),
+        "95% interval": st.column_config.TextColumn(width="small"),
+        "meaning": st.column_config.TextColumn(width="large"),
+    })
 
 
 st.title("Threshold")
