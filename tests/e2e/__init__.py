@@ -1,0 +1,1 @@
+"""Real-browser tests (Playwright + Debian chromium) against `streamlit run app.py`."""

@@ -1,0 +1,47 @@
+"""Multiclass page with iris: argmax regions, one boundary per class, per-class ROC, softmax."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import expect_plot_drawn
+
+CLASSES = ("setosa", "versicolor", "virginica")
+
+
+def test_iris_one_vs_rest_and_softmax(app):
+    app.open()
+    app.nav("Multiclass")
+    # Moons has two classes: the page offers data sets with more.
+    expect(app.page.get_by_test_id("stAlertContentInfo")).to_contain_text("two classes")
+    app.page.get_by_role("button", name="Iris (3 flower species)").click()
+    app.wait()
+    expect(app.page.get_by_test_id("stSidebarUserContent")).to_contain_text("Data: iris")
+
+    regions = app.keyed_chart("regions_ovr")
+    expect_plot_drawn(regions, min_traces=3)
+    expect(regions.locator(".heatmaplayer image")).to_have_count(1)  # the argmax regions
+    # One p = 0.5 line per class, each really drawn (a non-empty svg path).
+    expect(regions.locator(".contourlayer .contour")).to_have_count(3)
+    for name in CLASSES:
+        expect(regions.locator(".legendtext", has_text=f"class {name} vs rest")).to_have_count(1)
+    drawn = regions.locator(".contourlayer .contour").evaluate_all(
+        "gs => gs.map(g => [...g.querySelectorAll('path')].some(p => (p.getAttribute('d') || '')"
+        ".length > 10))")
+    assert drawn == [True, True, True], drawn
+
+    roc = app.keyed_chart("ovr_roc")
+    expect_plot_drawn(roc, min_traces=4)  # chance line + one curve per class
+    for name in CLASSES:
+        expect(roc.locator(".legendtext", has_text=re.compile(rf"^{name} \(AUC [01]\.\d{{3}}\)$"))
+               ).to_have_count(1)
+    expect_plot_drawn(app.keyed_chart("ovr_loss"), min_traces=3)
+    expect_plot_drawn(app.keyed_chart("ovr_confusion"))
+    expect(app.metric("Macro AUC")).to_have_text(re.compile(r"^0\.\d{3}$|^1\.000$"))
+
+    app.page.get_by_text("Compare with softmax (multinomial) regression").click()
+    app.wait()
+    softmax = app.keyed_chart("regions_softmax")
+    expect_plot_drawn(softmax, min_traces=3)
+    expect(softmax.locator(".gtitle")).to_have_text(re.compile("^Softmax"))
+    app.expect_no_exception()
