@@ -7,7 +7,6 @@ the server but never a Streamlit session. Recipes: ../shared/STREAMLIT_NOTES.md.
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -283,6 +282,3 @@ def new_app(new_context):
 
 def data_file(name: str) -> str:
     return str(DATA / name)
-
-
-__all__ = ["App", "expect_plot_drawn", "data_file", "re"]
