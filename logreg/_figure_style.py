@@ -503,7 +503,9 @@ def marker_trace(x, y, threshold, extra_hover):
     label = f"T = {fmt_p(threshold)}" if threshold is not None else "current threshold"
     return go.Scatter(
         x=[float(x)], y=[float(y)], mode="markers+text", name=f"current threshold ({label})",
-        text=[label], textposition="bottom right", textfont=dict(size=15, color=ALERT),
+        # Label on the side with room: near the right edge it would be cut off.
+        text=[label], textposition="bottom left" if float(x) > 0.7 else "bottom right",
+        textfont=dict(size=15, color=ALERT),
         marker=dict(color=ALERT, size=16, line=dict(color="white", width=2)),
         hovertemplate=f"<b>{label}</b><br>{extra_hover}<extra></extra>",
     )

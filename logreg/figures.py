@@ -454,6 +454,37 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     return fig
 
 
+def compare_loss_figure(curves, *, title="Loss: A against B"):
+    """Loss curves of several runs on one axis (train solid, validation dashed), one colour each.
+
+    Parameters
+    ----------
+    curves : sequence of (label, epochs, train_loss, val_loss or None)
+        ``epochs`` and the losses are arrays of shape (E,); E may differ between runs.
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = go.Figure()
+    for i, (label, epochs, train_loss, val_loss) in enumerate(curves):
+        color = class_color(i)
+        epochs = as_1d(epochs, "epochs")
+        for values, kind, dash in ((train_loss, "train", "solid"), (val_loss, "validation", "dash")):
+            if values is None:
+                continue
+            x, yv = finite_pairs(epochs, values)
+            name = f"{html_escape(label)}: {kind} loss"
+            fig.add_trace(go.Scatter(
+                x=x, y=yv, mode="lines", name=name, line=dict(color=color, width=3, dash=dash),
+                hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+    apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
+    if not fig.data:
+        add_note(fig, "No finite losses to show.", color=ALERT)
+    return fig
+
+
 def _odds_sentence(feature, w, target):
     """"each +1 in x1 multiplies the odds of spam by 2.3" (with a divide-by form when w < 0)."""
     # exp overflows past ~709; a clipped value still reads as "astronomically large".
@@ -748,9 +779,10 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
 
 def _prediction_side_labels(fig, threshold, class_names):
     """"← predicted cat | predicted dog →" beside the threshold line: the point of the plot."""
-    sides = ((threshold > 0.15, "right", -8,
+    # About a third of the axis is needed for a label, so it is shown only where it fits.
+    sides = ((threshold > 0.35, "right", -8,
               f"← predicted {html_escape(class_label(class_names, 0))}"),
-             (threshold < 0.85, "left", 8,
+             (threshold < 0.65, "left", 8,
               f"predicted {html_escape(class_label(class_names, 1))} →"))
     for room, anchor, shift, text in sides:
         if room:  # near an edge the label would run out of the plot
@@ -929,7 +961,7 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
                  x_title=html_escape(feature_names[0]), y_title=html_escape(feature_names[1]),
                  subtitle=join_notes("colour = class with the highest p",
                                      sample_note(X_drawn.shape[0], total)),
-                 legend_below=False)
+                 legend_below=True)
     fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
     if not finite.any():
@@ -1024,7 +1056,7 @@ def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micr
                 if all_finite(v)]
     apply_layout(fig, title=title, x_title="false positive rate (FPR)",
                  y_title="true positive rate (TPR)", subtitle=join_notes(*averages),
-                 legend_below=False)
+                 legend_below=True)
     unit_square_axes(fig)
     return fig
 

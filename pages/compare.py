@@ -1,4 +1,4 @@
-"""Compare page: the Train page's model next to a variant with one or two settings changed."""
+"""Compare page: the Train page's model next to a variant with some settings changed."""
 
 from dataclasses import replace
 
@@ -9,62 +9,71 @@ from ui import compute, runs, state
 from ui.errors import guard
 
 B_KEY = "compare_b"  # durable copy of the variant's settings (widget keys die on page switch)
-B_FIELDS = {
-    "learning_rate": ("Learning rate α", state.LEARNING_RATES),
-    "epochs": ("Epochs", state.EPOCHS),
-    "reg_strength": ("Penalty strength λ", state.REG_STRENGTHS),
-    "degree": ("Polynomial degree", (1, 2, 3, 4, 5)),
-    "batch_size": ("Batch size (0 = full)", state.BATCH_SIZES),
-}
-PENALTIES = ("none", "l2", "l1", "elasticnet")
+PENALTIES = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
+             "elasticnet": "elastic net"}
 
 
 def variant_controls(base):
+    """Controls for variant B, starting from A's settings; returns B's settings."""
     saved = st.session_state.setdefault(B_KEY, {})
-    cols = st.columns(len(B_FIELDS) + 1)
-    values = {}
-    for col, (name, (label, options)) in zip(cols, B_FIELDS.items()):
-        current = saved.get(name, getattr(base, name) if name != "batch_size" else
-                            (base.batch_size or 0))
-        values[name] = col.select_slider(label, options, value=current, key=f"cmp_{name}")
-    values["penalty"] = cols[-1].selectbox("Penalty", PENALTIES,
-                                           index=PENALTIES.index(saved.get("penalty",
-                                                                           base.penalty)),
-                                           key="cmp_penalty")
+
+    def current(name, fallback):
+        key = f"cmp_{name}"
+        st.session_state.setdefault(key, saved.get(name, fallback))
+        return key
+
+    c = st.columns(6)
+    values = {
+        "learning_rate": c[0].select_slider("Learning rate α", state.LEARNING_RATES,
+                                            key=current("learning_rate", base.learning_rate)),
+        "epochs": c[1].select_slider("Epochs", state.EPOCHS, key=current("epochs", base.epochs)),
+        "batch_size": c[2].select_slider("Batch size", state.BATCH_SIZES,
+                                         format_func=lambda b: "full" if b == 0 else str(b),
+                                         key=current("batch_size", base.batch_size or 0)),
+        "penalty": c[3].selectbox("Penalty", list(PENALTIES), format_func=PENALTIES.get,
+                                  key=current("penalty", base.penalty)),
+        "degree": c[5].slider("Polynomial degree", 1, 5, key=current("degree", base.degree)),
+    }
+    values["reg_strength"] = c[4].select_slider(
+        "Penalty strength λ", state.REG_STRENGTHS, disabled=values["penalty"] == "none",
+        key=current("reg_strength", base.reg_strength))
     st.session_state[B_KEY] = values
     return replace(base, **{**values, "batch_size": values["batch_size"] or None})
 
 
-def column(ctx, settings, label):
-    key = ctx.key_for(settings)
-    run = compute.train_binary(key, ctx.positive, ctx.drawn, ctx.train, ctx.test, settings)
+def boundary_column(ctx, run, label):
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
+    key = ctx.key_for(run_settings[label])
     st.plotly_chart(compute.boundary_figure(key, run.model.n_iter_, state.get("threshold"), 120,
                                             run, subtitle=label),
                     width="stretch", key=f"cmp_boundary_{label}")
-    history = run.model.history_
-    st.plotly_chart(figures.loss_figure(run.epochs, history["data_loss"],
-                                        val_loss=history.get("val_loss"),
-                                        title=f"Loss: {label}"),
-                    width="stretch", key=f"cmp_loss_{label}")
-    val = history.get("val_loss")
+    val = run.model.history_.get("val_loss")
     st.metric("Final test log-loss" if val is not None else "Final training loss",
-              f"{(val if val is not None else history['data_loss'])[-1]:.3f}")
+              f"{(val if val is not None else run.model.history_['data_loss'])[-1]:.3f}",
+              help=f"{run.model.n_iter_:,} epochs in {run.seconds * 1000:.0f} ms.")
 
 
 st.title("Compare")
-st.write("Two models side by side on the same data: on the left your Train page settings, on "
-         "the right a variant. Change one thing on the right and see what it does.")
+st.write("Two models side by side on the same data: **A** uses your Train page settings, **B** "
+         "the variant below. Change one thing for B and see what it does to the boundary and "
+         "the loss.")
 
 with guard("comparing the models"):
     ctx = runs.binary_context()
     if ctx is not None:
         with st.container(border=True):
-            st.caption("Variant settings (everything else as on the Train page)")
+            st.caption("Variant B (everything else as on the Train page)")
             variant = variant_controls(ctx.settings)
-        left, right = st.columns(2)
-        with left:
-            column(ctx, ctx.settings, "A: Train page settings")
-        with right:
-            column(ctx, variant, "B: variant")
+        run_settings = {"A: Train page settings": ctx.settings, "B: variant": variant}
+        trained = {label: compute.train_binary(ctx.key_for(settings), ctx.positive, ctx.drawn,
+                                               ctx.train, ctx.test, settings)
+                   for label, settings in run_settings.items()}
+        columns = st.columns(2)
+        for column, (label, run) in zip(columns, trained.items()):
+            with column:
+                boundary_column(ctx, run, label)
+        st.plotly_chart(figures.compare_loss_figure(
+            [(label, run.epochs, run.model.history_["data_loss"],
+              run.model.history_.get("val_loss")) for label, run in trained.items()],
+            title="Loss while training: A against B"), width="stretch", key="cmp_loss")

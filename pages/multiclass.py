@@ -85,6 +85,11 @@ with guard("training the multiclass model"):
             scores["curves"], ovr.class_names, aucs=scores["aucs"], macro_auc=scores["macro"],
             micro_auc=scores["micro"], title=f"ROC per class, one vs rest ({which} set)"),
             width="stretch", key="ovr_roc")
-        st.plotly_chart(figures.confusion_figure(scores["confusion"], ovr.class_names,
-                                                 title=f"Confusion matrix ({which} set)"),
-                        width="stretch", key="ovr_confusion")
+        left, right = st.columns(2)
+        left.plotly_chart(figures.confusion_figure(scores["confusion"], ovr.class_names,
+                                                   title=f"Confusion matrix ({which} set)"),
+                          width="stretch", key="ovr_confusion")
+        right.plotly_chart(figures.coef_figure(ovr.model.coef_, list(ovr.features.names),
+                                               class_names=ovr.class_names,
+                                               title="Weights of each one-vs-rest model"),
+                           width="stretch", key="ovr_coef")

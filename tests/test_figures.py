@@ -565,3 +565,20 @@ def test_stratified_sample_never_exceeds_the_cap_and_keeps_rare_classes(max_poin
     assert np.unique(idx).size == idx.size
     if max_points >= 5:
         assert set(y[idx]) == set(range(5))
+
+
+def test_compare_loss_figure_draws_each_run_in_its_own_colour_without_nan():
+    from logreg.figures import compare_loss_figure
+
+    fig = compare_loss_figure([
+        ("A", np.arange(4), [0.7, 0.5, 0.4, 0.3], [0.7, 0.6, 0.5, 0.45]),
+        ("B", np.arange(3), [0.7, np.nan, 2.0], None),
+    ])
+    d = fig.to_dict()
+    names = [t["name"] for t in d["data"]]
+    assert names == ["A: train loss", "A: validation loss", "B: train loss"]
+    colours = [t["line"]["color"] for t in d["data"]]
+    assert colours[0] == colours[1] != colours[2]
+    assert list(arr(d["data"][2], "y")) == [0.7, 2.0]  # NaN left out
+    assert not non_finite_leaves(d)
+    assert d["layout"]["xaxis"]["title"]["text"] == "epoch"
