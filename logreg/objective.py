@@ -24,17 +24,14 @@ Speed
 -----
 For 0/1 targets (what the estimators pass) the loss, gradient and Hessian come from the signed
 logit ``t = (1 - 2y) z`` in one blocked pass over ``X``: each block is multiplied by ``w`` and by
-the residual while it is in cache, with every temporary in a reused buffer, and large data is
-split into one row range per core. Other targets (soft labels) take the plain formulas.
+the residual while it is in cache, with every temporary in a reused buffer. Other targets (soft
+labels) take the plain formulas. (Splitting rows across Python threads was tried and gained
+nothing on this project's 2-vCPU machines: BLAS already uses both.)
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import reduce
 
 import numpy as np
 
@@ -44,63 +41,6 @@ import numpy as np
 # larger ones fall out of L2. 256..8192 rows bounds the per-row temporaries for tiny or huge d.
 _BLOCK_BYTES = 1 << 20
 _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS = 256, 8192
-
-# Data at least this large is split into one contiguous row range per core, each summed by its
-# own thread (numpy and BLAS release the GIL). One core cannot stream X from memory as fast as
-# two (about 12 vs 23 GB/s here), and the element-wise work splits too. Below this size the
-# hand-off (tens of microseconds) costs more than it saves.
-_PARALLEL_MIN_BYTES = 4 << 20
-# More threads than this add nothing: memory bandwidth is saturated.
-_MAX_THREADS = 4
-
-
-def _n_threads() -> int:
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(_MAX_THREADS, cores))
-
-
-_pool = None
-_pool_pid = None
-_pool_lock = threading.Lock()
-
-
-def _executor() -> ThreadPoolExecutor:
-    """The shared worker threads, created on first use (and again in a forked child, whose copy of
-    the parent's pool has no live threads and would never run a task)."""
-    global _pool, _pool_pid
-    with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():
-            _pool = ThreadPoolExecutor(max_workers=max(1, _n_threads() - 1),
-                                       thread_name_prefix="logreg")
-            _pool_pid = os.getpid()
-        return _pool
-
-
-def _sum_over_rows(kernel, n_rows: int, row_bytes: int):
-    """Element-wise sum of the tuples ``kernel(start, stop)`` over contiguous row ranges.
-
-    One range per thread when the data is large, else one range. The parts are added in row
-    order, so a result depends only on the data and the machine's core count, never on timing.
-    """
-    n_parts = _n_threads() if n_rows * row_bytes >= _PARALLEL_MIN_BYTES else 1
-    edges = [n_rows * k // n_parts for k in range(n_parts + 1)]
-    if n_parts == 1:
-        return kernel(0, n_rows)
-    # numpy's floating-point error settings are per thread: run each part under the caller's.
-    errors = np.geterr()
-
-    def part(lo, hi):
-        with np.errstate(**errors):
-            return kernel(lo, hi)
-
-    pool = _executor()
-    futures = [pool.submit(part, lo, hi) for lo, hi in zip(edges[1:-1], edges[2:])]
-    parts = [kernel(edges[0], edges[1])] + [f.result() for f in futures]
-    return tuple(reduce(np.add, column) for column in zip(*parts))
-
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-z))`` without overflow for any finite ``z``.
@@ -388,10 +328,8 @@ class BinaryObjective:
             sw = None if self.sw is None else self.sw[rows]
             total = float(len(rows)) if sw is None else float(sw.sum())
 
-        def kernel(lo, hi):
-            return _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, self.block_rows)
-
-        loss, grad_W, grad_b = _sum_over_rows(kernel, X.shape[0], X.shape[1] * 8)
+        loss, grad_W, grad_b = _loss_grad_rows(X, sign, sign_w, sw, W, b, 0, X.shape[0],
+                                               self.block_rows)
         total = total if total > 0 else 1.0
         if not self.fit_intercept:
             grad_b[:] = 0.0
@@ -444,11 +382,8 @@ class BinaryObjective:
         if self._sign is None:
             return self._newton_system_plain(Z)
 
-        def kernel(lo, hi):
-            return _newton_rows(self.X, Z, self._sign, self._sign_w, self.sw, self._sqrt_sw,
-                                lo, hi, self.block_rows)
-
-        loss, grad_W, grad_b, H = _sum_over_rows(kernel, self.n_samples, self.n_features * 8)
+        loss, grad_W, grad_b, H = _newton_rows(self.X, Z, self._sign, self._sign_w, self.sw,
+                                               self._sqrt_sw, 0, self.n_samples, self.block_rows)
         scale = self.sw_sum if self.sw_sum > 0 else 1.0
         return loss / scale, grad_W / scale, grad_b / scale, H / scale
 

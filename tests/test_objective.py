@@ -7,7 +7,6 @@ import pytest
 from scipy.special import expit
 from sklearn.metrics import log_loss
 
-from logreg import objective
 from logreg.objective import BinaryObjective, Penalty, log1pexp, logloss_from_logits, sigmoid
 
 # Logits from 0 to the largest finite doubles, through the points where exp over- and underflows.
@@ -190,11 +189,8 @@ def test_minibatch_rows_equal_an_objective_built_on_those_rows():
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_parallel_row_split_equals_the_direct_formulas(monkeypatch, weighted):
-    # Force the threaded path on small data (3 parts, tiny blocks) and compare with whole-array
-    # formulas written out here.
-    monkeypatch.setattr(objective, "_PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(objective, "_n_threads", lambda: 3)
+def test_blocked_pass_equals_the_direct_formulas(weighted):
+    # Tiny blocks (7 rows, the last one partial) against whole-array formulas written out here.
     X, Y, sw, W, b = make_problem(n=101, n_outputs=2, weighted=weighted)
     obj = BinaryObjective(X, Y, sw)
     obj.block_rows = 7
@@ -210,22 +206,6 @@ def test_parallel_row_split_equals_the_direct_formulas(monkeypatch, weighted):
     for m in range(2):
         curv = s * P[:, m] * (1 - P[:, m]) / s.sum()
         np.testing.assert_allclose(H[m], Xa.T @ (Xa * curv[:, None]), rtol=1e-12)
-
-
-def test_worker_threads_use_the_callers_floating_point_error_settings(monkeypatch):
-    monkeypatch.setattr(objective, "_PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(objective, "_n_threads", lambda: 2)
-    X, Y, _, W, b = make_problem(n=50)
-    obj = BinaryObjective(X, Y)
-    # Huge but finite logits: exp underflows (the right answer), nothing else happens.
-    with warnings.catch_warnings(), np.errstate(all="raise"):
-        warnings.simplefilter("error")
-        loss, grad_W, grad_b = obj.loss_gradient(W * 1e200, b)
-    assert np.isfinite(loss).all() and np.isfinite(grad_W).all() and np.isfinite(grad_b).all()
-    # Logits that overflow to inf: the caller asked to raise, and so does every thread.
-    with np.errstate(over="raise"):
-        with pytest.raises(FloatingPointError):
-            obj.loss_gradient(np.full_like(W, 1e308), b)
 
 
 def test_extreme_logits_give_finite_loss_gradient_and_hessian():
