@@ -9,7 +9,8 @@ An epoch is measured inside real fits: ``(fit(epochs=k + E) - fit(epochs=k)) / E
 everything an epoch does (loss, gradient, update, history, divergence check) and nothing a fit
 does once (validation, set-up). The objective's ``loss_gradient`` plus the update, timed alone,
 and a seed-style epoch (``sigmoid(X @ w)``, clipped ``np.log`` loss, ``X.T @ (p - y) / n``, as in
-the tutorial) are printed too. Every timing is the best of ``--repeats`` runs.
+the tutorial) are printed too. Every timing is the best of ``--repeats`` runs, each started
+after a moment in which the CPUs were idle (other processes would otherwise be timed too).
 
 Run from the project root with OpenBLAS's core-type override unset (it slows a current numpy):
 
@@ -54,9 +55,39 @@ def make_data(n, d, rng):
     return X, y
 
 
+def _cpu_idle_fraction(window):
+    """Share of all CPUs' time spent idle over the next ``window`` seconds (Linux), else None."""
+    def read():
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        return values[3] + values[4], sum(values)  # idle + iowait, total
+    try:
+        idle0, total0 = read()
+        time.sleep(window)
+        idle1, total1 = read()
+    except OSError:
+        return None
+    return (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def wait_for_quiet(max_wait=3.0, window=0.05, idle=0.9):
+    """Wait (at most ``max_wait`` s) until other processes leave the CPUs idle for ``window`` s.
+
+    On a shared machine, best-of-N only measures the code if some run was not disturbed; starting
+    each run right after a quiet moment makes that likely.
+    """
+    deadline = time.perf_counter() + max_wait
+    while time.perf_counter() < deadline:
+        fraction = _cpu_idle_fraction(window)
+        if fraction is None or fraction >= idle:
+            return
+
+
 def best_time(func, repeats):
+    """Fastest of ``repeats`` runs of ``func()``, in seconds, each started on a quiet CPU."""
     best = float("inf")
     for _ in range(repeats):
+        wait_for_quiet()
         start = time.perf_counter()
         func()
         best = min(best, time.perf_counter() - start)

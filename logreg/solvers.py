@@ -171,9 +171,9 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
            callback=None) -> FitResult:
     """Newton-Raphson (IRLS) with a backtracking (Armijo) line search, one step per epoch.
 
-    Each epoch makes one blocked pass over ``X`` for loss, gradient and Hessian, and one pass for
-    ``X @ direction``; the line search then moves along the precomputed logits without touching
-    ``X``. Each group (output) gets its own step length, so one-vs-rest problems stay independent.
+    Each epoch makes one blocked pass over ``X`` for loss, gradient and Hessian at the full step
+    (which also gives the Armijo test its loss), and one pass for ``X @ direction``; if the full
+    step fails, the line search halves it along the precomputed logits without touching ``X``. Each group (output) gets its own step length, so one-vs-rest problems stay independent.
     Stops early once the Newton decrement is at machine precision: further steps cannot change
     the coefficients. A full step from a point whose decrement is already tiny is known to land
     there (quadratic convergence), so it ends the run without one more Hessian.
@@ -201,26 +201,31 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
         if np.all(-slope <= 1e-20 + 1e-16 * np.abs(current)):
             return {**st, "stalled": True}
         XD = objective.linear(dW, db)
-        t = np.ones(objective.n_groups)
-        accepted = np.zeros(objective.n_groups, dtype=bool)
-        for _ in range(_MAX_HALVINGS):
+        final = np.all(-slope <= _FINAL_DECREMENT * np.abs(current))
+        # Try the full step first. It is almost always accepted, and then its Hessian pass is
+        # needed anyway and yields its loss too: no separate loss evaluation for the line search.
+        W1, b1, Z1 = W + dW, b + db, Z + XD
+        full = None if final else system(W1, b1, Z1)
+        data1 = (objective.group_sum(objective.loss_from_logits(Z1)) if final
+                 else full["data_loss"])
+        accepted = data1 + objective.group_sum(penalty.value(W1)) <= current + _ARMIJO * slope
+        if accepted.all():
+            # A last step's loss comes from its logits: no Hessian is computed for it.
+            return {"W": W1, "b": b1, "Z": Z1, "data_loss": data1, "final": True} if final else full
+        # Backtrack the groups that failed, along the precomputed logits (no pass over X).
+        t = np.where(accepted, 1.0, 0.5)
+        for _ in range(_MAX_HALVINGS - 1):
             tc = objective.expand_groups(t)
-            trial_data = objective.group_sum(objective.loss_from_logits(Z + XD * tc))
-            trial = trial_data + objective.group_sum(penalty.value(W + dW * tc))
-            ok = trial <= current + _ARMIJO * t * slope
-            accepted |= ok
+            trial = (objective.group_sum(objective.loss_from_logits(Z + XD * tc))
+                     + objective.group_sum(penalty.value(W + dW * tc)))
+            accepted |= trial <= current + _ARMIJO * t * slope
             if accepted.all():
                 break
             t = np.where(accepted, t, t * 0.5)
-        t = np.where(accepted, t, 0.0)
-        tc = objective.expand_groups(t)
         if not accepted.any():
             return {**st, "stalled": True}
-        W, b, Z = W + dW * tc, b + db * tc, Z + XD * tc
-        if np.all(t == 1.0) and np.all(-slope <= _FINAL_DECREMENT * np.abs(current)):
-            # trial_data is the data loss at exactly these weights (every group took t = 1).
-            return {"W": W, "b": b, "Z": Z, "data_loss": trial_data, "final": True}
-        return system(W, b, Z)
+        tc = objective.expand_groups(np.where(accepted, t, 0.0))
+        return system(W + dW * tc, b + db * tc, Z + XD * tc)
 
     state = system(W, b, objective.linear(W, b))
     return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
