@@ -23,7 +23,8 @@ def main() -> int:
         start = time.perf_counter()
         # Output goes straight through, so a long benchmark shows progress as it prints.
         code = subprocess.call([sys.executable, str(script)], cwd=HERE.parent)
-        print(f"=== {script.name}: exit {code} in {time.perf_counter() - start:.0f} s\n", flush=True)
+        seconds = time.perf_counter() - start
+        print(f"=== {script.name}: exit {code} in {seconds:.0f} s\n", flush=True)
         if code != 0:
             failed.append(script.name)
     if failed:

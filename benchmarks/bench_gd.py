@@ -35,7 +35,7 @@ TARGETS = {"GD epoch in a fit / probe": 1.0}
 
 
 def blas_info() -> str:
-    """Which BLAS library and kernel (core type) numpy's matrix products run, with how many threads."""
+    """The BLAS library, kernel (core type) and thread count behind numpy's matrix products."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:

@@ -8,9 +8,9 @@ Issue 3's target, at n = 100,000 samples, d = 20 features, L2 penalty lambda = 1
 
 Also printed, without a target: a plain IRLS loop in numpy (the textbook Newton iteration:
 ``p = sigmoid(X w)``, ``H = X^T diag(p (1 - p)) X``, solve, repeat), and scikit-learn limited to
-one thread (threadpoolctl), which on a 2-vCPU machine is faster than its default. Every timing is the best of
-``--repeats`` runs (each started on an idle CPU, see ``bench_gd.best_time``), whole fits
-including input validation on both sides.
+one thread (threadpoolctl), which on a 2-vCPU machine is faster than its default. Every timing
+is the best of ``--repeats`` runs (each started on an idle CPU, see ``bench_gd.best_time``),
+whole fits including input validation on both sides.
 
 Run from the project root with OpenBLAS's core-type override unset (it slows a current numpy):
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np

@@ -42,6 +42,7 @@ import numpy as np
 _BLOCK_BYTES = 1 << 20
 _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS = 256, 8192
 
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-z))`` without overflow for any finite ``z``.
 

@@ -173,7 +173,8 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
 
     Each epoch makes one blocked pass over ``X`` for loss, gradient and Hessian at the full step
     (which also gives the Armijo test its loss), and one pass for ``X @ direction``; if the full
-    step fails, the line search halves it along the precomputed logits without touching ``X``. Each group (output) gets its own step length, so one-vs-rest problems stay independent.
+    step fails, the line search halves it along the precomputed logits without touching ``X``.
+    Each group (output) gets its own step length, so one-vs-rest problems stay independent.
     Stops early once the Newton decrement is at machine precision: further steps cannot change
     the coefficients. A full step from a point whose decrement is already tiny is known to land
     there (quadratic convergence), so it ends the run without one more Hessian.

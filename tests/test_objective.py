@@ -105,7 +105,7 @@ def test_gradient_matches_finite_differences(fit_intercept, weighted, l2, n_outp
 
 
 def full_gradient(obj, W, b):
-    """Gradient over [w; b] of output columns, (d + 1, M), intercept included even when not fitted."""
+    """Gradient over [w; b], (d + 1, M), with the intercept row even when it is not fitted."""
     _, grad_W, _ = obj.loss_gradient(W, b)
     P = expit(obj.X @ W + b)
     s = np.ones(obj.n_samples) if obj.sw is None else obj.sw
