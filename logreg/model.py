@@ -50,15 +50,32 @@ def _check_sample_weight(sample_weight, n_samples):
     return sw / sw.max()
 
 
-def _check_sortable_labels(y):
-    """Labels must sort (classes_ is sorted): text mixed with numbers or empty cells does not."""
+def _classes_and_codes(y):
+    """Sorted distinct labels and each sample's index into them, from one sort.
+
+    Labels must sort (``classes_`` is sorted): text mixed with numbers or empty cells does not.
+    """
     try:
-        np.unique(y)
+        return np.unique(y, return_inverse=True)
     except TypeError:
         raise ValueError(
             "The labels mix text with numbers or empty cells, so they cannot be sorted into "
             "classes. Make every label text (or every label a number) and fill empty labels."
         ) from None
+
+
+def _check_same_length(X, y):
+    """A length mismatch in the user's words, before sklearn's "inconsistent numbers of samples"."""
+    try:
+        shape = getattr(X, "shape", None)  # sparse matrices have a shape but no length
+        n_rows = shape[0] if shape else len(X)
+        n_labels = len(y)
+    except (TypeError, IndexError):
+        return  # not sequences: validate_data says what is wrong
+    if n_rows != n_labels:
+        raise ValueError(
+            f"X has {n_rows} rows but y has {n_labels} labels: give exactly one label per row."
+        )
 
 
 class LogisticBase(ClassifierMixin, BaseEstimator):
@@ -116,14 +133,19 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         self
         """
         check_params(self.get_params())
+        if self.solver == "newton" and self.penalty in ("l1", "elasticnet"):
+            raise ValueError(
+                f"solver='newton' cannot use penalty={self.penalty!r} (the L1 term has no second "
+                "derivative at 0). Use solver='gd', or penalty='l2' or 'none'."
+            )
+        _check_same_length(X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, order="C")
         check_finite_features(X)
-        _check_sortable_labels(y)
+        classes, codes = _classes_and_codes(y)
         check_classification_targets(y)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X.shape[0])
-        present = y if sw is None else y[sw > 0]
-        classes = np.unique(y)
-        self._check_n_classes(np.unique(present))
+        counts = np.bincount(codes if sw is None else codes[sw > 0], minlength=len(classes))
+        self._check_n_classes(classes[counts > 0])
         self.classes_ = classes
         Y = self._encode_targets(y, classes)
         penalty = Penalty.from_params(self.penalty, self.reg_strength, self.l1_ratio)
@@ -232,7 +254,7 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False,
                           order="C")
-        check_finite_features(X)
+        check_finite_features(X, doing="predicting")
         return X
 
 

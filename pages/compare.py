@@ -41,10 +41,9 @@ def variant_controls(base):
     return replace(base, **{**values, "batch_size": values["batch_size"] or None})
 
 
-def boundary_column(ctx, run, label):
+def boundary_column(ctx, run, key, label):
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
-    key = ctx.key_for(run_settings[label])
     st.plotly_chart(compute.boundary_figure(key, run.model.n_iter_, state.get("threshold"), 120,
                                             run, subtitle=label),
                     width="stretch", key=f"cmp_boundary_{label}")
@@ -52,6 +51,19 @@ def boundary_column(ctx, run, label):
     st.metric("Final test log-loss" if val is not None else "Final training loss",
               f"{(val if val is not None else run.model.history_['data_loss'])[-1]:.3f}",
               help=f"{run.model.n_iter_:,} epochs in {run.seconds * 1000:.0f} ms.")
+
+
+def show_both(ctx, run_settings):
+    trained = {label: compute.train_binary(ctx.key_for(settings), ctx.positive, ctx.drawn,
+                                           ctx.train, ctx.test, settings)
+               for label, settings in run_settings.items()}
+    for column, (label, run) in zip(st.columns(2), trained.items()):
+        with column:
+            boundary_column(ctx, run, ctx.key_for(run_settings[label]), label)
+    st.plotly_chart(figures.compare_loss_figure(
+        [(label, run.epochs, run.model.history_["data_loss"],
+          run.model.history_.get("val_loss")) for label, run in trained.items()],
+        title="Loss while training: A against B"), width="stretch", key="cmp_loss")
 
 
 st.title("Compare")
@@ -66,14 +78,8 @@ with guard("comparing the models"):
             st.caption("Variant B (everything else as on the Train page)")
             variant = variant_controls(ctx.settings)
         run_settings = {"A: Train page settings": ctx.settings, "B: variant": variant}
-        trained = {label: compute.train_binary(ctx.key_for(settings), ctx.positive, ctx.drawn,
-                                               ctx.train, ctx.test, settings)
-                   for label, settings in run_settings.items()}
-        columns = st.columns(2)
-        for column, (label, run) in zip(columns, trained.items()):
-            with column:
-                boundary_column(ctx, run, label)
-        st.plotly_chart(figures.compare_loss_figure(
-            [(label, run.epochs, run.model.history_["data_loss"],
-              run.model.history_.get("val_loss")) for label, run in trained.items()],
-            title="Loss while training: A against B"), width="stretch", key="cmp_loss")
+        problems = {runs.settings_problem(settings) for settings in run_settings.values()} - {None}
+        for problem in problems:
+            st.warning(problem, icon=":material/warning:")
+        if not problems:
+            show_both(ctx, run_settings)

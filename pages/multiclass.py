@@ -53,6 +53,8 @@ with guard("training the multiclass model"):
     ctx = runs.binary_context()
     if ctx is not None and ctx.dataset.n_classes < 3:
         suggest_multiclass_data()
+    elif ctx is not None and runs.settings_problem(ctx.settings):
+        st.warning(runs.settings_problem(ctx.settings), icon=":material/warning:")
     elif ctx is not None:
         st.toggle("Compare with softmax (multinomial) regression",
                   help="Softmax learns all classes in one model whose probabilities always sum "

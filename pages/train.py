@@ -167,22 +167,29 @@ st.write("Watch logistic regression learn. Change any control and the model retr
          "drag **Replay epoch** to go back in time, or switch to **Play the training**. Colours show "
          "the predicted probability, the black line is where it equals the threshold.")
 
+def results(ctx, threshold):
+    run = runs.binary_run(ctx)
+    for message in run.messages:
+        st.warning(message, icon=":material/warning:")
+    left, right = st.columns([3, 2])
+    with left:
+        epoch = boundary_panel(ctx, run, threshold)
+    with right:
+        curves_panel(ctx, run, threshold, epoch)
+    train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
+    scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+    st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
+               "so the page stays responsive; the message above says when that happened.")
+    save_and_load(ctx, run, threshold)
+
+
 with guard("training the model"):
     preset_row()
     ctx = runs.binary_context()
     if ctx is not None:
         controls(ctx)
-        threshold = state.get("threshold")
-        run = runs.binary_run(ctx)
-        for message in run.messages:
-            st.warning(message, icon=":material/warning:")
-        left, right = st.columns([3, 2])
-        with left:
-            epoch = boundary_panel(ctx, run, threshold)
-        with right:
-            curves_panel(ctx, run, threshold, epoch)
-        train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
-        scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
-        st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
-                   "so the page stays responsive; the message above says when that happened.")
-        save_and_load(ctx, run, threshold)
+        problem = runs.settings_problem(ctx.settings)
+        if problem:
+            st.warning(problem, icon=":material/warning:")
+        else:
+            results(ctx, state.get("threshold"))

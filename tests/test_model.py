@@ -376,7 +376,7 @@ def with_value(X, row, value):
     (with_value(X_OK, 4, -np.inf), Y_OK, ["inf"]),
     (with_value(X_OK, 5, 1e200), Y_OK, ["too large", "standardize"]),
     (X_OK, np.zeros(20), ["only one class", "both classes"]),
-    (X_OK, Y_OK[:-1], ["inconsistent numbers of samples", "20", "19"]),
+    (X_OK, Y_OK[:-1], ["20 rows", "19 labels", "one label per row"]),
     (X_OK.reshape(20, 2, 1), Y_OK, ["dim 3"]),
     (X_OK[:, 0], Y_OK, ["2D array", "reshape"]),
     (X_OK, np.arange(20) % 3, ["Only binary classification is supported", "3 classes"]),

@@ -54,3 +54,12 @@ def binary_context() -> Optional[Context]:
 def binary_run(ctx: Context):
     return compute.train_binary(ctx.key, ctx.positive, ctx.drawn, ctx.train, ctx.test,
                                 ctx.settings)
+
+
+def settings_problem(settings: TrainSettings) -> Optional[str]:
+    """A plain sentence when the controls ask for something the model cannot do, else None."""
+    if settings.solver == "newton" and settings.penalty in ("l1", "elasticnet"):
+        return ("Newton's method cannot use an L1 or elastic-net penalty: it needs a loss that "
+                "curves smoothly, and L1 has a corner at zero. Choose gradient descent, or the "
+                "L2 penalty.")
+    return None

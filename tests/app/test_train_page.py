@@ -269,3 +269,17 @@ def test_bad_numbers_finds_nan_in_a_plotly_figure():
     assert bad_numbers(fig)
     fig = json.loads(go.Figure(go.Scatter(x=[0, 1], y=[1.0, 2.0])).to_json())
     assert not bad_numbers(fig)
+
+
+def test_newton_with_l1_explains_instead_of_failing(app):
+    at = goto(app.run(), "train")
+    at.radio(key="w_solver").set_value("newton").run()
+    at.selectbox(key="w_penalty").set_value("l1").run()
+    assert not at.exception and not at.error
+    assert any("Newton's method cannot use an L1" in w.value for w in at.warning)
+    assert "boundary_chart" not in charts(at)
+    # The sidebar still shows (the page did not stop the app's script).
+    assert any("Solver" in m.value for m in at.sidebar.markdown)
+    at.selectbox(key="w_penalty").set_value("l2").run()
+    assert_clean(at)
+    assert "boundary_chart" in charts(at)
