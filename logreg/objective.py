@@ -239,14 +239,14 @@ class Penalty:
         return np.sign(W) * np.maximum(np.abs(W) - cut, 0.0)
 
 
-class BinaryObjective:
-    """Data term of ``n_outputs`` independent logistic problems sharing ``X`` (binary or one-vs-rest).
+class ObjectiveData:
+    """What every objective holds: the data, the weights, and how ``X`` is walked in blocks.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs)
-        0/1 targets, one column per output.
+        Targets, one column per output (0/1 columns, or one-hot rows for softmax).
     sample_weight : ndarray of shape (n_samples,) or None
     fit_intercept : bool
     """
@@ -266,6 +266,32 @@ class BinaryObjective:
         # A row of the block: d features plus three temporaries per output.
         row_bytes = 8 * (self.n_features + 3 * self.n_outputs)
         self.block_rows = int(np.clip(_BLOCK_BYTES // row_bytes, _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS))
+
+    def linear(self, W, b, X=None):
+        """Logits ``X W + b``, shape ``(n_samples, n_outputs)``."""
+        X = self.X if X is None else X
+        return X @ W + b
+
+    def _blocks(self, rows=None):
+        """Yield ``(X_block, Y_block, sw_block)``: contiguous slices, or the given row indices."""
+        if rows is not None:
+            yield self.X[rows], self.Y[rows], None if self.sw is None else self.sw[rows]
+            return
+        step = self.block_rows
+        for start in range(0, self.n_samples, step):
+            stop = start + step
+            yield (self.X[start:stop], self.Y[start:stop],
+                   None if self.sw is None else self.sw[start:stop])
+
+
+class BinaryObjective(ObjectiveData):
+    """Data term of ``n_outputs`` independent logistic problems sharing ``X`` (binary or one-vs-rest).
+
+    Parameters as :class:`ObjectiveData`, with ``Y`` holding 0/1 targets, one column per output.
+    """
+
+    def __init__(self, X, Y, sample_weight=None, fit_intercept=True):
+        super().__init__(X, Y, sample_weight, fit_intercept)
         # 0/1 targets (always, from the estimators) take the fast path through the signed logit
         # t = (1 - 2y) z; anything else (soft labels) the plain formulas. Read once, here.
         self._sign = self._sign_w = self._sqrt_sw = None
@@ -286,22 +312,6 @@ class BinaryObjective:
 
     def expand_groups(self, per_group: np.ndarray) -> np.ndarray:
         return per_group
-
-    def linear(self, W, b, X=None):
-        """Logits ``X W + b``, shape ``(n_samples, n_outputs)``."""
-        X = self.X if X is None else X
-        return X @ W + b
-
-    def _blocks(self, rows=None):
-        """Yield ``(X_block, Y_block, sw_block)``: contiguous slices, or the given row indices."""
-        if rows is not None:
-            yield self.X[rows], self.Y[rows], None if self.sw is None else self.sw[rows]
-            return
-        step = self.block_rows
-        for start in range(0, self.n_samples, step):
-            stop = start + step
-            yield (self.X[start:stop], self.Y[start:stop],
-                   None if self.sw is None else self.sw[start:stop])
 
     def loss_gradient(self, W, b, rows=None):
         """Mean data loss per output and its gradient, in one pass over ``X``.

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .objective import _BLOCK_BYTES, Penalty
+from .objective import ObjectiveData, Penalty
 
 
 def _shift_by_row_max(Z: np.ndarray) -> np.ndarray:
@@ -73,31 +73,12 @@ def _sample_losses(lse: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return lse - np.einsum("im,im->i", Y, Z)
 
 
-class SoftmaxObjective:
+class SoftmaxObjective(ObjectiveData):
     """Data term of multinomial logistic regression over ``n_outputs`` classes.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    Y : ndarray of shape (n_samples, n_outputs)
-        One-hot targets: each row has a single 1 in its class's column.
-    sample_weight : ndarray of shape (n_samples,) or None
-    fit_intercept : bool
+    Parameters as :class:`~logreg.objective.ObjectiveData`, with ``Y`` one-hot: each row has a
+    single 1 in its class's column.
     """
-
-    def __init__(self, X, Y, sample_weight=None, fit_intercept=True):
-        self.X = np.ascontiguousarray(X, dtype=np.float64)
-        self.Y = np.ascontiguousarray(Y, dtype=np.float64)
-        self.n_samples, self.n_features = self.X.shape
-        self.n_outputs = self.Y.shape[1]
-        self.fit_intercept = fit_intercept
-        if sample_weight is None:
-            self.sw = None
-            self.sw_sum = float(self.n_samples)
-        else:
-            self.sw = np.asarray(sample_weight, dtype=np.float64)
-            self.sw_sum = float(self.sw.sum())
-        self.block_rows = max(256, _BLOCK_BYTES // (8 * max(self.n_features, 1)))
 
     # One group: the softmax couples the classes, so losses and line-search steps are shared.
     @property
@@ -111,21 +92,6 @@ class SoftmaxObjective:
     def expand_groups(self, per_group: np.ndarray) -> np.ndarray:
         """The single group's value (1,) repeated for every class, shape (n_outputs,)."""
         return np.repeat(np.asarray(per_group, dtype=np.float64), self.n_outputs)
-
-    def linear(self, W, b, X=None):
-        """Logits ``X W + b``, shape ``(n_samples, n_outputs)``."""
-        X = self.X if X is None else X
-        return X @ W + b
-
-    def _blocks(self, rows=None):
-        if rows is not None:
-            yield self.X[rows], self.Y[rows], None if self.sw is None else self.sw[rows]
-            return
-        step = self.block_rows
-        for start in range(0, self.n_samples, step):
-            stop = start + step
-            yield (self.X[start:stop], self.Y[start:stop],
-                   None if self.sw is None else self.sw[start:stop])
 
     def loss_gradient(self, W, b, rows=None):
         """Mean cross-entropy and its gradient, in one blocked pass over ``X``.
