@@ -112,12 +112,17 @@ def main():
     for name, seconds in pieces().items():
         print(f"{name}: {seconds * 1000:.1f} ms")
     fresh_min, fresh_med, cached_min, cached_med = page_reruns()
-    print(f"Train page rerun after a slider move: {fresh_min * 1000:.0f} ms best, "
-          f"{fresh_med * 1000:.0f} ms median (budget 150 ms): "
-          f"{fresh_med / 0.150:.2f}x of budget")
-    print(f"Train page cached repeat: {cached_min * 1000:.0f} ms best, "
-          f"{cached_med * 1000:.0f} ms median (budget 20 ms): {cached_med / 0.020:.2f}x of budget")
+    ok = True
+    for what, best_s, median_s, budget in (
+            ("Train page rerun after a slider move", fresh_min, fresh_med, 0.150),
+            ("Train page cached repeat", cached_min, cached_med, 0.020)):
+        met = median_s <= budget
+        ok &= met
+        print(f"{what}: {best_s * 1000:.0f} ms best, {median_s * 1000:.0f} ms median "
+              f"(budget {budget * 1000:.0f} ms): {median_s / budget:.2f}x of budget: "
+              f"{'ok' if met else 'MISSED'}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
