@@ -68,12 +68,8 @@ def metrics_table(conf, intervals, names):
         ("Balanced accuracy", f"{conf['balanced_accuracy']:.1%}", "", "mean of TPR and TNR"),
     ]
     frame = pd.DataFrame(rows, columns=["metric", "value", "95% interval", "meaning"])
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "metric": st.column_config.TextColumn(width="medium"),
-        "value": st.column_config.TextColumn(width="small"),
-        "95% interval": st.column_config.TextColumn(width="small"),
-        "meaning": st.column_config.TextColumn(width="large"),
-    })
+    # A static table wraps its text, so every meaning is readable in a half-width column.
+    st.table(frame.set_index("metric"))
 
 
 st.title("Threshold")

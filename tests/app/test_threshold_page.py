@@ -91,7 +91,7 @@ def test_slider_rule_confusion_and_metrics_table(threshold_page):
     cells = chart(at, "confusion_chart")["data"][0]["text"]
     counts = [[int(str(c).split("<br>")[0]) for c in row] for row in cells]
     assert counts == [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
-    table = at.dataframe[0].value.set_index("metric")["value"]
+    table = at.table[0].value["value"]  # indexed by metric
     assert table["True positive rate (recall)"] == f"{conf['tpr']:.1%}"
     assert table["False positive rate"] == f"{conf['fpr']:.1%}"
     assert table["Accuracy"] == f"{conf['accuracy']:.1%}"
