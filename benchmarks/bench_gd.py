@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +27,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._timing import best_time, verdict  # noqa: E402
 from logreg import LogisticRegression  # noqa: E402
 from logreg.objective import BinaryObjective  # noqa: E402
 
@@ -53,45 +53,6 @@ def make_data(n, d, rng):
     w = rng.normal(scale=0.5, size=d)
     y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ w + 0.2)))).astype(np.int64)
     return X, y
-
-
-def _cpu_idle_fraction(window):
-    """Share of all CPUs' time spent idle over the next ``window`` seconds (Linux), else None."""
-    def read():
-        with open("/proc/stat") as stat:
-            values = [int(v) for v in stat.readline().split()[1:]]
-        return values[3] + values[4], sum(values)  # idle + iowait, total
-    try:
-        idle0, total0 = read()
-        time.sleep(window)
-        idle1, total1 = read()
-    except OSError:
-        return None
-    return (idle1 - idle0) / max(total1 - total0, 1)
-
-
-def wait_for_quiet(max_wait=3.0, window=0.05, idle=0.9):
-    """Wait (at most ``max_wait`` s) until other processes leave the CPUs idle for ``window`` s.
-
-    On a shared machine, best-of-N only measures the code if some run was not disturbed; starting
-    each run right after a quiet moment makes that likely.
-    """
-    deadline = time.perf_counter() + max_wait
-    while time.perf_counter() < deadline:
-        fraction = _cpu_idle_fraction(window)
-        if fraction is None or fraction >= idle:
-            return
-
-
-def best_time(func, repeats):
-    """Fastest of ``repeats`` runs of ``func()``, in seconds, each started on a quiet CPU."""
-    best = float("inf")
-    for _ in range(repeats):
-        wait_for_quiet()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def per_call(func, repeats, calls=4):
@@ -167,13 +128,9 @@ def main(argv=None):
     failed = False
     for name in ("seed-style epoch", "loss_gradient + update", "GD epoch in a fit"):
         ratio = times[name] / probe
-        target = TARGETS.get(name)
-        verdict = ""
-        if target is not None:
-            ok = ratio <= target
-            failed |= not ok
-            verdict = f"  target <= {target:.1f}x: {'ok' if ok else 'MISSED'}"
-        print(f"  {name + ' / probe':45s} {ratio:5.2f}x{verdict}")
+        text, ok = verdict(ratio, TARGETS.get(name))
+        failed |= not ok
+        print(f"  {name + ' / probe':45s} {ratio:5.2f}x{text}")
     return 1 if failed else 0
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._timing import best_time, verdict  # noqa: E402
 from logreg import metrics  # noqa: E402
 
 TARGETS = {
@@ -37,15 +37,6 @@ def make_scores(n, rng):
     y = rng.random(n) < 0.3
     logit = 1.5 * rng.standard_normal(n) + np.where(y, 1.0, -1.0)
     return y, np.round(1.0 / (1.0 + np.exp(-logit)), 4)
-
-
-def best_time(func, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def run(n=1_000_000, repeats=5, n_thresholds=200, seed=0, with_sklearn=True):
@@ -106,14 +97,10 @@ def main(argv=None):
     )
     failed = False
     for name, (ours, ref, ratio) in results.items():
-        target = TARGETS.get(name)
-        verdict = ""
-        if target is not None:
-            ok = ratio <= target
-            failed |= not ok
-            verdict = f"  target <= {target:.1f}x: {'ok' if ok else 'MISSED'}"
+        text, ok = verdict(ratio, TARGETS.get(name))
+        failed |= not ok
         timing = f"{ours * 1e3:9.1f} ms vs {ref * 1e3:9.1f} ms  ratio {ratio:5.3f}"
-        print(f"  {name:45s} {timing}{verdict}")
+        print(f"  {name:45s} {timing}{text}")
     return 1 if failed else 0
 
 

@@ -9,7 +9,7 @@ Issue 3's target, at n = 100,000 samples, d = 20 features, L2 penalty lambda = 1
 Also printed, without a target: a plain IRLS loop in numpy (the textbook Newton iteration:
 ``p = sigmoid(X w)``, ``H = X^T diag(p (1 - p)) X``, solve, repeat), and scikit-learn limited to
 one thread (threadpoolctl), which on a 2-vCPU machine is faster than its default. Every timing
-is the best of ``--repeats`` runs (each started on an idle CPU, see ``bench_gd.best_time``),
+is the best of ``--repeats`` runs (each started on an idle CPU, see ``_timing.best_time``),
 whole fits including input validation on both sides.
 
 Run from the project root with OpenBLAS's core-type override unset (it slows a current numpy):
@@ -29,7 +29,8 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression  # noqa: E402
 
-from benchmarks.bench_gd import blas_info, best_time  # noqa: E402
+from benchmarks._timing import best_time, verdict  # noqa: E402
+from benchmarks.bench_gd import blas_info  # noqa: E402
 from logreg import LogisticRegression  # noqa: E402
 
 TARGETS = {"newton fit / sklearn lbfgs fit": 0.3}
@@ -120,13 +121,9 @@ def main(argv=None):
     for name, reference in pairs:
         ratio = times[name] / times[reference]
         label = f"{name} / {reference}"
-        target = TARGETS.get(label)
-        verdict = ""
-        if target is not None:
-            ok = ratio <= target
-            failed |= not ok
-            verdict = f"  target <= {target:.1f}x: {'ok' if ok else 'MISSED'}"
-        print(f"  {label:45s} {ratio:5.2f}x{verdict}")
+        text, ok = verdict(ratio, TARGETS.get(label))
+        failed |= not ok
+        print(f"  {label:45s} {ratio:5.2f}x{text}")
     return 1 if failed else 0
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._timing import best_time, verdict  # noqa: E402
 from logreg import (  # noqa: E402
     LogisticRegression,
     OneVsRestLogisticRegression,
@@ -40,15 +40,6 @@ def make_data(n, d, n_classes, rng):
     y = rng.integers(0, n_classes, size=n)
     X = centers[y] + rng.normal(size=(n, d))
     return X, y
-
-
-def best_time(func, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def run(n=200_000, d=20, n_classes=10, epochs=50, repeats=3, seed=0):
@@ -97,13 +88,9 @@ def main(argv=None):
           f"{args.epochs} GD epochs, best of {args.repeats}")
     failed = False
     for name, (ours, ref, ratio) in results.items():
-        target = TARGETS.get(name)
-        verdict = ""
-        if target is not None:
-            ok = ratio <= target
-            failed |= not ok
-            verdict = f"  target <= {target:.1f}x: {'ok' if ok else 'MISSED'}"
-        print(f"  {name:42s} {ours * 1e3:8.0f} ms vs {ref * 1e3:8.0f} ms  ratio {ratio:5.2f}{verdict}")
+        text, ok = verdict(ratio, TARGETS.get(name))
+        failed |= not ok
+        print(f"  {name:42s} {ours * 1e3:8.0f} ms vs {ref * 1e3:8.0f} ms  ratio {ratio:5.2f}{text}")
     return 1 if failed else 0
 
 
