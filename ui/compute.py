@@ -154,11 +154,6 @@ def bootstrap(run_key, which, threshold, _y, _p):
     return metrics.bootstrap_rates(_y, _p, threshold, n_boot=500, random_state=0)
 
 
-def clear() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 @st.cache_data(max_entries=32, show_spinner="Training one model per class...")
 def train_multiclass(run_key, kind, drawn, _train, _test, _settings):
     """A trained one-vs-rest or softmax run on every class; ``run_key`` stands for the inputs."""

@@ -39,5 +39,9 @@ def draw() -> None:
         elif state.get("source") == "upload":
             st.caption("Data: upload a CSV on the Data page.")
         st.markdown(model_summary())
+        st.button("Start over with the default settings", on_click=state.reset_all,
+                  icon=":material/restart_alt:",
+                  help="Back to the first demo: moons data and the default model. An uploaded "
+                       "file stays available under 'Upload a CSV'.")
         st.divider()
         st.page_link("pages/about.py", label="How does it work? (the math)", icon=":material/menu_book:")

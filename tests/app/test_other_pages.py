@@ -149,3 +149,17 @@ def test_invalid_query_params_fall_back_to_defaults(app):
     assert state(at, "noise") == 0.2 and state(at, "kind") == "moons"
     assert state(at, "data_seed") == 0
     assert state(at, "threshold") == 0.25  # the one valid value is kept
+
+
+def test_start_over_restores_every_default_setting(app):
+    at = app.run()
+    at.selectbox(key="w_kind").set_value("circles").run()
+    goto(at, "train")
+    at.select_slider(key="w_learning_rate").set_value(3.0).run()
+    assert state(at, "learning_rate") == 3.0 and state(at, "kind") == "circles"
+    next(b for b in at.sidebar.button if b.label.startswith("Start over")).click().run()
+    assert_clean(at)
+    from ui.state import SETTINGS
+    for setting in SETTINGS:
+        assert state(at, setting.name) == setting.default, setting.name
+    assert dict(at.query_params) == {}
