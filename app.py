@@ -20,6 +20,7 @@ pages = [
     st.Page(HERE / "pages/about.py", title="About the math", icon=":material/menu_book:"),
 ]
 page = st.navigation(pages)
+state.note_page(page.url_path)
 page.run()
 # After the page: a page may change a setting while it runs (a threshold rule), and the summary
 # must show the value the page used. It still appears under the page links.

@@ -144,14 +144,23 @@ def _sync(name: str) -> None:
 def bind(name: str) -> dict:
     """Keyword arguments that tie a widget to a setting: ``st.slider(..., **bind("epochs"))``.
 
-    The widget is seeded from the setting on every run, before it is drawn: a setting can change
-    while its widget is not shown (another page, a preset, a threshold rule), and after a page
-    switch the key may still hold a value the new page's widget never had. A user's own change
-    has already been copied into the setting by ``on_change``, so this never undoes it.
+    The widget is seeded from the setting before it is drawn when they differ (the setting
+    changed while the widget was not shown: another page, a preset, a threshold rule), and on the
+    first run of a page: a key left over from the previous page's widget of the same setting
+    does not carry over to this page's widget. Otherwise the key is left alone: writing it on
+    every run would send the value back to the browser and could undo a key press in flight.
     """
     key = widget_key(name)
-    st.session_state[key] = get(name)
+    if (st.session_state.get("_page_changed") or key not in st.session_state
+            or st.session_state[key] != get(name)):
+        st.session_state[key] = get(name)
     return {"key": key, "on_change": _sync, "args": (name,)}
+
+
+def note_page(name: str) -> None:
+    """Remember which page this run draws, and whether it differs from the last run's."""
+    st.session_state["_page_changed"] = st.session_state.get("_page") != name
+    st.session_state["_page"] = name
 
 
 def mirror_url() -> None:

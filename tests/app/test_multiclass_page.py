@@ -33,10 +33,10 @@ def test_two_classes_suggest_data_then_iris_draws_everything(app):
     at = goto(app.run(), "multiclass")
     assert "two classes" in texts(at.info)
     assert not charts(at)
-    labels = [b.label for b in at.button]
+    labels = [b.label for b in at.main.button]
     assert len(labels) == 3 and labels[0].startswith("Iris")
 
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     assert_clean(at)
     assert (state(at, "source"), state(at, "builtin")) == ("builtin", "iris")
     figs = charts(at)
@@ -83,7 +83,7 @@ def test_two_classes_suggest_data_then_iris_draws_everything(app):
 @pytest.mark.parametrize("button, k", [(1, 4), (2, 3)])
 def test_generated_multiclass_suggestions(app, button, k):
     at = goto(app.run(), "multiclass")
-    at.button[button].click().run()
+    at.main.button[button].click().run()
     assert_clean(at)
     assert state(at, "source") == "generate" and state(at, "n_classes") == k
     figs = charts(at)
