@@ -8,24 +8,16 @@ with the window as tall as the page so nothing is cut. Each page waits for its c
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script: make scripts.app_server importable
+from scripts.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, AppServer  # noqa: E402
+
 OUT = REPO / "docs"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 WIDTH = 1400
 MIN_HEIGHT = 1000
 
@@ -49,13 +41,6 @@ SHOTS = {
     "about": ("", "About the math", "How logistic regression works", None),
 }
 
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.dataset.testConnectionState === "CONNECTED"
-        && app.dataset.testScriptState === "notRunning"
-        && document.querySelector('[data-testid="stStatusWidget"]') === null;
-}"""
-
 # Every plotly chart has its svg and no chart is still a loading skeleton.
 CHARTS_DRAWN_JS = """() => {
     if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')) return false;
@@ -72,44 +57,6 @@ CONTENT_BOTTOM_JS = """() => {
     return Math.ceil(bottom + (main ? main.scrollTop : 0));
 }"""
 BOTTOM_MARGIN = 48
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return proc, url
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    stop_server(proc)
-    log.seek(0)
-    sys.exit(f"streamlit did not become healthy within 30 s. Its output:\n{log.read().decode()}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def wait_idle(page: Page) -> None:
@@ -169,19 +116,21 @@ def main() -> None:
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: run `make screenshots` (it installs Debian chromium).")
     OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryFile() as log:
-        proc, url = start_server(log)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                            args=CHROMIUM_ARGS)
-                for name in names:
-                    query, link, title, action = SHOTS[name]
-                    path = shoot(browser, url, name, query, link, title, action)
-                    print(f"{path.relative_to(REPO)}: {path.stat().st_size / 1024:.0f} KB")
-                browser.close()
-        finally:
-            stop_server(proc)
+    server = AppServer(log_prefix="screenshots-streamlit-")
+    try:
+        server.wait_healthy()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                        args=CHROMIUM_ARGS)
+            for name in names:
+                query, link, title, action = SHOTS[name]
+                path = shoot(browser, server.url, name, query, link, title, action)
+                print(f"{path.relative_to(REPO)}: {path.stat().st_size / 1024:.0f} KB")
+            browser.close()
+    except RuntimeError as exc:
+        sys.exit(str(exc))
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -7,27 +7,16 @@ the server but never a Streamlit session. Recipes: ../shared/STREAMLIT_NOTES.md.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from scripts.app_server import CHROMIUM, CHROMIUM_ARGS, HEALTH_TIMEOUT_S, IDLE_JS, AppServer
+
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "e2e"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 2000}
-HEALTH_TIMEOUT_S = 30.0
 # Reruns that train a model can take a few seconds on a busy 2-core machine.
 expect.set_options(timeout=30_000)
 
@@ -55,55 +44,17 @@ def require_chromium() -> None:
 # The server
 # --------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port, stopped by its PID."""
+class Server(AppServer):
+    """The shared server, failing the test (not crashing it) when it does not come up."""
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = tempfile.NamedTemporaryFile(prefix="e2e-streamlit-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--server.fileWatcherType", "none"],
-            cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-    def output(self) -> str:
-        return Path(self._log.name).read_text(errors="replace")
+        super().__init__(log_prefix="e2e-streamlit-")
 
     def wait_healthy(self, timeout: float = HEALTH_TIMEOUT_S) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        pytest.fail(f"streamlit did not answer /_stcore/health with 'ok' within {timeout:.0f} s "
-                    f"(exit code {self.proc.returncode}). Server output:\n{self.output()}",
-                    pytrace=False)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        Path(self._log.name).unlink(missing_ok=True)
+        try:
+            super().wait_healthy(timeout)
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -158,14 +109,6 @@ PAGE_TITLES = {
     "Compare": "Compare",
     "About the math": "How logistic regression works",
 }
-
-
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.dataset.testConnectionState === "CONNECTED"
-        && app.dataset.testScriptState === "notRunning"
-        && document.querySelector('[data-testid="stStatusWidget"]') === null;
-}"""
 
 
 class App:
