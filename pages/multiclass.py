@@ -51,10 +51,11 @@ st.write("With more than two classes, **one-vs-rest** trains one yes/no model pe
 
 with guard("training the multiclass model"):
     ctx = runs.binary_context()
+    problem = None if ctx is None else runs.settings_problem(ctx.settings)
     if ctx is not None and ctx.dataset.n_classes < 3:
         suggest_multiclass_data()
-    elif ctx is not None and runs.settings_problem(ctx.settings):
-        st.warning(runs.settings_problem(ctx.settings), icon=":material/warning:")
+    elif problem:
+        st.warning(problem, icon=":material/warning:")
     elif ctx is not None:
         st.toggle("Compare with softmax (multinomial) regression",
                   help="Softmax learns all classes in one model whose probabilities always sum "

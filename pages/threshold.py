@@ -79,8 +79,9 @@ st.write("The model gives every point a probability; the **threshold T** turns i
 
 with guard("evaluating the threshold"):
     ctx = runs.binary_context()
-    if ctx is not None and runs.settings_problem(ctx.settings):
-        st.warning(runs.settings_problem(ctx.settings), icon=":material/warning:")
+    problem = None if ctx is None else runs.settings_problem(ctx.settings)
+    if problem:
+        st.warning(problem, icon=":material/warning:")
     elif ctx is not None:
         run = runs.binary_run(ctx)
         names = run.class_names

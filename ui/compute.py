@@ -59,14 +59,18 @@ def split(data_hash, test_size, seed, _dataset):
     return lrdata.train_test_split(_dataset, test_size=test_size, random_state=seed)
 
 
+def _arrays(train, test) -> dict:
+    """The pipeline's data arguments from the train and (optional) test Datasets."""
+    return dict(X_train=train.X, y_train=train.y, X_test=None if test is None else test.X,
+                y_test=None if test is None else test.y, feature_names=train.feature_names,
+                class_names=train.class_names)
+
+
 @st.cache_data(max_entries=64, show_spinner="Training...")
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
-    return pipeline.fit_binary(
-        _train.X, _train.y, None if _test is None else _test.X,
-        None if _test is None else _test.y, feature_names=_train.feature_names,
-        class_names=_train.class_names, settings=_settings, positive=positive, drawn=drawn,
-        time_budget=TIME_BUDGET_S)
+    return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings, positive=positive,
+                               drawn=drawn, time_budget=TIME_BUDGET_S)
 
 
 class _PreparedFigure(go.Figure):
@@ -157,11 +161,8 @@ def bootstrap(run_key, which, threshold, _y, _p):
 @st.cache_data(max_entries=32, show_spinner="Training one model per class...")
 def train_multiclass(run_key, kind, drawn, _train, _test, _settings):
     """A trained one-vs-rest or softmax run on every class; ``run_key`` stands for the inputs."""
-    return pipeline.fit_multiclass(
-        _train.X, _train.y, None if _test is None else _test.X,
-        None if _test is None else _test.y, feature_names=_train.feature_names,
-        class_names=_train.class_names, settings=_settings, kind=kind, drawn=drawn,
-        time_budget=TIME_BUDGET_S)
+    return pipeline.fit_multiclass(**_arrays(_train, _test), settings=_settings, kind=kind,
+                                   drawn=drawn, time_budget=TIME_BUDGET_S)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -163,3 +163,12 @@ def test_start_over_restores_every_default_setting(app):
     for setting in SETTINGS:
         assert state(at, setting.name) == setting.default, setting.name
     assert dict(at.query_params) == {}
+
+
+@pytest.mark.parametrize("page", ["train", "threshold", "multiclass", "compare"])
+def test_upload_source_without_a_file_says_how_to_get_data(app, page):
+    at = app.run()
+    at.radio(key="w_source").set_value("upload").run()
+    at = goto(at, page)
+    assert any("No data yet" in i.value for i in at.info)
+    assert not charts(at)
