@@ -13,6 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ._figure_spec import FigureSpec
+
 # Okabe & Ito (2008): eight colours that colour-blind readers can tell apart. Classes 0-7 use them
 # in this order; the extension (after Paul Tol's palettes) keeps up to 20 classes distinct, though
 # no palette that large is colour-blind safe, so hover text always names the class too.
@@ -143,7 +145,7 @@ def class_label(class_names: Sequence[str] | None, m: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 def apply_layout(
-    fig: go.Figure,
+    fig: FigureSpec,
     *,
     title: str,
     x_title: str | None = None,
@@ -151,13 +153,13 @@ def apply_layout(
     subtitle: str | None = None,
     height: int = HEIGHT,
     legend_below: bool = True,
-) -> go.Figure:
+) -> FigureSpec:
     """Give ``fig`` the shared look: template, fonts, title (+ subtitle), axis titles, margins.
 
     Parameters
     ----------
-    fig : plotly.graph_objects.Figure
-        Figure to style, changed in place.
+    fig : FigureSpec
+        Figure under construction, changed in place.
     title : str
         Figure title.
     x_title, y_title : str, optional
@@ -171,7 +173,7 @@ def apply_layout(
 
     Returns
     -------
-    plotly.graph_objects.Figure
+    FigureSpec
         ``fig`` itself.
     """
     title_dict = dict(text=title, x=0.0, xanchor="left", font=dict(size=TITLE_SIZE))
@@ -201,7 +203,7 @@ def apply_layout(
     return fig
 
 
-def add_note(fig: go.Figure, text: str, *, color: str = "#444444", y: float = 0.5,
+def add_note(fig: FigureSpec, text: str, *, color: str = "#444444", y: float = 0.5,
              bgcolor: str = "rgba(255, 255, 255, 0.85)") -> None:
     """Put a boxed sentence in the middle of the plot area (why a figure is empty, a warning)."""
     fig.add_annotation(
@@ -398,15 +400,16 @@ def point_traces(
     p_label : str, optional
         What ``p`` is, e.g. "p(spam)".
     webgl : bool
-        Use ``go.Scattergl`` (fast for thousands of points).
+        Draw with WebGL (``scattergl``: fast for thousands of points).
 
     Returns
     -------
-    list of plotly traces
+    list of dict
+        Plotly traces as dicts (``type`` names the trace).
     """
     f1, f2 = (hover_escape(f) for f in feature_names)
     show_p = p is not None and p.shape[0] == y.shape[0] and np.isfinite(p).all()
-    trace_cls = go.Scattergl if webgl else go.Scatter
+    trace_type = "scattergl" if webgl else "scatter"
     traces = []
     for m in np.unique(y):
         mask = y == m
@@ -419,7 +422,7 @@ def point_traces(
             hover += f"<br>predicted {hover_escape(p_label or 'p')} = %{{customdata:.3f}}"
             kwargs["customdata"] = p[mask]
         color = class_color(int(m))
-        traces.append(trace_cls(
+        traces.append(dict(type=trace_type,
             x=X[mask, 0], y=X[mask, 1], mode="markers", name=name + suffix,
             legendgroup=f"class{int(m)}",
             marker=dict(
@@ -501,7 +504,7 @@ def threshold_hovertext(thresholds, n):
 def marker_trace(x, y, threshold, extra_hover):
     """Big red point at the current threshold, labelled "T = 0.37"."""
     label = f"T = {fmt_p(threshold)}" if threshold is not None else "current threshold"
-    return go.Scatter(
+    return dict(type="scatter",
         x=[float(x)], y=[float(y)], mode="markers+text", name=f"current threshold ({label})",
         # Label on the side with room: near the right edge it would be cut off.
         text=[label], textposition="bottom left" if float(x) > 0.7 else "bottom right",
@@ -520,7 +523,7 @@ def unit_square_axes(fig):
 
 def chance_line():
     """The diagonal of a model that guesses at random (TPR = FPR)."""
-    return go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance (random guessing)",
+    return dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", name="chance (random guessing)",
                       line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip")
 
 

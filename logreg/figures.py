@@ -17,8 +17,7 @@ Example
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
-
+from ._figure_spec import FigureSpec
 from ._figure_style import (
     ALERT,
     CLASS_COLORS,
@@ -114,7 +113,7 @@ def scatter_figure(X2, y, class_names, feature_names, *, title="Your data", max_
     """
     rng = np.random.default_rng(seed)
     X, yy, _, total = _sampled_points(X2, y, max_points, rng, "X2")
-    fig = go.Figure(point_traces(
+    fig = FigureSpec(point_traces(
         X, yy, class_names=class_names, feature_names=feature_names,
         webgl=X.shape[0] > WEBGL_THRESHOLD, size=7 if X.shape[0] > WEBGL_THRESHOLD else 9,
     ))
@@ -123,14 +122,14 @@ def scatter_figure(X2, y, class_names, feature_names, *, title="Your data", max_
     fig.update_layout(legend_title=dict(text="true class"))
     if total == 0:
         add_note(fig, "No rows with finite values in these two features.")
-    return fig
+    return fig.figure()
 
 
 def _probability_heatmap(xs, ys, grid, class_names, feature_names):
     """Heatmap of p(class 1) on the diverging class-tint scale (zmin=0, zmax=1)."""
     f1, f2 = (hover_escape(f) for f in feature_names)
     c1 = hover_escape(class_label(class_names, 1))
-    return go.Heatmap(
+    return dict(type="heatmap",
         x=xs, y=ys, z=grid, zmin=0.0, zmax=1.0, colorscale=probability_colorscale(),
         zsmooth="best", name="predicted probability",
         colorbar=dict(
@@ -144,7 +143,7 @@ def _probability_heatmap(xs, ys, grid, class_names, feature_names):
 
 def _threshold_contour(xs, ys, grid, threshold, *, color=INK, name=None, dash="solid"):
     """A single contour line where ``grid == threshold`` (line only, labelled with its level)."""
-    return go.Contour(
+    return dict(type="contour",
         x=xs, y=ys, z=grid, autocontour=False,
         # start == end gives exactly one level; size only has to be positive.
         contours=dict(start=threshold, end=threshold, size=1.0, coloring="none", showlabels=True,
@@ -234,14 +233,14 @@ def boundary_figure(xs, ys, proba, X_train, y_train, *, class_names, feature_nam
     point_trs, drawn_note = _boundary_points(
         X_train, y_train, X_test, y_test, p_train, p_test, class_names=class_names,
         feature_names=feature_names, max_points=max_points, seed=seed)
-    fig = go.Figure(traces + point_trs)
+    fig = FigureSpec(traces + point_trs)
     apply_layout(fig, title=_boundary_title(title, epoch), x_title=html_escape(feature_names[0]),
                  y_title=html_escape(feature_names[1]), subtitle=join_notes(subtitle, drawn_note))
     fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
     for ann in _boundary_annotations(grid, any_finite, threshold, class_names, note):
         fig.add_annotation(ann)
-    return fig
+    return fig.figure()
 
 
 def _boundary_annotations(grid, any_finite, threshold, class_names, note, *, slots=False):
@@ -348,9 +347,9 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
         grid, any_finite = clean_probability_grid(probas[k], (ys.size, xs.size), name="probas[k]")
         loss = loss_values[k] if k < loss_values.size else None
         frame_title = _boundary_title(title, epoch, loss)
-        frames.append(go.Frame(
+        frames.append(dict(
             name=str(int(epoch)), traces=[0, 1],
-            data=[go.Heatmap(z=grid), go.Contour(z=grid)],
+            data=[dict(type="heatmap", z=grid), dict(type="contour", z=grid)],
             layout=dict(
                 title=dict(text=frame_title), annotations=_boundary_annotations(
                     grid, any_finite, threshold, class_names,
@@ -358,25 +357,25 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
                     slots=True),
             ),
         ))
-    first = np.asarray(frames[0].data[0].z)
-    fig = go.Figure(
+    first = np.asarray(frames[0]["data"][0]["z"])
+    fig = FigureSpec(
         data=[_probability_heatmap(xs, ys, first, class_names, feature_names),
               _threshold_contour(xs, ys, first, threshold)] + point_trs,
         frames=frames,
     )
-    apply_layout(fig, title=frames[0].layout.title.text, x_title=html_escape(feature_names[0]),
+    apply_layout(fig, title=frames[0]["layout"]["title"]["text"], x_title=html_escape(feature_names[0]),
                  y_title=html_escape(feature_names[1]), subtitle=drawn_note, height=HEIGHT + 40)
     fig.update_layout(
-        annotations=frames[0].layout.annotations,
+        annotations=frames[0]["layout"]["annotations"],
         # Legend above the plot: the space under it belongs to the Play button and the slider.
         legend=dict(orientation="h", x=0.0, xanchor="left", y=1.01, yanchor="bottom"),
         margin=dict(t=120 if drawn_note else 100, b=135),
         updatemenus=[play_pause_menu()],
-        sliders=[epoch_slider([f.name for f in frames])],
+        sliders=[epoch_slider([f["name"] for f in frames])],
     )
     fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
-    return fig
+    return fig.figure()
 
 
 # ============================================================================================
@@ -407,7 +406,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     """
     epochs = as_1d(epochs, "epochs")
     has_acc = train_accuracy is not None or val_accuracy is not None
-    fig = go.Figure()
+    fig = FigureSpec()
     n_loss = 0
     for values, name, dash in ((train_loss, "train loss", "solid"),
                                (val_loss, "validation loss", "dash")):
@@ -417,7 +416,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         if log_y:
             x, yv = x[yv > 0], yv[yv > 0]
         n_loss += x.size
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=x, y=yv, mode="lines", name=name, line=dict(color=INK, width=3, dash=dash),
             hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
     for values, name, dash in ((train_accuracy, "train accuracy", "solid"),
@@ -425,7 +424,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         if values is None:
             continue
         x, yv = finite_pairs(epochs, values)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=x, y=yv, mode="lines", name=name, opacity=0.75,
             line=dict(color=MUTED, width=2, dash=dash),
             hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>", yaxis="y2"))
@@ -451,7 +450,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     if n_loss == 0:
         add_note(fig, "No finite loss values to show yet." if diverged_epoch is None
                  else "The loss was not finite from the start.")
-    return fig
+    return fig.figure()
 
 
 def compare_loss_figure(curves, *, title="Loss: A against B"):
@@ -467,7 +466,7 @@ def compare_loss_figure(curves, *, title="Loss: A against B"):
     -------
     plotly.graph_objects.Figure
     """
-    fig = go.Figure()
+    fig = FigureSpec()
     for i, (label, epochs, train_loss, val_loss) in enumerate(curves):
         color = class_color(i)
         epochs = as_1d(epochs, "epochs")
@@ -476,13 +475,13 @@ def compare_loss_figure(curves, *, title="Loss: A against B"):
                 continue
             x, yv = finite_pairs(epochs, values)
             name = f"{html_escape(label)}: {kind} loss"
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=x, y=yv, mode="lines", name=name, line=dict(color=color, width=3, dash=dash),
                 hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
     apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
     if not fig.data:
         add_note(fig, "No finite losses to show.", color=ALERT)
-    return fig
+    return fig.figure()
 
 
 def _odds_sentence(feature, w, target):
@@ -533,7 +532,7 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
     order = np.argsort(-np.abs(W_ok).max(axis=0), kind="stable")[:max_features]
     W_ok, names_ok = W_ok[:, order], [names_ok[j] for j in order]
 
-    fig = go.Figure()
+    fig = FigureSpec()
     if W.shape[0] == 1:
         _binary_coef_traces(fig, W_ok[0], names_ok, class_names)
     else:
@@ -556,7 +555,7 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
         add_note(fig, f"{bad} weight{'s are' if bad > 1 else ' is'} not finite (training diverged)"
                  if finite_cols.any() else "No finite weights to show: training diverged.",
                  color=ALERT, y=0.9 if finite_cols.any() else 0.5)
-    return fig
+    return fig.figure()
 
 
 def _intercept_note(intercept, class_names, n_rows):
@@ -585,7 +584,7 @@ def _binary_coef_traces(fig, w, names, class_names):
             continue
         odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(np.array(names, dtype=object)[mask], w[mask])))
-        fig.add_trace(go.Bar(
+        fig.add_trace(dict(type="bar",
             x=w[mask], y=np.array(names, dtype=object)[mask], orientation="h", name=label,
             marker=dict(color=color), customdata=np.array(odds), hovertext=list(text),
             textposition="none",
@@ -593,7 +592,7 @@ def _binary_coef_traces(fig, w, names, class_names):
                            "%{customdata:.3g}<br>%{hovertext}<extra></extra>")))
     zero = w == 0
     if zero.any():
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=np.zeros(int(zero.sum())), y=np.array(names, dtype=object)[zero], mode="markers",
             name="exactly 0 (feature dropped)",
             marker=dict(color=ZERO_GREY, symbol="diamond", size=12,
@@ -609,7 +608,7 @@ def _multiclass_coef_traces(fig, W, names, class_names):
         target = html_escape(label) + " (vs rest)"
         odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(names, W[m]))) if names else ((), ())
-        fig.add_trace(go.Bar(
+        fig.add_trace(dict(type="bar",
             x=W[m], y=names, orientation="h", name=html_escape(label),
             marker=dict(color=class_color(m)), customdata=np.array(odds), hovertext=list(text),
             textposition="none",
@@ -658,13 +657,13 @@ def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC cur
     x, y, texts = _curve_points(fpr, tpr, thresholds)
     label = html_escape(name) + (f" (AUC {auc:.3f})" if all_finite(auc) else "")
     hover = "FPR = %{x:.3f}<br>TPR = %{y:.3f}" + ("<br>%{hovertext}" if texts else "")
-    fig = go.Figure([chance_line()])
+    fig = FigureSpec([chance_line()])
     for line in as_list(iso_cost):
         ix, iy = finite_pairs(line["x"], line["y"])
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=ix, y=iy, mode="lines", name=html_escape(line.get("label", "equal cost")),
             line=dict(color=MUTED, dash="dash", width=2), hoverinfo="name"))
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
+    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
                              hovertext=texts, hovertemplate=hover + "<extra></extra>"))
     if marker is not None and all_finite(marker.get("fpr"), marker.get("tpr")):
         fig.add_trace(marker_trace(marker["fpr"], marker["tpr"], marker.get("threshold"),
@@ -674,7 +673,7 @@ def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC cur
     unit_square_axes(fig)
     if x.size == 0:
         add_note(fig, "No ROC curve: it needs both classes in the evaluated set.")
-    return fig
+    return fig.figure()
 
 
 def pr_figure(precision, recall, *, average_precision=None, marker=None, prevalence=None,
@@ -701,14 +700,14 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
     x, y, texts = _curve_points(recall, precision, thresholds)
     ap = average_precision
     label = "model" + (f" (AP {ap:.3f})" if all_finite(ap) else "")
-    fig = go.Figure()
+    fig = FigureSpec()
     if all_finite(prevalence):
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=[0, 1], y=[prevalence, prevalence], mode="lines",
             name=f"random model (precision = {prevalence:.2f})",
             line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="name"))
     hover = "recall = %{x:.3f}<br>precision = %{y:.3f}" + ("<br>%{hovertext}" if texts else "")
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
+    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
                              hovertext=texts, hovertemplate=hover + "<extra></extra>"))
     if marker is not None and all_finite(marker.get("recall"), marker.get("precision")):
         fig.add_trace(marker_trace(
@@ -719,7 +718,7 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
     unit_square_axes(fig)
     if x.size == 0:
         add_note(fig, "No precision-recall curve: it needs positives in the evaluated set.")
-    return fig
+    return fig.figure()
 
 
 def histogram_figure(p, y, *, threshold, class_names, title="Predicted probability by true class",
@@ -753,10 +752,10 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
     keep = np.isfinite(p)
     p, y = np.clip(p[keep], 0.0, 1.0), y[keep].astype(int)
     unit = "% of its class" if per_class_share else "samples"
-    fig = go.Figure()
+    fig = FigureSpec()
     for m in np.unique(y):
         label = class_label(class_names, int(m))
-        fig.add_trace(go.Histogram(
+        fig.add_trace(dict(type="histogram",
             x=p[y == m], name=f"true {html_escape(label)}",
             xbins=dict(start=0.0, end=1.0, size=1.0 / nbins),
             histnorm="percent" if per_class_share else None,
@@ -774,7 +773,7 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
     _prediction_side_labels(fig, threshold, class_names)
     if p.size == 0:
         add_note(fig, "No finite predicted probabilities to show.")
-    return fig
+    return fig.figure()
 
 
 def _prediction_side_labels(fig, threshold, class_names):
@@ -829,13 +828,13 @@ def confusion_figure(matrix, class_names, *, title="Confusion matrix", normalize
     row_rate = safe_divide(M, M.sum(axis=1, keepdims=True))
     names = [html_escape(class_label(class_names, m)) for m in range(k)]
     text, hover = _confusion_text(M, row_rate, names)
-    fig = go.Figure(go.Heatmap(
+    fig = FigureSpec([dict(type="heatmap",
         z=rate, x=np.arange(k), y=np.arange(k), zmin=0.0, zmax=1.0, text=text, hovertext=hover,
         texttemplate="%{text}", textfont=dict(size=_cell_font_size(k)),
         colorscale=[[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]], xgap=1, ygap=1,
         colorbar=dict(title=dict(text=scale_title, side="right"), tickformat=".0%", thickness=14,
                       outlinewidth=0),
-        hovertemplate="%{hovertext}<extra></extra>"))
+        hovertemplate="%{hovertext}<extra></extra>")])
     apply_layout(fig, title=title, x_title="predicted class", y_title="true class")
     ticks = [f'<span style="color:{class_color(m)}">■</span> {n}' for m, n in enumerate(names)]
     fig.update_xaxes(tickvals=list(range(k)), ticktext=ticks, showgrid=False, zeroline=False,
@@ -844,7 +843,7 @@ def confusion_figure(matrix, class_names, *, title="Confusion matrix", normalize
                      zeroline=False, automargin=True)
     if M.sum() == 0:
         add_note(fig, "No samples to count.")
-    return fig
+    return fig.figure()
 
 
 def _cell_font_size(k):
@@ -884,12 +883,12 @@ def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None,
     -------
     plotly.graph_objects.Figure
     """
-    fig = go.Figure()
+    fig = FigureSpec()
     for values, name, color, dash in ((tpr, "true positive rate (TPR)", INK, "solid"),
                                       (fpr, "false positive rate (FPR)", MUTED, "dash")):
         x, yv = finite_pairs(thresholds, values)
         order = np.argsort(x, kind="stable")
-        fig.add_trace(go.Scatter(x=x[order], y=yv[order], mode="lines", name=name,
+        fig.add_trace(dict(type="scatter", x=x[order], y=yv[order], mode="lines", name=name,
                                  line=dict(color=color, width=3, dash=dash),
                                  hovertemplate=f"{name} = %{{y:.3f}}<extra></extra>"))
     apply_layout(fig, title=title, x_title="threshold T (predict positive when p ≥ T)",
@@ -899,7 +898,7 @@ def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None,
     fig.update_yaxes(range=[-0.02, 1.02])
     if all_finite(current):
         vline(fig, current, color=ALERT, dash="dash", width=2, label=f"T = {fmt_p(current)}")
-    return fig
+    return fig.figure()
 
 
 # ============================================================================================
@@ -954,7 +953,7 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
     webgl = X_drawn.shape[0] > WEBGL_THRESHOLD
     traces += point_traces(X_drawn, y_drawn, class_names=class_names, feature_names=feature_names,
                            webgl=webgl, size=6 if webgl else 8)
-    fig = go.Figure(traces)
+    fig = FigureSpec(traces)
     default_title = ("One-vs-rest: regions and each class's boundary" if kind == "ovr"
                      else "Softmax: regions")
     apply_layout(fig, title=title or default_title,
@@ -966,7 +965,7 @@ def ovr_figure(xs, ys, class_proba, X, y, *, class_names, feature_names, title=N
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
     if not finite.any():
         add_note(fig, "No probabilities to draw: the models' outputs are not finite.", color=ALERT)
-    return fig
+    return fig.figure()
 
 
 def _region_heatmap(xs, ys, P, class_names, feature_names):
@@ -975,7 +974,7 @@ def _region_heatmap(xs, ys, P, class_names, feature_names):
     winner = P.argmax(axis=0)
     names = np.array([hover_escape(class_label(class_names, m)) for m in range(k)], dtype=object)
     f1, f2 = (hover_escape(f) for f in feature_names)
-    return go.Heatmap(
+    return dict(type="heatmap",
         x=xs, y=ys, z=winner, zmin=-0.5, zmax=k - 0.5, colorscale=region_colorscale(k),
         # An object array of names serializes ~3x faster than nested lists of str.
         showscale=False, name="predicted region", text=names[winner],
@@ -1005,13 +1004,13 @@ def per_class_loss_figure(epochs, losses, class_names, *, title="Loss per one-vs
         L = L[:, None]
     if L.shape[0] != epochs.size:
         raise ValueError(f"losses has {L.shape[0]} rows but there are {epochs.size} epochs.")
-    fig = go.Figure()
+    fig = FigureSpec()
     n_points = 0
     for m in range(L.shape[1]):
         x, yv = finite_pairs(epochs, L[:, m])
         n_points += x.size
         label = class_label(class_names, m)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=x, y=yv, mode="lines", name=f"{html_escape(label)} vs rest",
             line=dict(color=class_color(m), width=3), legendgroup=f"class{m}",
             hovertemplate=(f"{hover_escape(label)} vs rest<br>epoch %{{x}}<br>"
@@ -1019,7 +1018,7 @@ def per_class_loss_figure(epochs, losses, class_names, *, title="Loss per one-vs
     apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
     if n_points == 0:
         add_note(fig, "No finite loss values to show.")
-    return fig
+    return fig.figure()
 
 
 def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micro_auc=None,
@@ -1041,13 +1040,13 @@ def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micr
     -------
     plotly.graph_objects.Figure
     """
-    fig = go.Figure([chance_line()])
+    fig = FigureSpec([chance_line()])
     for m, (fpr, tpr) in enumerate(curves):
         x, yv = finite_pairs(fpr, tpr)
         name = html_escape(class_label(class_names, m))
         if aucs is not None and m < len(aucs) and all_finite(aucs[m]):
             name += f" (AUC {aucs[m]:.3f})"
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=x, y=yv, mode="lines", name=name, line=dict(color=class_color(m), width=3),
             legendgroup=f"class{m}",
             hovertemplate=f"{hover_escape(class_label(class_names, m))} vs rest<br>"
@@ -1058,7 +1057,7 @@ def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micr
                  y_title="true positive rate (TPR)", subtitle=join_notes(*averages),
                  legend_below=True)
     unit_square_axes(fig)
-    return fig
+    return fig.figure()
 
 
 # ============================================================================================
@@ -1074,10 +1073,10 @@ def sigmoid_figure(title="The sigmoid turns a score into a probability"):
     """
     z = np.linspace(-8.0, 8.0, 321)
     p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the same as 1 / (1 + exp(-z)), without overflow
-    fig = go.Figure([
-        go.Scatter(x=[-8, 8], y=[0.5, 0.5], mode="lines", name="p = 0.5 (the default threshold)",
+    fig = FigureSpec([
+        dict(type="scatter", x=[-8, 8], y=[0.5, 0.5], mode="lines", name="p = 0.5 (the default threshold)",
                    line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip"),
-        go.Scatter(x=z, y=p, mode="lines", name="σ(z) = 1 / (1 + e^(−z))",
+        dict(type="scatter", x=z, y=p, mode="lines", name="σ(z) = 1 / (1 + e^(−z))",
                    line=dict(color=INK, width=4),
                    hovertemplate="score z = %{x:.2f}<br>probability p = %{y:.3f}<extra></extra>"),
     ])
@@ -1090,4 +1089,4 @@ def sigmoid_figure(title="The sigmoid turns a score into a probability"):
                 f'<span style="color:{class_color(m)}">class {m}</span>')
         fig.add_annotation(x=x, y=0.68 if m == 0 else 0.32, text=text, showarrow=False,
                            font=dict(size=14))
-    return fig
+    return fig.figure()
