@@ -420,11 +420,12 @@ def point_traces(
         kwargs = {}
         if show_p:
             hover += f"<br>predicted {hover_escape(p_label or 'p')} = %{{customdata:.3f}}"
-            kwargs["customdata"] = p[mask]
+            kwargs["customdata"] = p[mask].astype(np.float32)
         color = class_color(int(m))
-        traces.append(dict(type=trace_type,
-            x=X[mask, 0], y=X[mask, 1], mode="markers", name=name + suffix,
-            legendgroup=f"class{int(m)}",
+        # float32 halves what travels to the browser on every rerun; hover shows 3 digits.
+        traces.append(dict(
+            type=trace_type, x=X[mask, 0].astype(np.float32), y=X[mask, 1].astype(np.float32),
+            mode="markers", name=name + suffix, legendgroup=f"class{int(m)}",
             marker=dict(
                 color=color, symbol=symbol, size=size if symbol == "circle" else size + 1,
                 opacity=0.9, line=dict(width=0.8, color="rgba(30, 30, 30, 0.7)"),
@@ -504,8 +505,9 @@ def threshold_hovertext(thresholds, n):
 def marker_trace(x, y, threshold, extra_hover):
     """Big red point at the current threshold, labelled "T = 0.37"."""
     label = f"T = {fmt_p(threshold)}" if threshold is not None else "current threshold"
-    return dict(type="scatter",
-        x=[float(x)], y=[float(y)], mode="markers+text", name=f"current threshold ({label})",
+    return dict(
+        type="scatter", x=[float(x)], y=[float(y)], mode="markers+text",
+        name=f"current threshold ({label})",
         # Label on the side with room: near the right edge it would be cut off.
         text=[label], textposition="bottom left" if float(x) > 0.7 else "bottom right",
         textfont=dict(size=15, color=ALERT),
@@ -524,7 +526,7 @@ def unit_square_axes(fig):
 def chance_line():
     """The diagonal of a model that guesses at random (TPR = FPR)."""
     return dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", name="chance (random guessing)",
-                      line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip")
+                line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip")
 
 
 def as_list(value):

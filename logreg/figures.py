@@ -129,8 +129,9 @@ def _probability_heatmap(xs, ys, grid, class_names, feature_names):
     """Heatmap of p(class 1) on the diverging class-tint scale (zmin=0, zmax=1)."""
     f1, f2 = (hover_escape(f) for f in feature_names)
     c1 = hover_escape(class_label(class_names, 1))
-    return dict(type="heatmap",
-        x=xs, y=ys, z=grid, zmin=0.0, zmax=1.0, colorscale=probability_colorscale(),
+    return dict(
+        type="heatmap", x=xs, y=ys, z=grid, zmin=0.0, zmax=1.0,
+        colorscale=probability_colorscale(),
         zsmooth="best", name="predicted probability",
         colorbar=dict(
             title=dict(text=f"p({html_escape(class_label(class_names, 1))})", side="right"),
@@ -141,10 +142,26 @@ def _probability_heatmap(xs, ys, grid, class_names, feature_names):
     )
 
 
+# The threshold line is interpolated between grid points: from a 100 x 100 grid it looks the same
+# as from the heatmap's 200 x 200, and it is a quarter of the bytes sent on every rerun.
+CONTOUR_MAX_STEPS = 100
+
+
+def _contour_grid(xs, ys, grid):
+    """``(xs, ys, grid)`` thinned to at most ~``CONTOUR_MAX_STEPS`` points per axis, ends kept."""
+    def keep(n):
+        step = -(-n // CONTOUR_MAX_STEPS)  # ceil(n / max)
+        return np.unique(np.r_[np.arange(0, n, step), n - 1])
+
+    ix, iy = keep(xs.size), keep(ys.size)
+    return xs[ix], ys[iy], grid[np.ix_(iy, ix)]
+
+
 def _threshold_contour(xs, ys, grid, threshold, *, color=INK, name=None, dash="solid"):
     """A single contour line where ``grid == threshold`` (line only, labelled with its level)."""
-    return dict(type="contour",
-        x=xs, y=ys, z=grid, autocontour=False,
+    xs, ys, grid = _contour_grid(xs, ys, grid)
+    return dict(
+        type="contour", x=xs, y=ys, z=grid, autocontour=False,
         # start == end gives exactly one level; size only has to be positive.
         contours=dict(start=threshold, end=threshold, size=1.0, coloring="none", showlabels=True,
                       labelfont=dict(size=13, color=color), labelformat=".3~f"),
@@ -349,7 +366,8 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
         frame_title = _boundary_title(title, epoch, loss)
         frames.append(dict(
             name=str(int(epoch)), traces=[0, 1],
-            data=[dict(type="heatmap", z=grid), dict(type="contour", z=grid)],
+            data=[dict(type="heatmap", z=grid),
+                  dict(type="contour", z=_contour_grid(xs, ys, grid)[2])],
             layout=dict(
                 title=dict(text=frame_title), annotations=_boundary_annotations(
                     grid, any_finite, threshold, class_names,
@@ -363,7 +381,8 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
               _threshold_contour(xs, ys, first, threshold)] + point_trs,
         frames=frames,
     )
-    apply_layout(fig, title=frames[0]["layout"]["title"]["text"], x_title=html_escape(feature_names[0]),
+    apply_layout(fig, title=frames[0]["layout"]["title"]["text"],
+                 x_title=html_escape(feature_names[0]),
                  y_title=html_escape(feature_names[1]), subtitle=drawn_note, height=HEIGHT + 40)
     fig.update_layout(
         annotations=frames[0]["layout"]["annotations"],
@@ -416,16 +435,17 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         if log_y:
             x, yv = x[yv > 0], yv[yv > 0]
         n_loss += x.size
-        fig.add_trace(dict(type="scatter",
-            x=x, y=yv, mode="lines", name=name, line=dict(color=INK, width=3, dash=dash),
+        fig.add_trace(dict(
+            type="scatter", x=x, y=yv, mode="lines", name=name,
+            line=dict(color=INK, width=3, dash=dash),
             hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
     for values, name, dash in ((train_accuracy, "train accuracy", "solid"),
                                (val_accuracy, "validation accuracy", "dash")):
         if values is None:
             continue
         x, yv = finite_pairs(epochs, values)
-        fig.add_trace(dict(type="scatter",
-            x=x, y=yv, mode="lines", name=name, opacity=0.75,
+        fig.add_trace(dict(
+            type="scatter", x=x, y=yv, mode="lines", name=name, opacity=0.75,
             line=dict(color=MUTED, width=2, dash=dash),
             hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>", yaxis="y2"))
     apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
@@ -470,13 +490,15 @@ def compare_loss_figure(curves, *, title="Loss: A against B"):
     for i, (label, epochs, train_loss, val_loss) in enumerate(curves):
         color = class_color(i)
         epochs = as_1d(epochs, "epochs")
-        for values, kind, dash in ((train_loss, "train", "solid"), (val_loss, "validation", "dash")):
+        for values, kind, dash in ((train_loss, "train", "solid"),
+                                   (val_loss, "validation", "dash")):
             if values is None:
                 continue
             x, yv = finite_pairs(epochs, values)
             name = f"{html_escape(label)}: {kind} loss"
-            fig.add_trace(dict(type="scatter",
-                x=x, y=yv, mode="lines", name=name, line=dict(color=color, width=3, dash=dash),
+            fig.add_trace(dict(
+                type="scatter", x=x, y=yv, mode="lines", name=name,
+                line=dict(color=color, width=3, dash=dash),
                 hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
     apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
     if not fig.data:
@@ -584,16 +606,18 @@ def _binary_coef_traces(fig, w, names, class_names):
             continue
         odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(np.array(names, dtype=object)[mask], w[mask])))
-        fig.add_trace(dict(type="bar",
-            x=w[mask], y=np.array(names, dtype=object)[mask], orientation="h", name=label,
+        fig.add_trace(dict(
+            type="bar", x=w[mask], y=np.array(names, dtype=object)[mask], orientation="h",
+            name=label,
             marker=dict(color=color), customdata=np.array(odds), hovertext=list(text),
             textposition="none",
             hovertemplate=("<b>%{y}</b><br>weight w = %{x:.4g}<br>odds ratio exp(w) = "
                            "%{customdata:.3g}<br>%{hovertext}<extra></extra>")))
     zero = w == 0
     if zero.any():
-        fig.add_trace(dict(type="scatter",
-            x=np.zeros(int(zero.sum())), y=np.array(names, dtype=object)[zero], mode="markers",
+        fig.add_trace(dict(
+            type="scatter", x=np.zeros(int(zero.sum())), y=np.array(names, dtype=object)[zero],
+            mode="markers",
             name="exactly 0 (feature dropped)",
             marker=dict(color=ZERO_GREY, symbol="diamond", size=12,
                         line=dict(color=MUTED, width=1)),
@@ -608,8 +632,8 @@ def _multiclass_coef_traces(fig, W, names, class_names):
         target = html_escape(label) + " (vs rest)"
         odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(names, W[m]))) if names else ((), ())
-        fig.add_trace(dict(type="bar",
-            x=W[m], y=names, orientation="h", name=html_escape(label),
+        fig.add_trace(dict(
+            type="bar", x=W[m], y=names, orientation="h", name=html_escape(label),
             marker=dict(color=class_color(m)), customdata=np.array(odds), hovertext=list(text),
             textposition="none",
             hovertemplate=(f"<b>%{{y}}</b> · class {hover_escape(label)}<br>"
@@ -660,11 +684,13 @@ def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC cur
     fig = FigureSpec([chance_line()])
     for line in as_list(iso_cost):
         ix, iy = finite_pairs(line["x"], line["y"])
-        fig.add_trace(dict(type="scatter",
-            x=ix, y=iy, mode="lines", name=html_escape(line.get("label", "equal cost")),
+        fig.add_trace(dict(
+            type="scatter", x=ix, y=iy, mode="lines",
+            name=html_escape(line.get("label", "equal cost")),
             line=dict(color=MUTED, dash="dash", width=2), hoverinfo="name"))
-    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
-                             hovertext=texts, hovertemplate=hover + "<extra></extra>"))
+    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label,
+                       line=dict(color=INK, width=3), hovertext=texts,
+                       hovertemplate=hover + "<extra></extra>"))
     if marker is not None and all_finite(marker.get("fpr"), marker.get("tpr")):
         fig.add_trace(marker_trace(marker["fpr"], marker["tpr"], marker.get("threshold"),
                                    f"FPR = {marker['fpr']:.3f}<br>TPR = {marker['tpr']:.3f}"))
@@ -702,13 +728,14 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
     label = "model" + (f" (AP {ap:.3f})" if all_finite(ap) else "")
     fig = FigureSpec()
     if all_finite(prevalence):
-        fig.add_trace(dict(type="scatter",
-            x=[0, 1], y=[prevalence, prevalence], mode="lines",
+        fig.add_trace(dict(
+            type="scatter", x=[0, 1], y=[prevalence, prevalence], mode="lines",
             name=f"random model (precision = {prevalence:.2f})",
             line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="name"))
     hover = "recall = %{x:.3f}<br>precision = %{y:.3f}" + ("<br>%{hovertext}" if texts else "")
-    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label, line=dict(color=INK, width=3),
-                             hovertext=texts, hovertemplate=hover + "<extra></extra>"))
+    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label,
+                       line=dict(color=INK, width=3), hovertext=texts,
+                       hovertemplate=hover + "<extra></extra>"))
     if marker is not None and all_finite(marker.get("recall"), marker.get("precision")):
         fig.add_trace(marker_trace(
             marker["recall"], marker["precision"], marker.get("threshold"),
@@ -755,8 +782,8 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
     fig = FigureSpec()
     for m in np.unique(y):
         label = class_label(class_names, int(m))
-        fig.add_trace(dict(type="histogram",
-            x=p[y == m], name=f"true {html_escape(label)}",
+        fig.add_trace(dict(
+            type="histogram", x=p[y == m], name=f"true {html_escape(label)}",
             xbins=dict(start=0.0, end=1.0, size=1.0 / nbins),
             histnorm="percent" if per_class_share else None,
             marker=dict(color=class_color(int(m)), line=dict(color="white", width=0.5)),
@@ -828,8 +855,9 @@ def confusion_figure(matrix, class_names, *, title="Confusion matrix", normalize
     row_rate = safe_divide(M, M.sum(axis=1, keepdims=True))
     names = [html_escape(class_label(class_names, m)) for m in range(k)]
     text, hover = _confusion_text(M, row_rate, names)
-    fig = FigureSpec([dict(type="heatmap",
-        z=rate, x=np.arange(k), y=np.arange(k), zmin=0.0, zmax=1.0, text=text, hovertext=hover,
+    fig = FigureSpec([dict(
+        type="heatmap", z=rate, x=np.arange(k), y=np.arange(k), zmin=0.0, zmax=1.0, text=text,
+        hovertext=hover,
         texttemplate="%{text}", textfont=dict(size=_cell_font_size(k)),
         colorscale=[[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]], xgap=1, ygap=1,
         colorbar=dict(title=dict(text=scale_title, side="right"), tickformat=".0%", thickness=14,
@@ -889,8 +917,8 @@ def threshold_sweep_figure(thresholds, tpr, fpr, *, current=None,
         x, yv = finite_pairs(thresholds, values)
         order = np.argsort(x, kind="stable")
         fig.add_trace(dict(type="scatter", x=x[order], y=yv[order], mode="lines", name=name,
-                                 line=dict(color=color, width=3, dash=dash),
-                                 hovertemplate=f"{name} = %{{y:.3f}}<extra></extra>"))
+                           line=dict(color=color, width=3, dash=dash),
+                           hovertemplate=f"{name} = %{{y:.3f}}<extra></extra>"))
     apply_layout(fig, title=title, x_title="threshold T (predict positive when p ≥ T)",
                  y_title="rate (0-1)")
     fig.update_layout(hovermode="x unified")
@@ -974,8 +1002,9 @@ def _region_heatmap(xs, ys, P, class_names, feature_names):
     winner = P.argmax(axis=0)
     names = np.array([hover_escape(class_label(class_names, m)) for m in range(k)], dtype=object)
     f1, f2 = (hover_escape(f) for f in feature_names)
-    return dict(type="heatmap",
-        x=xs, y=ys, z=winner, zmin=-0.5, zmax=k - 0.5, colorscale=region_colorscale(k),
+    return dict(
+        type="heatmap", x=xs, y=ys, z=winner, zmin=-0.5, zmax=k - 0.5,
+        colorscale=region_colorscale(k),
         # An object array of names serializes ~3x faster than nested lists of str.
         showscale=False, name="predicted region", text=names[winner],
         customdata=P.max(axis=0).astype(np.float32),
@@ -1010,8 +1039,8 @@ def per_class_loss_figure(epochs, losses, class_names, *, title="Loss per one-vs
         x, yv = finite_pairs(epochs, L[:, m])
         n_points += x.size
         label = class_label(class_names, m)
-        fig.add_trace(dict(type="scatter",
-            x=x, y=yv, mode="lines", name=f"{html_escape(label)} vs rest",
+        fig.add_trace(dict(
+            type="scatter", x=x, y=yv, mode="lines", name=f"{html_escape(label)} vs rest",
             line=dict(color=class_color(m), width=3), legendgroup=f"class{m}",
             hovertemplate=(f"{hover_escape(label)} vs rest<br>epoch %{{x}}<br>"
                            "loss = %{y:.4f}<extra></extra>")))
@@ -1046,8 +1075,9 @@ def per_class_roc_figure(curves, class_names, *, aucs=None, macro_auc=None, micr
         name = html_escape(class_label(class_names, m))
         if aucs is not None and m < len(aucs) and all_finite(aucs[m]):
             name += f" (AUC {aucs[m]:.3f})"
-        fig.add_trace(dict(type="scatter",
-            x=x, y=yv, mode="lines", name=name, line=dict(color=class_color(m), width=3),
+        fig.add_trace(dict(
+            type="scatter", x=x, y=yv, mode="lines", name=name,
+            line=dict(color=class_color(m), width=3),
             legendgroup=f"class{m}",
             hovertemplate=f"{hover_escape(class_label(class_names, m))} vs rest<br>"
                           "FPR = %{x:.3f}<br>TPR = %{y:.3f}<extra></extra>"))
@@ -1074,11 +1104,12 @@ def sigmoid_figure(title="The sigmoid turns a score into a probability"):
     z = np.linspace(-8.0, 8.0, 321)
     p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the same as 1 / (1 + exp(-z)), without overflow
     fig = FigureSpec([
-        dict(type="scatter", x=[-8, 8], y=[0.5, 0.5], mode="lines", name="p = 0.5 (the default threshold)",
-                   line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip"),
+        dict(type="scatter", x=[-8, 8], y=[0.5, 0.5], mode="lines",
+             name="p = 0.5 (the default threshold)",
+             line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="skip"),
         dict(type="scatter", x=z, y=p, mode="lines", name="σ(z) = 1 / (1 + e^(−z))",
-                   line=dict(color=INK, width=4),
-                   hovertemplate="score z = %{x:.2f}<br>probability p = %{y:.3f}<extra></extra>"),
+             line=dict(color=INK, width=4),
+             hovertemplate="score z = %{x:.2f}<br>probability p = %{y:.3f}<extra></extra>"),
     ])
     apply_layout(fig, title=title, x_title="score z = w·x + b", y_title="probability p = σ(z)",
                  height=480)

@@ -251,6 +251,20 @@ def test_boundary_contour_is_a_single_line_at_the_threshold(figs):
     assert contour["name"] == "p = 0.37 boundary"
 
 
+def test_boundary_contour_of_a_fine_grid_is_drawn_from_a_thinned_grid_spanning_the_same_view():
+    xs, ys = np.linspace(-3, 3, 200), np.linspace(-2, 2, 173)
+    gx, gy = np.meshgrid(xs, ys)
+    proba = 1 / (1 + np.exp(-(gx + gy)))
+    fig = F.boundary_figure(xs, ys, proba, np.zeros((2, 2)), np.array([0, 1]),
+                            class_names=CLASS_NAMES, feature_names=FEATURES)
+    heat, contour = fig.data[0], fig.data[1]
+    assert np.asarray(heat.z).shape == (173, 200)  # the heatmap keeps every grid point
+    cx, cy, cz = np.asarray(contour.x), np.asarray(contour.y), np.asarray(contour.z)
+    assert cz.shape == (cy.size, cx.size) and cx.size <= 101 and cy.size <= 101
+    assert (cx[0], cx[-1], cy[0], cy[-1]) == (xs[0], xs[-1], ys[0], ys[-1])
+    ix, iy = np.searchsorted(xs, cx), np.searchsorted(ys, cy)
+    np.testing.assert_allclose(cz, proba[np.ix_(iy, ix)], rtol=1e-6)  # float32 of the same p
+
 def test_boundary_draws_train_as_circles_and_test_as_x_with_probability_in_hover(figs):
     points = scatter_traces(figs["boundary"])
     symbols = {t["name"]: t["marker"]["symbol"] for t in points}
