@@ -20,14 +20,16 @@ from logreg import figures, metrics, pipeline
 TIME_BUDGET_S = 5.0
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Datasets are frozen with read-only arrays, so they are cached as shared objects
+# (st.cache_resource): no copy per rerun, and their content_hash is computed once.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def generated(kind, n_samples, noise, n_classes, balance, seed):
     balance = None if n_classes != 2 or balance == 0.5 else balance
     return lrdata.make_dataset(kind, n_samples=n_samples, noise=noise, n_classes=n_classes,
                                class_balance=balance, random_state=seed)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def builtin(name):
     return lrdata.load_builtin(name)
 
@@ -54,7 +56,7 @@ def informative_pair(data_hash, _dataset):
     return pipeline.informative_pair(_dataset.X, _dataset.y)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def split(data_hash, test_size, seed, _dataset):
     return lrdata.train_test_split(_dataset, test_size=test_size, random_state=seed)
 
