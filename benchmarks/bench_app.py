@@ -28,7 +28,8 @@ from streamlit.testing.v1 import local_script_runner as _local_runner
 from logreg import figures, pipeline
 from logreg.data import make_dataset, train_test_split
 
-RATES = [0.3, 0.5, 1.0, 3.0, 0.1, 0.03]
+# None of these is the default rate (0.5): every value of the first pass trains anew.
+RATES = [0.3, 1.0, 3.0, 0.1, 0.03, 0.01]
 
 
 def best(fn, repeats=5):
@@ -69,7 +70,8 @@ def page_reruns():
     at.switch_page("pages/train.py").run()
     assert not at.exception, at.exception
     fresh, cached = [], []
-    for rates, out in ((RATES, fresh), (RATES, cached)):  # the second pass hits the cache
+    # The first pass trains; the next two hit the cache.
+    for rates, out in ((RATES, fresh), (RATES, cached), (RATES, cached)):
         for rate in rates:
             slider = next(s for s in at.select_slider if s.label.startswith("Learning rate"))
             slider.set_value(rate).run()
