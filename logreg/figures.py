@@ -748,6 +748,10 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
     return fig.figure()
 
 
+# Below this share of the points, a class's bars are too low to see next to the other class's.
+RARE_CLASS_SHARE = 0.25
+
+
 def histogram_figure(p, y, *, threshold, class_names, title="Predicted probability by true class",
                      nbins=40, per_class_share=False):
     """Overlaid histograms of predicted p(class 1), one per true class, with the threshold line.
@@ -763,9 +767,10 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
     title : str
     nbins : int, default=40
         Bins of equal width on [0, 1].
-    per_class_share : bool, default=False
+    per_class_share : bool or "auto", default=False
         Show each class's bars as a percentage of that class instead of counts, so a rare class
-        stays visible next to a common one.
+        stays visible next to a common one. "auto" does so when the smaller class is under
+        ``RARE_CLASS_SHARE`` (25%) of the points.
 
     Returns
     -------
@@ -778,6 +783,9 @@ def histogram_figure(p, y, *, threshold, class_names, title="Predicted probabili
         raise ValueError(f"p has {p.size} values but y has {y.size}.")
     keep = np.isfinite(p)
     p, y = np.clip(p[keep], 0.0, 1.0), y[keep].astype(int)
+    if per_class_share == "auto":
+        shares = np.bincount(y, minlength=2)[:2] / max(y.size, 1)
+        per_class_share = bool(y.size) and shares.min() < RARE_CLASS_SHARE
     unit = "% of its class" if per_class_share else "samples"
     fig = FigureSpec()
     for m in np.unique(y):

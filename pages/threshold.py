@@ -120,11 +120,10 @@ with guard("evaluating the threshold"):
                 curves["fpr"], curves["tpr"], auc=curves["auc"], marker=marker,
                 iso_cost=dict(x=iso[0], y=iso[1], label="same expected cost")),
                 width="stretch", key="roc_chart")
-            # A rare class is invisible in raw counts: show each class as a share of itself.
-            rare = min(y.mean(), 1 - y.mean()) < 0.25
+            # A rare class is invisible in raw counts: "auto" shows each class as a share of itself.
             right.plotly_chart(figures.histogram_figure(p, y, threshold=threshold,
                                                         class_names=names,
-                                                        per_class_share=rare),
+                                                        per_class_share="auto"),
                                width="stretch", key="hist_chart")
             left, right = st.columns(2)
             matrix = [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]

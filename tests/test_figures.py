@@ -559,6 +559,16 @@ def test_histogram_can_show_each_class_as_a_share_of_itself(data):
     assert "predicted cat" in annotation_texts(fig)
 
 
+@pytest.mark.parametrize("n_positive, expect_share", [(10, True), (24, True), (26, False),
+                                                      (50, False), (74, False), (76, True)])
+def test_histogram_auto_shows_shares_when_one_class_is_under_a_quarter(n_positive, expect_share):
+    y = np.r_[np.zeros(100 - n_positive, int), np.ones(n_positive, int)]
+    p = np.linspace(0.01, 0.99, 100)
+    fig = F.histogram_figure(p, y, threshold=0.5, class_names=CLASS_NAMES,
+                             per_class_share="auto").to_dict()
+    assert ({t.get("histnorm") for t in fig["data"]} == {"percent"}) is expect_share
+
+
 def test_softmax_regions_have_no_one_vs_rest_lines(data):
     proba = data["proba"]
     soft = np.stack([proba, 1 - proba])
