@@ -1,0 +1,125 @@
+"""The row-split (threaded) passes of the binary objective equal the single-threaded ones, and the
+shared pool is safe when several fits use it at once. The threaded path is forced on small data
+by lowering the objective's threshold."""
+import threading
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from logreg import LogisticRegression, OneVsRestLogisticRegression
+from logreg.objective import BinaryObjective
+
+
+def make_problem(n, d, n_outputs, weighted, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    Y = (rng.random((n, n_outputs)) < 0.4).astype(float)
+    sw = rng.uniform(0.1, 3.0, size=n) if weighted else None
+    W = rng.normal(scale=0.7, size=(d, n_outputs))
+    b = rng.normal(scale=0.5, size=n_outputs)
+    return X, Y, sw, W, b
+
+
+def objective(X, Y, sw, n_ranges, block_rows=None):
+    """An objective whose passes use ``n_ranges`` row ranges (1: the calling thread only)."""
+    obj = BinaryObjective(X, Y, sw)
+    obj.n_ranges = n_ranges
+    obj.threaded_min_values = 0
+    if block_rows is not None:
+        obj.block_rows = block_rows
+    return obj
+
+
+def blas_threads():
+    return [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n_ranges, block_rows", [(2, None), (3, 17), (4, 1)])
+def test_threaded_loss_gradient_equals_one_thread(n_outputs, weighted, n_ranges, block_rows):
+    # Odd row counts: the ranges and their last blocks are uneven.
+    X, Y, sw, W, b = make_problem(1001, 5, n_outputs, weighted)
+    expected = objective(X, Y, sw, 1).loss_gradient(W, b)
+    got = objective(X, Y, sw, n_ranges, block_rows).loss_gradient(W, b)
+    for g, e in zip(got, expected):
+        assert g.shape == e.shape
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_threaded_newton_system_equals_one_thread(n_outputs, weighted):
+    X, Y, sw, W, b = make_problem(777, 4, n_outputs, weighted, seed=1)
+    one = objective(X, Y, sw, 1)
+    Z = one.linear(W, b)
+    expected = one.newton_system(Z)
+    got = objective(X, Y, sw, 3, block_rows=50).newton_system(Z)
+    for g, e in zip(got, expected):
+        assert g.shape == e.shape
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)
+
+
+def test_threaded_minibatch_rows_equal_one_thread():
+    X, Y, sw, W, b = make_problem(501, 3, 2, True, seed=2)
+    rows = np.sort(np.random.default_rng(0).choice(501, 201, replace=False))
+    expected = objective(X, Y, sw, 1).loss_gradient(W, b, rows=rows)
+    got = objective(X, Y, sw, 2, block_rows=16).loss_gradient(W, b, rows=rows)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)
+
+
+def test_small_data_stays_in_the_calling_thread():
+    X, Y, sw, W, b = make_problem(10_000, 2, 1, False)
+    assert BinaryObjective(X, Y)._ranges_for(10_000) == 1
+
+
+def test_concurrent_threaded_passes_agree_and_restore_the_blas_threads():
+    # Several fits at once (a multi-user server): each gets its own result, and BLAS gets its
+    # thread count back once the last pass ends.
+    before = blas_threads()
+    problems = [make_problem(600 + 7 * k, 4, 1 + k % 3, k % 2 == 1, seed=k) for k in range(6)]
+    expected = [objective(X, Y, sw, 1).loss_gradient(W, b) for X, Y, sw, W, b in problems]
+    results = [None] * len(problems)
+
+    def work(k):
+        X, Y, sw, W, b = problems[k]
+        obj = objective(X, Y, sw, 3, block_rows=32)
+        for _ in range(20):
+            results[k] = obj.loss_gradient(W, b)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(problems))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for got, want in zip(results, expected):
+        for g, e in zip(got, want):
+            np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)
+    assert blas_threads() == before
+
+
+def test_a_failing_range_raises_in_the_caller_and_releases_the_pool():
+    before = blas_threads()
+    X, Y, sw, W, b = make_problem(300, 3, 1, False)
+    obj = objective(X, Y, sw, 3)
+    with pytest.raises(ValueError):
+        obj.loss_gradient(np.zeros((4, 1)), b)  # wrong number of features
+    assert blas_threads() == before
+    obj.loss_gradient(W, b)
+
+
+@pytest.mark.parametrize("cls, n_classes", [(LogisticRegression, 2),
+                                            (OneVsRestLogisticRegression, 4)])
+def test_fits_on_data_above_the_threshold_equal_one_thread_fits(monkeypatch, cls, n_classes):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3001, 3))
+    y = rng.integers(0, n_classes, size=3001)
+    params = dict(learning_rate=0.5, epochs=15)
+    monkeypatch.setattr("logreg.objective._THREADED_MIN_VALUES", 1 << 40)
+    single = cls(**params).fit(X, y)
+    monkeypatch.setattr("logreg.objective._THREADED_MIN_VALUES", 0)
+    threaded = cls(**params).fit(X, y)
+    np.testing.assert_allclose(threaded.history_["loss"], single.history_["loss"], rtol=1e-12)
+    np.testing.assert_allclose(threaded.coef_, single.coef_, rtol=1e-11, atol=1e-14)
