@@ -47,6 +47,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,11 +62,17 @@ from threadpoolctl import ThreadpoolController
 _BLOCK_BYTES = 4 << 20
 _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS = 256, 32768
 
+# The Hessian pass makes a block's scaled copy V = sqrt(c) X_b and reads it in a BLAS syrk: both
+# stay in L2 with blocks this size (measured: 4-8k rows at d = 20 beat 22k by ~20%).
+_NEWTON_BLOCK_BYTES = 1 << 20
 # Passes over at least this many values per row-and-temporaries (n * (d + 3 M), as in the block
 # size) split their rows across threads; smaller ones run in the calling thread, where BLAS
-# still uses every core. Measured on 2 vCPUs (d = 20): one output gains from n ~ 200k on
-# (0.85x of one thread at 200k, 0.6x at 1M; 1.06x at 100k), ten outputs from n ~ 100k on.
+# still uses every core. Measured on 2 vCPUs (d = 20): the loss/gradient pass of one output
+# gains from n ~ 200k on (0.85x of one thread at 200k, 0.6x at 1M; 1.06x at 100k), of ten
+# outputs from n ~ 100k on; the Hessian pass, with more work per row, from n ~ 100k on (0.78x
+# at 100k, 0.63x at 300k, 1.0x at 50k).
 _THREADED_MIN_VALUES = 1 << 22
+_NEWTON_THREADED_MIN_VALUES = 1 << 21
 
 def _available_cpus() -> int:
     try:
@@ -92,7 +99,9 @@ class _RowPool:
         self._limits = None
         self._in_flight = 0
 
-    def _start(self):
+    @contextmanager
+    def one_blas_thread(self):
+        """BLAS limited to one thread inside the block (and in every thread, while it lasts)."""
         with self._lock:
             if self._executor is None:
                 self._controller = ThreadpoolController()
@@ -100,44 +109,73 @@ class _RowPool:
             if self._in_flight == 0:
                 self._limits = self._controller.limit(limits=1, user_api="blas")
             self._in_flight += 1
-
-    def _stop(self):
-        with self._lock:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._limits.restore_original_limits()
-                self._limits = None
-
-    def map(self, func, bounds):
-        """``[func(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]``, the ranges in parallel."""
-        ranges = list(zip(bounds[:-1], bounds[1:]))
-        self._start()
         try:
-            futures = [self._executor.submit(func, lo, hi) for lo, hi in ranges[1:]]
-            try:
-                first = func(*ranges[0])
-            finally:
-                # Wait for every range even if ours failed: none may outlive this call.
-                rest = [future.result() for future in futures]
+            yield
         finally:
-            self._stop()
-        return [first] + rest
+            with self._lock:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._limits.restore_original_limits()
+                    self._limits = None
+
+    def map(self, func, ranges, n_threads):
+        """``[func(lo, hi) for lo, hi in ranges]``, computed by ``n_threads`` threads (the caller
+        and ``n_threads - 1`` workers) that each take the next range until none is left.
+
+        Taking ranges on demand keeps both cores busy when one is slowed down by other work
+        (a shared machine); the results come back in the order of ``ranges`` whoever computed
+        them, so sums over them do not depend on the scheduling.
+        """
+        results = [None] * len(ranges)
+        pending = iter(range(len(ranges)))
+        take = threading.Lock()
+
+        def drain():
+            while True:
+                with take:
+                    k = next(pending, None)
+                if k is None:
+                    return
+                results[k] = func(*ranges[k])
+
+        with self.one_blas_thread():
+            futures = [self._executor.submit(drain) for _ in range(n_threads - 1)]
+            try:
+                drain()
+            finally:
+                # Workers still queued behind other fits' passes are not needed any more; any
+                # that started must finish before this call returns (none outlives it).
+                for future in futures:
+                    if not future.cancel():
+                        future.result()
+        return results
 
 
-# One row range per CPU: the caller runs one, the pool's workers the others.
+# One thread per CPU: the caller and the pool's workers.
 _N_RANGES = _available_cpus()
 _POOL = _RowPool(_N_RANGES - 1)
+# Ranges per thread, at most: more let the threads rebalance when a core is slowed down by other
+# work (a shared machine), but each range pays its own set-up (buffers, partial sums), so a
+# range gets at least _MIN_BLOCKS_PER_RANGE blocks (measured: the Hessian pass at n = 100k takes
+# 5.1 ms with one range per thread, 6.4 ms with four).
+_RANGES_PER_THREAD = 4
+_MIN_BLOCKS_PER_RANGE = 8
 
 
-def _sum_over_row_ranges(func, n_rows, n_ranges):
-    """Sum of ``func(lo, hi)`` (a tuple of arrays) over ``n_ranges`` ranges covering ``0..n_rows``.
+def _sum_over_row_ranges(func, n_rows, n_threads, block_rows):
+    """Sum of ``func(lo, hi)`` (a tuple of arrays) over row ranges covering ``0..n_rows``.
 
-    One range runs in the calling thread; more are split across :data:`_POOL`.
+    One thread (``n_threads <= 1``) runs everything in the caller; more split the rows into
+    ranges of whole blocks shared by the caller and :data:`_POOL`'s workers.
     """
-    if n_ranges <= 1 or n_rows < 2 * n_ranges:
+    blocks = -(-n_rows // block_rows)
+    if n_threads <= 1 or blocks < n_threads:
         return func(0, n_rows)
-    bounds = [n_rows * k // n_ranges for k in range(n_ranges + 1)]
-    parts = _POOL.map(func, bounds)
+    per_thread = min(_RANGES_PER_THREAD, max(1, blocks // (_MIN_BLOCKS_PER_RANGE * n_threads)))
+    n_ranges = n_threads * per_thread
+    cuts = [min(n_rows, block_rows * (blocks * k // n_ranges)) for k in range(n_ranges + 1)]
+    ranges = [(lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:]) if hi > lo]
+    parts = _POOL.map(func, ranges, n_threads)
     return tuple(sum(values[1:], values[0]) for values in zip(*parts))
 
 
@@ -176,12 +214,13 @@ def _loss_and_residual(z: np.ndarray, y: np.ndarray):
 
 
 def _signed_loss(t, e, u):
-    """Per-sample losses of signed logits ``t`` into ``u``; ``t`` becomes ``log sigmoid(t)``.
+    """Per-sample losses ``u = log(1 + e^t)`` of signed logits ``t``; ``e`` is scratch.
 
-    ``u = log(1 + e^t) = max(t, 0) + log1p(exp(-|t|))``, exact for any finite ``t``. Then
-    ``log sigmoid(t) = t - u <= 0``, so the sigmoid (and the curvature) is one ``exp`` away
-    without a division and without overflow. ``t``, ``e`` (scratch) and ``u`` share one shape,
-    (m,) or (m, M). ``-|t|`` is two unary ufuncs: faster than ``copysign(t, -1)``.
+    ``u = max(t, 0) + log1p(exp(-|t|))``, exact for any finite ``t`` (and ``inf`` for
+    ``t = inf``, without a warning). The callers then form ``log sigmoid(t) = t - u <= 0``, so
+    the sigmoid (and the curvature) is one ``exp`` away without a division and without
+    overflow. ``t``, ``e`` and ``u`` share one shape, (m,) or (m, M). ``-|t|`` is two unary
+    ufuncs: faster than ``copysign(t, -1)``.
     """
     np.abs(t, out=e)
     np.negative(e, out=e)
@@ -189,7 +228,27 @@ def _signed_loss(t, e, u):
     np.log1p(e, out=e)
     np.maximum(t, 0.0, out=u)
     u += e
-    t -= u
+
+
+def _loss_rows(Z, sign, sw, lo, hi, block_rows):
+    """Weighted sum over rows ``lo:hi`` of the losses at logits ``Z`` (n, M), 0/1 targets.
+
+    ``sign`` (n, M) is ``1 - 2y``, ``sw`` (n,) or None. Returns shape (M,).
+    """
+    rows = max(1, min(block_rows, hi - lo))
+    shape = (rows, Z.shape[1])
+    t, e, u = np.empty(shape), np.empty(shape), np.empty(shape)
+    ones = np.ones(rows)
+    loss = np.zeros(Z.shape[1])
+    with np.errstate(under="ignore"):  # exp(-|t|) -> 0 for |t| > 745 is the right value
+        for start in range(lo, hi, rows):
+            stop = min(start + rows, hi)
+            m = stop - start
+            tb, eb, ub = t[:m], e[:m], u[:m]
+            np.multiply(Z[start:stop], sign[start:stop], out=tb)
+            _signed_loss(tb, eb, ub)
+            loss += np.dot(ones[:m] if sw is None else sw[start:stop], ub)
+    return loss
 
 
 def _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, block_rows):
@@ -231,6 +290,7 @@ def _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, block_rows):
             tb *= sign[start:stop]
             _signed_loss(tb, eb, ub)
             loss += np.dot(ones[:m] if sw is None else sw[start:stop], ub)
+            tb -= ub  # log sigmoid(t)
             np.exp(tb, out=tb)
             tb *= residual_sign[start:stop]
             grad_W += np.dot(Xb.T, tb, out=g)
@@ -245,18 +305,22 @@ def _newton_rows(X, Z, sign, sign_w, sw, sqrt_sw, lo, hi, block_rows):
     block is ``V^T V`` with ``V = sqrt(c) X`` built in one reused buffer: a symmetric rank-k update
     (BLAS syrk, half the work of a general product); the intercept row is ``V^T sqrt(c)``.
     ``log(p (1 - p)) = log sigmoid(t) + log sigmoid(-t)``, both from :func:`_signed_loss`.
-    Arguments as :func:`_loss_grad_rows`, plus ``Z`` (n, M) and ``sqrt_sw`` (n,) or None.
+    Arguments as :func:`_loss_grad_rows` (one output as vectors), plus the logits ``Z``, (n,) or
+    (n, M) as ``sign``, and ``sqrt_sw`` (n,) or None.
 
     Returns
     -------
-    loss : (M,); grad_W : (d, M); grad_b : (M,); H : (M, d + 1, d + 1)
+    loss : () or (M,); grad_W : (d,) or (d, M); grad_b : () or (M,); H : (M, d + 1, d + 1)
     """
-    d, M = X.shape[1], Z.shape[1]
+    d, per_output = X.shape[1], Z.shape[1:]
+    M = per_output[0] if per_output else 1
     rows = max(1, min(block_rows, hi - lo))
-    t, e, u = np.empty((rows, M)), np.empty((rows, M)), np.empty((rows, M))
+    shape = (rows,) + per_output
+    t, e, u = np.empty(shape), np.empty(shape), np.empty(shape)
     V = np.empty((rows, d))  # contiguous: scaling into it is faster than into a wider row
+    VtV, g = np.empty((d, d)), np.empty((d,) + per_output)
     ones = np.ones(rows)
-    loss, grad_W, grad_b = np.zeros(M), np.zeros((d, M)), np.zeros(M)
+    loss, grad_W, grad_b = np.zeros(per_output), np.zeros((d,) + per_output), np.zeros(per_output)
     H = np.zeros((M, d + 1, d + 1))
     residual_sign = sign if sign_w is None else sign_w
     with np.errstate(under="ignore"):
@@ -266,25 +330,28 @@ def _newton_rows(X, Z, sign, sign_w, sw, sqrt_sw, lo, hi, block_rows):
             Xb, tb, eb, ub, Vb = X[start:stop], t[:m], e[:m], u[:m], V[:m]
             np.multiply(Z[start:stop], sign[start:stop], out=tb)
             _signed_loss(tb, eb, ub)
-            loss += (ones[:m] if sw is None else sw[start:stop]) @ ub
+            loss += np.dot(ones[:m] if sw is None else sw[start:stop], ub)
+            tb -= ub  # log sigmoid(t)
             # log(p (1 - p)) = log sigmoid(t) + log sigmoid(-t) = (t - u) - u
             np.subtract(tb, ub, out=eb)
             eb *= 0.5
             np.exp(eb, out=eb)
             np.exp(tb, out=tb)
             tb *= residual_sign[start:stop]
-            grad_W += Xb.T @ tb
-            grad_b += ones[:m] @ tb
+            grad_W += np.dot(Xb.T, tb, out=g)
+            grad_b += np.dot(ones[:m], tb)
             if sqrt_sw is not None:
-                eb *= sqrt_sw[start:stop, None]
+                eb *= sqrt_sw[start:stop] if eb.ndim == 1 else sqrt_sw[start:stop, None]
             for k in range(M):
-                root_c = eb[:, k]
-                # einsum scales rows faster than broadcasting an (m, 1) column (inner loop of
-                # length d): about 125 vs 170 us per 5,700 x 20 block here.
-                np.einsum("ij,i->ij", Xb, root_c, out=Vb)
-                H[k, :d, :d] += Vb.T @ Vb  # numpy hands A.T @ A to BLAS syrk
-                H[k, :d, d] += Vb.T @ root_c
-                H[k, d, d] += root_c @ root_c
+                root_c = eb if eb.ndim == 1 else eb[:, k]
+                # Broadcasting a column is slower than einsum in one thread (2.8 vs 2.0 ms per
+                # 100k x 20), but einsum keeps the GIL, so row ranges in threads would queue.
+                np.multiply(Xb, root_c[:, None], out=Vb)
+                # np.dot hands A.T A to BLAS syrk and, unlike matmul (numpy 2.4), releases the
+                # GIL during it, so row ranges in threads really run in parallel.
+                H[k, :d, :d] += np.dot(Vb.T, Vb, out=VtV)
+                H[k, :d, d] += np.dot(Vb.T, root_c)
+                H[k, d, d] += np.dot(root_c, root_c)
     H[:, d, :d] = H[:, :d, d]
     return loss, grad_W, grad_b, H
 
@@ -365,15 +432,18 @@ class ObjectiveData:
         # A row of the block: d features plus three temporaries per output.
         row_bytes = 8 * (self.n_features + 3 * self.n_outputs)
         self.block_rows = int(np.clip(_BLOCK_BYTES // row_bytes, _MIN_BLOCK_ROWS, _MAX_BLOCK_ROWS))
-        # Row ranges of a pass over X: one per CPU on large data, else one (the calling thread).
+        self.newton_block_rows = int(np.clip(_NEWTON_BLOCK_BYTES // row_bytes, _MIN_BLOCK_ROWS,
+                                             _MAX_BLOCK_ROWS))
+        # Threads of a pass over X: one per CPU on large data, else one (the calling thread).
         # Instance attributes, so tests can force the threaded path on small data.
         self.n_ranges = _N_RANGES
         self.threaded_min_values = _THREADED_MIN_VALUES
+        self.newton_threaded_min_values = _NEWTON_THREADED_MIN_VALUES
 
-    def _ranges_for(self, n_rows):
-        """How many row ranges (threads) a pass over ``n_rows`` rows of X uses."""
+    def _ranges_for(self, n_rows, min_values):
+        """How many threads a pass over ``n_rows`` rows of X uses, given the pass's threshold."""
         values = n_rows * (self.n_features + 3 * self.n_outputs)
-        return self.n_ranges if values >= self.threaded_min_values else 1
+        return self.n_ranges if values >= min_values else 1
 
     def linear(self, W, b, X=None):
         """Logits ``X W + b``, shape ``(n_samples, n_outputs)``."""
@@ -473,7 +543,8 @@ class BinaryObjective(ObjectiveData):
         def rows(lo, hi):
             return _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, self.block_rows)
 
-        loss, grad_W, grad_b = _sum_over_row_ranges(rows, X.shape[0], self._ranges_for(X.shape[0]))
+        n_threads = self._ranges_for(X.shape[0], self.threaded_min_values)
+        loss, grad_W, grad_b = _sum_over_row_ranges(rows, X.shape[0], n_threads, self.block_rows)
         return np.reshape(loss, M), np.reshape(grad_W, (d, M)), np.reshape(grad_b, M)
 
     def _loss_gradient_plain(self, W, b, rows=None):
@@ -504,10 +575,12 @@ class BinaryObjective(ObjectiveData):
 
     def loss_from_logits(self, Z):
         """Mean data loss per output from precomputed logits ``Z`` (n_samples, n_outputs)."""
-        lz = log1pexp(Z) - self.Y * Z if self._sign is None else log1pexp(self._sign * Z)
-        if self.sw is None:
-            return lz.mean(axis=0)
-        return (self.sw @ lz) / self.sw_sum
+        if self._sign is None:
+            lz = log1pexp(Z) - self.Y * Z
+            return lz.mean(axis=0) if self.sw is None else (self.sw @ lz) / self.sw_sum
+        Z = np.asarray(Z, dtype=np.float64)
+        loss = _loss_rows(Z, self._sign, self.sw, 0, self.n_samples, self.block_rows)
+        return loss / (self.sw_sum if self.sw_sum > 0 else 1.0)
 
     def newton_system(self, Z):
         """Loss, gradient and per-output Hessians at logits ``Z``, in one blocked pass over ``X``.
@@ -523,14 +596,22 @@ class BinaryObjective(ObjectiveData):
         if self._sign is None:
             return self._newton_system_plain(Z)
 
-        def rows(lo, hi):
-            return _newton_rows(self.X, Z, self._sign, self._sign_w, self.sw, self._sqrt_sw,
-                                lo, hi, self.block_rows)
+        d, M = self.n_features, self.n_outputs
+        sign, sign_w = self._sign, self._sign_w
+        if M == 1:  # vectors: matrix-vector products instead of products with one column
+            Z, sign = Z[:, 0], sign[:, 0]
+            sign_w = None if sign_w is None else sign_w[:, 0]
 
-        loss, grad_W, grad_b, H = _sum_over_row_ranges(rows, self.n_samples,
-                                                       self._ranges_for(self.n_samples))
+        def rows(lo, hi):
+            return _newton_rows(self.X, Z, sign, sign_w, self.sw, self._sqrt_sw, lo, hi,
+                                self.newton_block_rows)
+
+        n_threads = self._ranges_for(self.n_samples, self.newton_threaded_min_values)
+        loss, grad_W, grad_b, H = _sum_over_row_ranges(rows, self.n_samples, n_threads,
+                                                       self.newton_block_rows)
         scale = self.sw_sum if self.sw_sum > 0 else 1.0
-        return loss / scale, grad_W / scale, grad_b / scale, H / scale
+        return (np.reshape(loss, M) / scale, np.reshape(grad_W, (d, M)) / scale,
+                np.reshape(grad_b, M) / scale, H / scale)
 
     def _newton_system_plain(self, Z):
         """``newton_system`` for targets that are not all 0 or 1 (soft labels): direct formulas."""

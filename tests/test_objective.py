@@ -193,7 +193,7 @@ def test_blocked_pass_equals_the_direct_formulas(weighted):
     # Tiny blocks (7 rows, the last one partial) against whole-array formulas written out here.
     X, Y, sw, W, b = make_problem(n=101, n_outputs=2, weighted=weighted)
     obj = BinaryObjective(X, Y, sw)
-    obj.block_rows = 7
+    obj.block_rows = obj.newton_block_rows = 7
     s = np.ones(len(X)) if sw is None else sw
     Z = X @ W + b
     P = expit(Z)

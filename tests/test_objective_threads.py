@@ -25,9 +25,9 @@ def objective(X, Y, sw, n_ranges, block_rows=None):
     """An objective whose passes use ``n_ranges`` row ranges (1: the calling thread only)."""
     obj = BinaryObjective(X, Y, sw)
     obj.n_ranges = n_ranges
-    obj.threaded_min_values = 0
+    obj.threaded_min_values = obj.newton_threaded_min_values = 0
     if block_rows is not None:
-        obj.block_rows = block_rows
+        obj.block_rows = obj.newton_block_rows = block_rows
     return obj
 
 
@@ -37,7 +37,7 @@ def blas_threads():
 
 @pytest.mark.parametrize("n_outputs", [1, 3])
 @pytest.mark.parametrize("weighted", [False, True])
-@pytest.mark.parametrize("n_ranges, block_rows", [(2, None), (3, 17), (4, 1)])
+@pytest.mark.parametrize("n_ranges, block_rows", [(2, 100), (3, 17), (4, 1)])
 def test_threaded_loss_gradient_equals_one_thread(n_outputs, weighted, n_ranges, block_rows):
     # Odd row counts: the ranges and their last blocks are uneven.
     X, Y, sw, W, b = make_problem(1001, 5, n_outputs, weighted)
@@ -72,7 +72,9 @@ def test_threaded_minibatch_rows_equal_one_thread():
 
 def test_small_data_stays_in_the_calling_thread():
     X, Y, sw, W, b = make_problem(10_000, 2, 1, False)
-    assert BinaryObjective(X, Y)._ranges_for(10_000) == 1
+    obj = BinaryObjective(X, Y)
+    assert obj._ranges_for(10_000, obj.threaded_min_values) == 1
+    assert obj._ranges_for(10_000, obj.newton_threaded_min_values) == 1
 
 
 def test_concurrent_threaded_passes_agree_and_restore_the_blas_threads():
@@ -123,3 +125,21 @@ def test_fits_on_data_above_the_threshold_equal_one_thread_fits(monkeypatch, cls
     threaded = cls(**params).fit(X, y)
     np.testing.assert_allclose(threaded.history_["loss"], single.history_["loss"], rtol=1e-12)
     np.testing.assert_allclose(threaded.coef_, single.coef_, rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_blocked_loss_from_logits_equals_log1pexp_even_at_infinite_logits(weighted):
+    import warnings
+
+    from logreg.objective import log1pexp
+
+    X, Y, sw, W, b = make_problem(203, 3, 2, weighted, seed=4)
+    obj = objective(X, Y, sw, 1, block_rows=16)
+    Z = obj.linear(W, b) * np.geomspace(1e-3, 1e3, 203)[:, None]
+    Z[5, 0], Z[6, 1], Z[7, 0] = np.inf, -np.inf, 1e308
+    s = np.ones(203) if sw is None else sw
+    expected = s @ log1pexp((1 - 2 * Y) * Z) / s.sum()
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        got = obj.loss_from_logits(Z)
+    np.testing.assert_allclose(got, expected, rtol=1e-13)
