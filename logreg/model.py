@@ -256,12 +256,22 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
 
     @staticmethod
     def _separable(objective, result) -> bool:
-        with np.errstate(all="ignore"):
-            Z = objective.linear(result.W, result.b)
-        margin = np.where(objective.Y > 0.5, Z, -Z)
-        if objective.sw is not None:
-            margin = margin[objective.sw > 0]
-        return bool(np.all(margin > 0))
+        """Every (weighted) sample on its own side of every boundary, checked block by block.
+
+        Data that is not separable (nearly always) stops at the first block with a misclassified
+        sample: a few milliseconds instead of a pass over X and several (n, M) temporaries.
+        """
+        step = objective.block_rows
+        for start in range(0, objective.n_samples, step):
+            rows = slice(start, start + step)
+            with np.errstate(all="ignore"):
+                Z = objective.linear(result.W, result.b, X=objective.X[rows])
+            margin = np.where(objective.Y[rows] > 0.5, Z, -Z)
+            if objective.sw is not None:
+                margin = margin[objective.sw[rows] > 0]
+            if not np.all(margin > 0):
+                return False
+        return True
 
     # ----- predict --------------------------------------------------------------------------
     def _validated(self, X):

@@ -164,7 +164,7 @@ class SoftmaxObjective(ObjectiveData):
         loss = 0.0
         grad_W = np.zeros((d, M))
         grad_b = np.zeros(M)
-        step = self.block_rows
+        step = self.plain_block_rows
         for start in range(0, self.n_samples, step):
             stop = start + step
             Xb, Yb, Zb = self.X[start:stop], self.Y[start:stop], Z[start:stop]
