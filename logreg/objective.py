@@ -27,19 +27,26 @@ logit ``t = (1 - 2y) z`` in one blocked pass over ``X``: each block is multiplie
 the residual while it is in cache, with every temporary in a reused buffer. Other targets (soft
 labels) take the plain formulas.
 
-Threads. On large data (``n * d`` of at least ``_THREADED_MIN_VALUES``) the rows are split into
-one contiguous range per CPU, each walked block by block in its own Python thread (the caller
-runs the first range), and the per-range sums are added. numpy releases the GIL inside BLAS
-calls and ufuncs on arrays this size, so the ranges really run in parallel, and a block makes
-only about a dozen numpy calls, so the hand-offs of the GIL between them stay cheap. Why not
-let BLAS alone use the cores: its threads split each *call*, but the element-wise work between
-the calls (exp, log1p, ...) is single-threaded, and it is about half of an epoch; one thread
-also reads X at only about half the memory bandwidth of two. Why BLAS is limited to one thread
-while the ranges run: the ranges already occupy every core, and a BLAS call splitting itself
-again would oversubscribe them (measured: slower than one thread per range). The limit is
-process-wide (OpenBLAS has no per-thread setting), so the pool counts the passes in flight and
-lifts the limit when the last one ends; concurrent fits (a multi-user server) each wait only for
-their own ranges. Small data (the app's fits) never pays the hand-offs: it runs in the caller.
+Threads. On large data (``n * (d + 3 M)`` of at least ``_THREADED_MIN_VALUES``) a pass splits
+its rows into ranges of whole blocks, computed by one Python thread per CPU (the caller and a
+shared module-level pool) that each take the next range until none is left; the per-range sums
+are added in range order, so results do not depend on the scheduling.
+
+Why threads: with BLAS alone using both cores, only the matrix products are parallel; the
+element-wise work between them (exp, log1p, ...) is about half of an epoch and runs on one
+core, and one thread reads X at only about half the memory bandwidth of two. numpy releases
+the GIL inside ufuncs on large arrays and inside ``np.dot`` (not inside ``matmul``, which is why
+the kernels call ``np.dot``), so the ranges really run in parallel. Each numpy call is still a
+GIL hand-off (~10 us on this VM), so blocks make only about a dozen calls each, on long arrays,
+and small passes (the app's fits) stay in the calling thread.
+
+Why BLAS is limited to one thread inside the ranges: the ranges already occupy every core, and a
+BLAS call splitting itself again would oversubscribe them (measured: slower than one thread
+per range); small-matrix syrk and gemm are even slower with two BLAS threads than with one. The
+limit is process-wide (OpenBLAS has no per-thread setting), so the pool reference-counts the
+passes in flight and restores the limit when the last one ends. Concurrent fits (the app is a
+multi-user server) share the pool safely: each call waits only for its own ranges, and a worker
+never waits on anything, so no call can deadlock another.
 """
 
 from __future__ import annotations
@@ -72,10 +79,8 @@ _NEWTON_BLOCK_BYTES = 1 << 20
 # size) split their rows across threads; smaller ones run in the calling thread, where BLAS
 # still uses every core. Measured on 2 vCPUs (d = 20): the loss/gradient pass of one output
 # gains from n ~ 200k on (0.85x of one thread at 200k, 0.6x at 1M; 1.06x at 100k), of ten
-# outputs from n ~ 100k on; the Hessian pass, with more work per row, from n ~ 100k on (0.78x
-# at 100k, 0.63x at 300k, 1.0x at 50k).
+# outputs from n ~ 100k on; whole Newton fits 0.8x at n = 300k and 1M, but 1.2x at 100k.
 _THREADED_MIN_VALUES = 1 << 22
-_NEWTON_THREADED_MIN_VALUES = 1 << 21
 
 def _available_cpus() -> int:
     try:
@@ -448,19 +453,35 @@ class ObjectiveData:
         # Instance attributes, so tests can force the threaded path on small data.
         self.n_ranges = _N_RANGES
         self.threaded_min_values = _THREADED_MIN_VALUES
-        self.newton_threaded_min_values = _NEWTON_THREADED_MIN_VALUES
 
-    def _ranges_for(self, n_rows, min_values):
-        """How many threads a pass over ``n_rows`` rows of X uses, given the pass's threshold."""
+    def _ranges_for(self, n_rows):
+        """How many threads a pass over ``n_rows`` rows of X uses."""
         values = n_rows * (self.n_features + 3 * self.n_outputs)
-        return self.n_ranges if values >= min_values else 1
+        return self.n_ranges if values >= self.threaded_min_values else 1
 
     def linear(self, W, b, X=None):
-        """Logits ``X W + b``, shape ``(n_samples, n_outputs)``."""
+        """Logits ``X W + b``, shape ``(n_samples, n_outputs)``.
+
+        Large ``X`` is split by rows across the pool like the other passes: besides using both
+        cores, this keeps BLAS's own threads asleep during a fit. Woken by a multi-threaded
+        call, they spin for a while afterwards and slow the next threaded pass (measured: the
+        Newton Hessian pass after ``X @ direction`` took 8 ms instead of 6).
+        """
         X = self.X if X is None else X
+        W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        out = np.empty((X.shape[0], W.shape[1]))
         if W.shape[1] == 1:  # a matrix-vector product (BLAS gemv) is much faster than by (d, 1)
-            return (X @ W[:, 0] + b[0])[:, None]
-        return X @ W + b
+            W, target = W[:, 0].copy(), out[:, 0]
+        else:
+            W, target = np.ascontiguousarray(W), out
+
+        def rows(lo, hi):
+            np.dot(X[lo:hi], W, out=target[lo:hi])
+            return ()
+
+        _sum_over_row_ranges(rows, X.shape[0], self._ranges_for(X.shape[0]), self.block_rows)
+        out += b
+        return out
 
     def _blocks(self, rows=None):
         """Yield ``(X_block, Y_block, sw_block)``: contiguous slices, or the given row indices."""
@@ -555,7 +576,7 @@ class BinaryObjective(ObjectiveData):
         def rows(lo, hi):
             return _loss_grad_rows(X, sign, sign_w, sw, W, b, lo, hi, self.block_rows)
 
-        n_threads = self._ranges_for(X.shape[0], self.threaded_min_values)
+        n_threads = self._ranges_for(X.shape[0])
         loss, grad_W, grad_b = _sum_over_row_ranges(rows, X.shape[0], n_threads, self.block_rows)
         return np.reshape(loss, M), np.reshape(grad_W, (d, M)), np.reshape(grad_b, M)
 
@@ -618,7 +639,7 @@ class BinaryObjective(ObjectiveData):
             return _newton_rows(self.X, Z, sign, sign_w, self.sw, self._sqrt_sw, lo, hi,
                                 self.newton_block_rows)
 
-        n_threads = self._ranges_for(self.n_samples, self.newton_threaded_min_values)
+        n_threads = self._ranges_for(self.n_samples)
         loss, grad_W, grad_b, H = _sum_over_row_ranges(rows, self.n_samples, n_threads,
                                                        self.newton_block_rows)
         scale = self.sw_sum if self.sw_sum > 0 else 1.0

@@ -25,7 +25,7 @@ def objective(X, Y, sw, n_ranges, block_rows=None):
     """An objective whose passes use ``n_ranges`` row ranges (1: the calling thread only)."""
     obj = BinaryObjective(X, Y, sw)
     obj.n_ranges = n_ranges
-    obj.threaded_min_values = obj.newton_threaded_min_values = 0
+    obj.threaded_min_values = 0
     if block_rows is not None:
         obj.block_rows = obj.newton_block_rows = block_rows
     return obj
@@ -73,8 +73,7 @@ def test_threaded_minibatch_rows_equal_one_thread():
 def test_small_data_stays_in_the_calling_thread():
     X, Y, sw, W, b = make_problem(10_000, 2, 1, False)
     obj = BinaryObjective(X, Y)
-    assert obj._ranges_for(10_000, obj.threaded_min_values) == 1
-    assert obj._ranges_for(10_000, obj.newton_threaded_min_values) == 1
+    assert obj._ranges_for(10_000) == 1
 
 
 def test_concurrent_threaded_passes_agree_and_restore_the_blas_threads():
@@ -143,3 +142,12 @@ def test_blocked_loss_from_logits_equals_log1pexp_even_at_infinite_logits(weight
         warnings.simplefilter("error")
         got = obj.loss_from_logits(Z)
     np.testing.assert_allclose(got, expected, rtol=1e-13)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_threaded_linear_equals_one_thread(n_outputs):
+    X, Y, sw, W, b = make_problem(999, 4, n_outputs, False, seed=5)
+    expected = X @ W + b
+    got = objective(X, Y, sw, 3, block_rows=10).linear(W, b)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-14, atol=1e-14)
