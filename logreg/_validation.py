@@ -11,6 +11,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .objective import sum_of_squares
+
 # Features larger than this overflow X @ w and X^T D X long before training can mean anything.
 MAX_ABS_FEATURE = 1e100
 
@@ -59,13 +61,12 @@ def check_finite_features(X: np.ndarray, what: str = "X", doing: str = "training
     """Reject NaN, infinite and absurdly large feature values with a sentence that says what to do."""
     if X.size == 0:
         return
-    # Fast path, one BLAS pass (threaded): NaN and inf propagate into the sum of squares, and a
-    # finite sum <= MAX^2 bounds every |x| by MAX. Anything else (including a sum that overflows
-    # on legal values) gets the exact test below.
+    # Fast path, one pass of BLAS dots (threaded): NaN and inf propagate into the sum of
+    # squares, and a finite sum <= MAX^2 bounds every |x| by MAX. Anything else (including a sum
+    # that overflows on legal values) gets the exact test below.
     if X.flags.c_contiguous and X.dtype == np.float64:
-        flat = X.reshape(-1)
         with np.errstate(over="ignore", invalid="ignore"):  # inf or NaN here means: look closer
-            squares = float(flat @ flat)
+            squares = sum_of_squares(X)
         if squares <= MAX_ABS_FEATURE ** 2:  # False for NaN and inf too
             return
     # NaN and inf both propagate through min/max, so two reductions clear clean data.

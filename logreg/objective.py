@@ -174,17 +174,41 @@ def _sum_over_row_ranges(func, n_rows, n_threads, block_rows):
     """Sum of ``func(lo, hi)`` (a tuple of arrays) over row ranges covering ``0..n_rows``.
 
     One thread (``n_threads <= 1``) runs everything in the caller; more split the rows into
-    ranges of whole blocks shared by the caller and :data:`_POOL`'s workers.
+    ranges of whole blocks shared by the caller and :data:`_POOL`'s workers, with BLAS limited
+    to one thread. Every pass of a large problem comes through here, even over a few rows: a
+    multi-threaded BLAS call leaves BLAS's helper thread spinning on the other core for a while
+    afterwards, which halved the speed of the threaded passes right after it.
     """
-    blocks = -(-n_rows // block_rows)
-    if n_threads <= 1 or blocks < n_threads:
+    if n_threads <= 1:
         return func(0, n_rows)
+    blocks = -(-n_rows // block_rows)
+    if blocks < n_threads:  # a slice of a large problem: one thread, BLAS kept in it too
+        with _POOL.one_blas_thread():
+            return func(0, n_rows)
     per_thread = min(_RANGES_PER_THREAD, max(1, blocks // (_MIN_BLOCKS_PER_RANGE * n_threads)))
     n_ranges = n_threads * per_thread
     cuts = [min(n_rows, block_rows * (blocks * k // n_ranges)) for k in range(n_ranges + 1)]
     ranges = [(lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:]) if hi > lo]
     parts = _POOL.map(func, ranges, n_threads)
     return tuple(sum(values[1:], values[0]) for values in zip(*parts))
+
+
+def sum_of_squares(X: np.ndarray) -> float:
+    """``sum(X ** 2)`` of a C-contiguous float64 ``X``: BLAS dots, split by rows across the pool
+    when ``X`` is large.
+
+    Through the pool rather than one two-thread BLAS call because a multi-threaded BLAS call
+    leaves BLAS's helper thread spinning on the other core for a while afterwards, which halved
+    the speed of the threaded passes right after it (the first epochs of a fit).
+    """
+    n = X.shape[0]
+
+    def rows(lo, hi):
+        flat = X[lo:hi].reshape(-1)
+        return (np.dot(flat, flat),)
+
+    threads = _N_RANGES if X.size >= _THREADED_MIN_VALUES else 1
+    return float(_sum_over_row_ranges(rows, n, threads, max(1, -(-n // (8 * threads))))[0])
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -479,7 +503,8 @@ class ObjectiveData:
             np.dot(X[lo:hi], W, out=target[lo:hi])
             return ()
 
-        _sum_over_row_ranges(rows, X.shape[0], self._ranges_for(X.shape[0]), self.block_rows)
+        # Threads by the problem's size, not the slice's (see _sum_over_row_ranges).
+        _sum_over_row_ranges(rows, X.shape[0], self._ranges_for(self.n_samples), self.block_rows)
         out += b
         return out
 
@@ -612,7 +637,12 @@ class BinaryObjective(ObjectiveData):
             lz = log1pexp(Z) - self.Y * Z
             return lz.mean(axis=0) if self.sw is None else (self.sw @ lz) / self.sw_sum
         Z = np.asarray(Z, dtype=np.float64)
-        loss = _loss_rows(Z, self._sign, self.sw, 0, self.n_samples, self.block_rows)
+
+        def rows(lo, hi):
+            return (_loss_rows(Z, self._sign, self.sw, lo, hi, self.block_rows),)
+
+        loss, = _sum_over_row_ranges(rows, self.n_samples, self._ranges_for(self.n_samples),
+                                     self.block_rows)
         return loss / (self.sw_sum if self.sw_sum > 0 else 1.0)
 
     def newton_system(self, Z):

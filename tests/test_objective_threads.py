@@ -145,9 +145,12 @@ def test_blocked_loss_from_logits_equals_log1pexp_even_at_infinite_logits(weight
 
 
 @pytest.mark.parametrize("n_outputs", [1, 3])
-def test_threaded_linear_equals_one_thread(n_outputs):
+@pytest.mark.parametrize("block_rows", [10, 5000])  # 5000: fewer blocks than threads
+def test_threaded_linear_equals_one_thread(n_outputs, block_rows):
+    before = blas_threads()
     X, Y, sw, W, b = make_problem(999, 4, n_outputs, False, seed=5)
     expected = X @ W + b
-    got = objective(X, Y, sw, 3, block_rows=10).linear(W, b)
+    got = objective(X, Y, sw, 3, block_rows=block_rows).linear(W, b)
+    assert blas_threads() == before
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-14, atol=1e-14)
