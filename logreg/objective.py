@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -82,6 +82,7 @@ _NEWTON_BLOCK_BYTES = 1 << 20
 # outputs from n ~ 100k on; whole Newton fits 0.8x at n = 300k and 1M, but 1.2x at 100k.
 _THREADED_MIN_VALUES = 1 << 22
 
+
 def _available_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -92,11 +93,11 @@ def _available_cpus() -> int:
 class _RowPool:
     """Worker threads shared by every objective (and every fit running at once) for row ranges.
 
-    ``map`` runs ``func(lo, hi)`` over contiguous row ranges, the first in the calling thread and
-    the rest on the workers, with BLAS limited to one thread while any such pass is in flight
-    (a process-wide setting, so it is reference-counted: set by the first pass, restored by the
-    last). Each call waits only for its own futures. Workers never wait on anything, so
-    concurrent callers cannot deadlock.
+    ``map`` runs ``func(lo, hi)`` over contiguous row ranges in the calling thread and the
+    workers, with BLAS limited to one thread while any such pass is in flight (a process-wide
+    setting, so it is reference-counted: set by the first pass, restored by the last). Each call
+    waits only for its own futures. Workers never wait on anything, so concurrent callers cannot
+    deadlock. The only mutable state is the executor, the limit and its count, under one lock.
     """
 
     def __init__(self, n_workers: int):
@@ -137,25 +138,31 @@ class _RowPool:
         results = [None] * len(ranges)
         pending = iter(range(len(ranges)))
         take = threading.Lock()
+        failed = []
 
         def drain():
             while True:
                 with take:
-                    k = next(pending, None)
+                    k = None if failed else next(pending, None)
                 if k is None:
                     return
-                results[k] = func(*ranges[k])
+                try:
+                    results[k] = func(*ranges[k])
+                except BaseException:
+                    failed.append(k)  # the other threads stop taking ranges
+                    raise
 
         with self.one_blas_thread():
             futures = [self._executor.submit(drain) for _ in range(n_threads - 1)]
             try:
                 drain()
             finally:
-                # Workers still queued behind other fits' passes are not needed any more; any
-                # that started must finish before this call returns (none outlives it).
-                for future in futures:
-                    if not future.cancel():
-                        future.result()
+                # Workers still queued behind other fits' passes are not needed any more; every
+                # one that started finishes before this call returns (none outlives it).
+                started = [future for future in futures if not future.cancel()]
+                wait(started)
+            for future in started:
+                future.result()  # a worker's error, raised here
         return results
 
 

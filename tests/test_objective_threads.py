@@ -154,3 +154,21 @@ def test_threaded_linear_equals_one_thread(n_outputs, block_rows):
     assert blas_threads() == before
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-14, atol=1e-14)
+
+
+def test_pool_map_returns_results_in_range_order_and_raises_a_workers_error():
+    from logreg.objective import _POOL
+
+    before = blas_threads()
+    ranges = [(k, k + 1) for k in range(12)]
+    assert _POOL.map(lambda lo, hi: lo * 10 + hi, ranges, 3) == [k * 11 + 1 for k in range(12)]
+
+    def fails_late(lo, hi):
+        if lo == 9:
+            raise ValueError("range 9")
+        return lo
+
+    with pytest.raises(ValueError, match="range 9"):
+        _POOL.map(fails_late, ranges, 3)
+    assert blas_threads() == before
+    assert _POOL.map(lambda lo, hi: hi, ranges, 2) == list(range(1, 13))
