@@ -50,9 +50,10 @@ def _check_sample_weight(sample_weight, n_samples):
     return sw / sw.max()
 
 
-def _classes_and_codes(y):
-    """Sorted distinct labels and each sample's index into them: ``np.unique(y, return_inverse=True)``.
+def _classes_and_counts(y, used=None):
+    """Sorted distinct labels (``np.unique(y)``) and how many samples of each are ``used``.
 
+    ``used`` is a boolean mask of the samples that count (positive weight), or None for all.
     Integer labels spanning a modest range are counted (``bincount``, linear time: 2 ms instead
     of 22 ms for a million labels); others take one sort. Labels must sort (``classes_`` is
     sorted): text mixed with numbers or empty cells does not.
@@ -63,17 +64,19 @@ def _classes_and_codes(y):
         if limits.min <= low and high <= limits.max and high - low <= max(y.size, 1 << 16):
             offsets = y.astype(np.intp, copy=False)
             offsets = offsets - low if low else offsets
-            present = np.flatnonzero(np.bincount(offsets))
-            codes = np.zeros(high - low + 1, dtype=np.intp)
-            codes[present] = np.arange(present.size)
-            return (present + low).astype(y.dtype), codes[offsets]
+            everyone = np.bincount(offsets)
+            present = np.flatnonzero(everyone)
+            counts = everyone if used is None else np.bincount(offsets[used],
+                                                               minlength=everyone.size)
+            return (present + low).astype(y.dtype), counts[present]
     try:
-        return np.unique(y, return_inverse=True)
+        classes, codes = np.unique(y, return_inverse=True)
     except TypeError:
         raise ValueError(
             "The labels mix text with numbers or empty cells, so they cannot be sorted into "
             "classes. Make every label text (or every label a number) and fill empty labels."
         ) from None
+    return classes, np.bincount(codes if used is None else codes[used], minlength=len(classes))
 
 
 def _check_same_length(X, y):
@@ -153,12 +156,13 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         _check_same_length(X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False, order="C")
         check_finite_features(X)
-        classes, codes = _classes_and_codes(y)
+        classes, counts = _classes_and_counts(y)
         # The label type (binary, multiclass, continuous...) depends only on the distinct
         # values: checking those is the same test as checking y, without its O(n log n) sort.
         check_classification_targets(classes)
         sw = None if sample_weight is None else _check_sample_weight(sample_weight, X.shape[0])
-        counts = np.bincount(codes if sw is None else codes[sw > 0], minlength=len(classes))
+        if sw is not None:  # only the samples that weigh anything count
+            counts = _classes_and_counts(y, sw > 0)[1]
         self._check_n_classes(classes[counts > 0])
         self.classes_ = classes
         Y = self._encode_targets(y, classes)

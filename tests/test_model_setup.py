@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from logreg._validation import MAX_ABS_FEATURE, check_finite_features
-from logreg.model import _classes_and_codes
+from logreg.model import _classes_and_counts
 
 
 @pytest.mark.parametrize("y", [
@@ -19,13 +19,16 @@ from logreg.model import _classes_and_codes
     np.array(["b", "a", "b"]),
     np.array([True, False, True]),
 ])
-def test_classes_and_codes_equal_numpy_unique(y):
-    classes, codes = _classes_and_codes(y)
-    expected_classes, expected_codes = np.unique(y, return_inverse=True)
+def test_classes_and_counts_equal_numpy_unique(y):
+    classes, counts = _classes_and_counts(y)
+    expected_classes, expected_counts = np.unique(y, return_counts=True)
     np.testing.assert_array_equal(classes, expected_classes)
     assert classes.dtype == expected_classes.dtype
-    np.testing.assert_array_equal(codes, expected_codes)
-    np.testing.assert_array_equal(classes[codes], y)
+    np.testing.assert_array_equal(counts, expected_counts)
+    used = np.arange(len(y)) % 2 == 0
+    _, used_counts = _classes_and_counts(y, used)
+    np.testing.assert_array_equal(
+        used_counts, [np.count_nonzero((y == c) & used) for c in expected_classes])
 
 
 def test_finite_check_accepts_large_legal_values_whose_squares_sum_past_the_bound():
