@@ -127,13 +127,14 @@ def test_fits_on_data_above_the_threshold_equal_one_thread_fits(monkeypatch, cls
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_blocked_loss_from_logits_equals_log1pexp_even_at_infinite_logits(weighted):
+@pytest.mark.parametrize("n_ranges", [1, 2])
+def test_blocked_loss_from_logits_equals_log1pexp_even_at_infinite_logits(weighted, n_ranges):
     import warnings
 
     from logreg.objective import log1pexp
 
     X, Y, sw, W, b = make_problem(203, 3, 2, weighted, seed=4)
-    obj = objective(X, Y, sw, 1, block_rows=16)
+    obj = objective(X, Y, sw, n_ranges, block_rows=16)
     Z = obj.linear(W, b) * np.geomspace(1e-3, 1e3, 203)[:, None]
     Z[5, 0], Z[6, 1], Z[7, 0] = np.inf, -np.inf, 1e308
     s = np.ones(203) if sw is None else sw
@@ -172,3 +173,16 @@ def test_pool_map_returns_results_in_range_order_and_raises_a_workers_error():
         _POOL.map(fails_late, ranges, 3)
     assert blas_threads() == before
     assert _POOL.map(lambda lo, hi: hi, ranges, 2) == list(range(1, 13))
+
+
+def test_threaded_sum_of_squares_and_finite_check(monkeypatch):
+    from logreg._validation import check_finite_features
+    from logreg.objective import sum_of_squares
+
+    X = np.random.default_rng(6).normal(size=(1003, 7))
+    monkeypatch.setattr("logreg.objective._THREADED_MIN_VALUES", 0)
+    np.testing.assert_allclose(sum_of_squares(X), np.sum(X ** 2), rtol=1e-13)
+    check_finite_features(X)
+    X[1001, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        check_finite_features(X)
