@@ -166,8 +166,11 @@ class _RowPool:
         return results
 
 
-# One thread per CPU: the caller and the pool's workers.
-_N_RANGES = _available_cpus()
+# One thread per CPU (the caller and the pool's workers), at most _MAX_THREADS: the threads take
+# turns holding the GIL between numpy calls, so beyond a few the hand-offs eat the gain
+# (measured only on this project's 2-vCPU machines).
+_MAX_THREADS = 4
+_N_RANGES = min(_available_cpus(), _MAX_THREADS)
 _POOL = _RowPool(_N_RANGES - 1)
 # Ranges per thread, at most: more let the threads rebalance when a core is slowed down by other
 # work (a shared machine), but each range pays its own set-up (buffers, partial sums), so a
