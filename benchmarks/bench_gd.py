@@ -31,7 +31,7 @@ from benchmarks._timing import best_time, verdict  # noqa: E402
 from logreg import LogisticRegression  # noqa: E402
 from logreg.objective import BinaryObjective  # noqa: E402
 
-TARGETS = {"GD epoch in a fit / probe": 1.0}
+TARGETS = {"GD epoch in a fit": 1.0}  # keyed like the timings: ratio to the probe
 
 
 def blas_info() -> str:
