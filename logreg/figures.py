@@ -125,20 +125,31 @@ def scatter_figure(X2, y, class_names, feature_names, *, title="Your data", max_
     return fig.figure()
 
 
+def _percent_grid(grid):
+    """p in whole percent (uint8 0..100): what the probability heatmap draws.
+
+    A quarter of float32's bytes, sent on every rerun (and per animation frame); 1% steps are
+    finer than the eye tells apart on this colour scale, and the threshold line is drawn from
+    the exact grid, not from these.
+    """
+    return np.rint(np.asarray(grid, dtype=float) * 100.0).astype(np.uint8)
+
+
 def _probability_heatmap(xs, ys, grid, class_names, feature_names):
-    """Heatmap of p(class 1) on the diverging class-tint scale (zmin=0, zmax=1)."""
+    """Heatmap of p(class 1) in percent on the diverging class-tint scale (zmin=0, zmax=100)."""
     f1, f2 = (hover_escape(f) for f in feature_names)
     c1 = hover_escape(class_label(class_names, 1))
     return dict(
-        type="heatmap", x=xs, y=ys, z=grid, zmin=0.0, zmax=1.0,
+        type="heatmap", x=xs, y=ys, z=_percent_grid(grid), zmin=0, zmax=100,
         colorscale=probability_colorscale(),
         zsmooth="best", name="predicted probability",
         colorbar=dict(
             title=dict(text=f"p({html_escape(class_label(class_names, 1))})", side="right"),
-            tickvals=[0, 0.25, 0.5, 0.75, 1], thickness=14, len=0.8, outlinewidth=0,
+            tickvals=[0, 25, 50, 75, 100], ticktext=["0", "0.25", "0.5", "0.75", "1"],
+            thickness=14, len=0.8, outlinewidth=0,
         ),
         hovertemplate=(f"{f1} = %{{x:.3g}}<br>{f2} = %{{y:.3g}}<br>"
-                       f"model: p({c1}) = %{{z:.3f}}<extra></extra>"),
+                       f"model: p({c1}) ≈ %{{z}}%<extra></extra>"),
     )
 
 
@@ -359,14 +370,15 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
         X_train, y_train, None, None, None, None, class_names=class_names,
         feature_names=feature_names, max_points=max_points, seed=seed)
 
-    frames = []
+    frames, first = [], None
     for k, epoch in enumerate(epochs):
         grid, any_finite = clean_probability_grid(probas[k], (ys.size, xs.size), name="probas[k]")
+        first = grid if first is None else first
         loss = loss_values[k] if k < loss_values.size else None
         frame_title = _boundary_title(title, epoch, loss)
         frames.append(dict(
             name=str(int(epoch)), traces=[0, 1],
-            data=[dict(type="heatmap", z=grid),
+            data=[dict(type="heatmap", z=_percent_grid(grid)),
                   dict(type="contour", z=_contour_grid(xs, ys, grid)[2])],
             layout=dict(
                 title=dict(text=frame_title), annotations=_boundary_annotations(
@@ -375,7 +387,6 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
                     slots=True),
             ),
         ))
-    first = np.asarray(frames[0]["data"][0]["z"])
     fig = FigureSpec(
         data=[_probability_heatmap(xs, ys, first, class_names, feature_names),
               _threshold_contour(xs, ys, first, threshold)] + point_trs,

@@ -236,7 +236,8 @@ def test_each_class_has_the_same_colour_in_every_figure(figs):
 def test_boundary_heatmap_uses_class_tints_around_white_from_0_to_1(figs):
     heat = figs["boundary"]["data"][0]
     assert heat["type"] == "heatmap"
-    assert (heat["zmin"], heat["zmax"]) == (0, 1)
+    assert (heat["zmin"], heat["zmax"]) == (0, 100)  # whole percent
+    assert heat["colorbar"]["ticktext"] == ["0", "0.25", "0.5", "0.75", "1"]
     scale = heat["colorscale"]
     assert scale[0] == [0.0, tint(F.class_color(0))]
     assert scale[1] == [0.5, "rgb(255, 255, 255)"]
@@ -259,6 +260,7 @@ def test_boundary_contour_of_a_fine_grid_is_drawn_from_a_thinned_grid_spanning_t
                             class_names=CLASS_NAMES, feature_names=FEATURES)
     heat, contour = fig.data[0], fig.data[1]
     assert np.asarray(heat.z).shape == (173, 200)  # the heatmap keeps every grid point
+    np.testing.assert_array_equal(heat.z, np.rint(proba * 100))  # in whole percent
     cx, cy, cz = np.asarray(contour.x), np.asarray(contour.y), np.asarray(contour.z)
     assert cz.shape == (cy.size, cx.size) and cx.size <= 101 and cy.size <= 101
     assert (cx[0], cx[-1], cy[0], cy[-1]) == (xs[0], xs[-1], ys[0], ys[-1])

@@ -227,8 +227,9 @@ def contour_level(fig: dict) -> float:
 
 
 def heatmap_z(fig: dict) -> np.ndarray:
+    """p(class 1) on the boundary grid (the heatmap draws it in whole percent)."""
     (heat,) = traces_of(fig, "heatmap")
-    return values(heat["z"]).astype(float)
+    return values(heat["z"]).astype(float) / 100.0
 
 
 def weights(fig: dict) -> dict:

@@ -163,8 +163,8 @@ def test_play_view_animates_every_recorded_epoch(app):
     fig = chart(at, "animation_chart")
     assert [f["name"] for f in fig["frames"]] == [str(e) for e in animation_epochs(200)]
     first, last = fig["frames"][0]["data"][0], fig["frames"][-1]["data"][0]
-    np.testing.assert_allclose(values(first["z"]).astype(float), 0.5)  # epoch 0: zero weights
-    assert np.ptp(values(last["z"]).astype(float)) > 0.5                 # trained: confident
+    np.testing.assert_allclose(values(first["z"]).astype(float), 50)  # epoch 0: p = 50% everywhere
+    assert np.ptp(values(last["z"]).astype(float)) > 50                 # trained: confident
     assert contour_level(fig) == 0.35
     assert not bad_numbers(fig)
     assert "boundary_chart" not in charts(at)
