@@ -10,9 +10,10 @@ on every slider move, so this is most of a rerun's time.
 
 :class:`FigureSpec` offers the few ``go.Figure`` methods the builders use, with plotly's
 meaning: ``update_layout`` merges nested dicts and accepts ``a_b=...`` for ``a=dict(b=...)``;
-a list (``annotations=[...]``) replaces the one before (plotly would update its items in place:
-no builder relies on that); ``update_xaxes`` / ``update_yaxes`` update every x (y) axis in the layout,
-the primary one included. Traces may be dicts (``type`` names the trace) or plotly trace objects.
+a list (``annotations=[...]``) replaces the one before (plotly would update its items in
+place: no builder relies on that); ``update_xaxes`` / ``update_yaxes`` update every x (y) axis
+in the layout, the primary one included. Traces may be dicts (``type`` names the trace) or
+plotly trace objects.
 """
 
 from __future__ import annotations
