@@ -722,7 +722,7 @@ class BinaryObjective(ObjectiveData):
 
         A tiny ridge keeps the system solvable on separable data, where ``p (1 - p)`` underflows to 0.
         """
-        d, M = self.n_features, self.n_outputs
+        d = self.n_features
         g = np.concatenate([grad_W + penalty.l2 * W, grad_b[None, :]], axis=0).T  # (M, d+1)
         A = H.copy()
         diag = np.arange(d)
