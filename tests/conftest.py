@@ -1,6 +1,8 @@
-"""Shared pytest set-up: hypothesis profiles (CI runs more examples) and seeded data."""
+"""Shared pytest set-up: hypothesis profiles (CI runs more examples) and shared fixtures."""
 import os
+import warnings
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -10,3 +12,14 @@ settings.register_profile(
     "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def runtime_warnings_are_errors():
+    """A numpy RuntimeWarning (overflow, NaN on the way) fails the test; warnings meant for the
+    user (divergence, separable data, convergence) stay warnings. The fuzz modules use it for
+    every test (``pytestmark``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        yield

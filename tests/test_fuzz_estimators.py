@@ -10,7 +10,6 @@ test stay fast.
 """
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -19,6 +18,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from logreg import LogisticRegression, OneVsRestLogisticRegression, SoftmaxRegression
+
+# Every test here fails on a numpy RuntimeWarning (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("runtime_warnings_are_errors")
 
 ESTIMATORS = [LogisticRegression, OneVsRestLogisticRegression, SoftmaxRegression]
 
@@ -171,16 +173,6 @@ def _fit_or_value_error(cls, kwargs, X, y, sample_weight=None):
         return None
     event("fitted")  # --hypothesis-show-statistics shows both outcomes are exercised
     return model
-
-
-@pytest.fixture(autouse=True)
-def runtime_warnings_are_errors():
-    # A RuntimeWarning means numpy produced an overflow/NaN on the way: fail on it. Warnings
-    # meant for the user (divergence, separable data, convergence) stay warnings.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("error", RuntimeWarning)
-        yield
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

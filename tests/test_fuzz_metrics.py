@@ -9,7 +9,6 @@ documented ranges and, where cheap, against scikit-learn.
 import copy
 import json
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -22,20 +21,15 @@ from logreg import LogisticRegression, OneVsRestLogisticRegression, SoftmaxRegre
 from logreg import metrics
 from logreg.io import load_model_bundle, model_from_json, model_to_json
 
+# Every test here fails on a numpy RuntimeWarning (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("runtime_warnings_are_errors")
+
 MAX_FLOAT = float(np.finfo(np.float64).max)
 
 EXTREMES = [0.0, -0.0, 1.0, 0.5, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 1.7976931348623157e308,
             -1.7976931348623157e308, 2.0**53, math.nan, math.inf, -math.inf]
 FINITE_EXTREMES = [v for v in EXTREMES if math.isfinite(v)]
 MAX_N = 12
-
-
-@pytest.fixture(autouse=True)
-def runtime_warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("error", RuntimeWarning)
-        yield
 
 
 def _refused(call):
