@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import lesson, sidebar, state
 
 HERE = Path(__file__).parent
 
@@ -21,6 +21,7 @@ pages = [
 ]
 page = st.navigation(pages)
 state.note_page(page.url_path)
+lesson.route(page.url_path)
 page.run()
 # After the page: a page may change a setting while it runs (a threshold rule), and the summary
 # must show the value the page used. It still appears under the page links.

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, pickers, presets, runs, state
+from ui import compute, lesson, pickers, presets, runs, state
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -20,9 +20,6 @@ def preset_row():
                             help="Each demo sets everything up and tells you what to look at.")
     right.button("Apply demo", disabled=choice is None, on_click=presets.apply, args=(choice,),
                  width="stretch", type="primary")
-    notice = st.session_state.get(presets.NOTICE_KEY)
-    if notice:
-        st.info(notice, icon=":material/visibility:")
 
 
 def controls(ctx):
@@ -169,6 +166,7 @@ st.write("Watch logistic regression learn. Change any control and the model retr
 
 def results(ctx, threshold):
     run = runs.binary_run(ctx)
+    lesson.explain_binary(story, ctx, run, threshold)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
     left, right = st.columns([3, 2])
@@ -185,6 +183,7 @@ def results(ctx, threshold):
 
 with guard("training the model"):
     preset_row()
+    story = lesson.slot("train")
     ctx = runs.binary_context()
     if ctx is not None:
         controls(ctx)

@@ -72,6 +72,8 @@ SETTINGS = (
     Setting("prevalence", 0.0, float, lo=0.0, hi=1.0),  # 0 = the sample's own
     # multiclass
     Setting("compare_softmax", False, bool),
+    Setting("ovr_class", "", str),     # class whose own one-vs-rest model is shown; "" = none
+    Setting("lesson", 0, int, lo=0, hi=20),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
