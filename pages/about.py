@@ -3,6 +3,7 @@
 import streamlit as st
 
 from logreg import figures
+from ui import glossary
 
 st.title("How logistic regression works")
 st.write("Everything the other pages show comes from a handful of formulas. Here they are, each "
@@ -62,3 +63,12 @@ st.write("With $M$ classes, one-vs-rest trains $M$ separate yes/no models, class
 st.latex(r"\hat{y} = \arg\max_m \; \sigma(x \cdot w_m + b_m)")
 st.write("Softmax (multinomial) regression instead trains one model whose $M$ probabilities "
          "always sum to 1: $p_m = e^{z_m} / \\sum_k e^{z_k}$. The **Multiclass** page shows both.")
+
+st.header("7. Glossary: the words on screen")
+st.write("Every technical word the app uses, in plain words. Tooltips that use one of these "
+         "words point here.")
+left, right = st.columns(2)
+_entries = sorted(glossary.TERMS, key=str.lower)
+_half = (len(_entries) + 1) // 2
+for column, part in ((left, _entries[:_half]), (right, _entries[_half:])):
+    column.markdown("\n".join(f"- **{term}**: {glossary.definition(term)}" for term in part))

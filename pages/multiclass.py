@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import figures, lesson_text, ovr_figures, pipeline
-from ui import compute, lesson, pickers, runs, state
+from ui import compute, glossary, lesson, pickers, runs, state
 from ui.errors import guard
 
 GRID_RES = 150
@@ -40,7 +40,8 @@ def show_run(ctx, run, key, title):
     scores = compute.multiclass_scores(key, run.kind, scores_set, y, proba)
     cols = st.columns(3)
     cols[0].metric(f"Accuracy ({scores_set})", f"{scores['accuracy']:.1%}")
-    cols[1].metric("Macro AUC", f"{scores['macro']:.3f}", help="Mean of the per-class AUCs.")
+    cols[1].metric("Macro AUC", f"{scores['macro']:.3f}",
+                   help=glossary.refer("Mean of the per-class AUCs.", "macro", "AUC"))
     cols[2].metric("Epochs run", f"{run.model.n_iter_:,}")
     return scores, scores_set
 
@@ -53,8 +54,9 @@ def one_class_view(run, key):
     choice = st.segmented_control(
         "Show one class's own model alone", names, key="w_ovr_class",
         on_change=lambda: state.put("ovr_class", st.session_state["w_ovr_class"] or ""),
-        help="One-vs-rest is one yes/no model per class. Pick a class to see its model by "
-             "itself: the colours are its probability, the line is where it says 50/50.")
+        help=glossary.refer("One-vs-rest is one yes/no model per class. Pick a class to see "
+                            "its model by itself: the colours are its probability, the line is "
+                            "where it says 50/50.", "one-vs-rest", "probability"))
     if choice is None:
         return
     m = names.index(choice)
@@ -84,8 +86,9 @@ with guard("training the multiclass model"):
         st.warning(problem, icon=":material/warning:")
     elif ctx is not None:
         st.toggle("Compare with softmax (multinomial) regression",
-                  help="Softmax learns all classes in one model whose probabilities always sum "
-                       "to 1; its regions can differ from one-vs-rest's.",
+                  help=glossary.refer("Softmax learns all classes in one model whose "
+                                      "probabilities always sum to 1; its regions can differ "
+                                      "from one-vs-rest's.", "softmax", "one-vs-rest"),
                   **state.bind("compare_softmax"))
         pickers.axis_pickers(ctx.dataset, ctx.drawn, "multiclass")
         st.caption("Training settings (learning rate, epochs, penalty, degree) come from the "
