@@ -110,3 +110,27 @@ def one_class_figure(xs, ys, grid, X_train, y_train, *, m, class_names, feature_
             font=dict(size=14, color=color), bgcolor="rgba(255, 255, 255, 0.85)",
             bordercolor=color, borderwidth=1, borderpad=4)
     return fig
+
+
+def where_it_matters(class_proba):
+    """Each class's own probability grid with its p = 0.5 line kept only where that class is
+    the winner or the runner-up (elsewhere another two classes decide, so its line changes
+    nothing): there the grid is pushed just below 0.5, so no line is drawn. (k, ny, nx)."""
+    P = np.nan_to_num(np.asarray(class_proba, float), nan=0.0)
+    if P.shape[0] < 3:
+        return P
+    second = np.sort(P, axis=0)[-2]
+    return np.where(P >= second, P, np.minimum(P, 0.499))
+
+
+def clip_class_lines(fig, xs, ys, class_proba):
+    """Redraw a one-vs-rest figure's class lines (its contour traces, in class order) only where
+    they matter (:func:`where_it_matters`). Returns the same figure."""
+    from .figures import _contour_grid  # the same thinning the figure used for its lines
+
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    kept = where_it_matters(class_proba)
+    contours = [t for t in fig.data if t.type == "contour"]
+    for m, trace in enumerate(contours[:kept.shape[0]]):
+        trace.z = _contour_grid(xs, ys, kept[m].astype(np.float32))[2]
+    return fig

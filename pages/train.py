@@ -182,7 +182,8 @@ def results(ctx, threshold):
 
 
 with guard("training the model"):
-    preset_row()
+    if not lesson.current():
+        preset_row()  # the demo menu, for experts; the tour tells one story at a time
     story = lesson.slot("train")
     ctx = runs.binary_context()
     if ctx is not None:

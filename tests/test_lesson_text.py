@@ -167,3 +167,24 @@ def test_class_line_labels_sit_on_each_class_line_inside_the_plot():
         window = grids[m][max(iy - 1, 0):iy + 2, max(ix - 1, 0):ix + 2]
         assert window.min() < 0.5 <= window.max()   # the label is on the p = 0.5 line
         assert xs[0] < a["x"] < xs[-1] and ys[0] < a["y"] < ys[-1]
+
+
+def test_class_lines_are_dropped_where_the_class_is_neither_winner_nor_runner_up():
+    P = np.array([[[0.9, 0.6]], [[0.8, 0.7]], [[0.7, 0.8]]])  # 3 classes, 1 x 2 grid
+    kept = ovr_figures.where_it_matters(P)
+    # Cell 0: class 2 is third -> its grid is pushed below 0.5 (no line there); cell 1: class 0.
+    assert kept[2, 0, 0] < 0.5 and kept[0, 0, 1] < 0.5
+    np.testing.assert_array_equal(kept[1], P[1])
+    assert kept[2, 0, 1] == 0.8 and kept[0, 0, 0] == 0.9
+    run, xs, ys, grids = _iris_grids()
+    fig = ovr_figures.clip_class_lines(
+        __import__("logreg.figures", fromlist=["ovr_figure"]).ovr_figure(
+            xs, ys, grids, run.X_train[:, [2, 3]], run.y_train, class_names=run.class_names,
+            feature_names=["a", "b"]), xs, ys, grids)
+    contours = [t for t in fig.data if t.type == "contour"]
+    assert len(contours) == 3
+    third = np.sort(grids, axis=0)[0]
+    for m, t in enumerate(contours):
+        z = np.asarray(t.z, float)
+        sub = (grids[m] <= third)[np.ix_(np.isin(ys, t.y), np.isin(xs, t.x))]
+        assert (z[sub] < 0.5).all()

@@ -27,6 +27,7 @@ PAGE_FILES = {"train": "pages/train.py", "multiclass": "pages/multiclass.py"}
 PAGE_WORDS = {"train": "Train", "multiclass": "Multiclass"}
 APPLIED = "_lesson_applied"   # the step whose settings this session applied last
 GOTO = "_lesson_goto"         # the page a just-entered step lives on
+ROUTED = "_lesson_routed"     # set after the session's first run
 
 # Every setting a step pins, so each step is the same whatever came before it.
 _BASE = dict(source="generate", kind="moons", n_samples=400, noise=0.2, n_classes=2,
@@ -67,7 +68,7 @@ STEPS = (
     Step("Learning rate too small",
          dict(_BASE, learning_rate=0.001),
          lambda r, t, o: text.learning_rate(r, t),
-         "Look at the loss curve on the right: how steep is it at the end?"),
+         "Look at the loss curve: how steep is it at the end?"),
     Step("Learning rate about right",
          dict(_BASE, learning_rate=0.5),
          lambda r, t, o: text.learning_rate(r, t),
@@ -88,7 +89,7 @@ STEPS = (
     Step("Overfitting: learning the noise",
          _OVERFIT,
          lambda r, t, o: text.overfitting(r, t),
-         "Compare the two loss curves on the right."),
+         "Compare the training and test loss curves."),
     Step("L2 penalty: weights shrink",
          dict(_OVERFIT, penalty="l2", reg_strength=0.01),
          lambda r, t, o: text.l2_shrinks(r, t, o),
@@ -137,9 +138,13 @@ def route(page_path: str) -> None:
     """Call in app.py after ``st.navigation``: open a step named in the address, and follow a
     step to its page."""
     k = current()
+    first_run = not st.session_state.get(ROUTED)
+    st.session_state[ROUTED] = True
     if k and st.session_state.get(APPLIED) != k:
-        # A link (or a typed ?lesson=k): the step's settings, then whatever else the link says.
-        apply(k, keep=set(st.query_params) - {"lesson"})
+        # A link (or a typed ?lesson=k) opening the session: the step's settings, then whatever
+        # else the link says. Later (a button that set the step), the step's settings alone:
+        # the address then only mirrors the settings the step replaces.
+        apply(k, keep=set(st.query_params) - {"lesson"} if first_run else ())
     goto = st.session_state.pop(GOTO, None)
     if goto and goto != page_path:
         st.switch_page(PAGE_FILES[goto])
@@ -158,30 +163,32 @@ def slot(page: str):
     step = STEPS[k - 1]
     n = len(STEPS)
     box = st.container(border=True, key="lesson_panel")
-    left, right = box.columns([6, 1], vertical_alignment="top")
-    left.markdown(f"**Guided tour · step {k} of {n}: {step.title}**")
-    with right:
-        st.button("Next", key="lesson_next", icon=":material/arrow_forward:", type="primary",
-                  disabled=k >= n, on_click=apply, args=(k + 1,), width="stretch")
-        st.button("Back", key="lesson_back", icon=":material/arrow_back:", disabled=k <= 1,
-                  on_click=apply, args=(k - 1,), width="stretch")
-        st.button("Exit", key="lesson_exit", type="tertiary", on_click=apply, args=(0,),
-                  width="stretch", help="Leave the tour; the settings stay as they are.")
-    with left:
+    with box:
+        head, back, nxt = st.columns([5, 1, 1], vertical_alignment="center")
+        head.markdown(f"**Guided tour · step {k} of {n}: {step.title}**")
+        back.button("Back", key="lesson_back", icon=":material/arrow_back:", disabled=k <= 1,
+                    on_click=apply, args=(k - 1,), width="stretch")
+        nxt.button("Next", key="lesson_next", icon=":material/arrow_forward:", type="primary",
+                   disabled=k >= n, on_click=apply, args=(k + 1,), width="stretch")
         if step.page != page:
             st.write(f"This step is on the {PAGE_WORDS[step.page]} page.")
             st.page_link(PAGE_FILES[step.page], label=f"Go to the {PAGE_WORDS[step.page]} page",
                          icon=":material/arrow_forward:")
-            return None
-        place = st.empty()
-        if step.try_this:
-            st.caption(step.try_this)
-        changed = _changed(step)
+            place = None
+        else:
+            place = st.empty()
+        hint, restore, leave = st.columns([5, 1, 1], vertical_alignment="center")
+        changed = _changed(step) if place is not None else []
         if changed:
-            st.caption("You changed some of this step's settings; the text describes what is "
-                       "on screen now.")
-            st.button("Restore this step", key="lesson_restore", type="tertiary",
-                      on_click=apply, args=(k,), icon=":material/undo:")
+            hint.caption("You changed some of this step's settings; the text describes what is "
+                         "on screen now.")
+            restore.button("Restore", key="lesson_restore", type="tertiary", on_click=apply,
+                           args=(k,), icon=":material/undo:",
+                           help="Put back this step's settings.")
+        elif step.try_this and place is not None:
+            hint.caption(step.try_this)
+        leave.button("Exit tour", key="lesson_exit", type="tertiary", on_click=apply, args=(0,),
+                     width="stretch", help="Leave the tour; the settings stay as they are.")
     return place
 
 

@@ -43,4 +43,4 @@ def draw() -> None:
                   icon=":material/restart_alt:",
                   help=presets.start_over_help())
         st.divider()
-        st.page_link("pages/about.py", label="How does it work? The math and a glossary", icon=":material/menu_book:")
+        st.page_link("pages/about.py", label="The math and a glossary", icon=":material/menu_book:")

@@ -184,9 +184,17 @@ def test_demo_notices_say_only_what_the_run_shows(app):
     assert f"to {ref.model.history_['data_loss'][-1]:.3f}" in notice
 
 
-def test_a_demo_ends_the_tour_and_a_step_ends_the_demo_notice(app):
+def test_the_demo_menu_waits_for_the_tour_to_end_and_a_step_ends_the_demo_notice(app):
     at = lesson_app(app, 2)
+    assert not [s for s in at.selectbox if s.label == "Guided demo"]
+    at.button(key="lesson_exit").click().run()
     apply_demo(at, "Too few epochs")
-    assert state(at, "lesson") == 0
-    assert "Guided tour" not in panel_text(at)
-    at.query_params.clear()
+    assert "One epoch is one step downhill" in texts(at.info)
+    # A control elsewhere that sets the step (the home page's door): the step's settings win
+    # over the demo's, and the demo's notice is gone.
+    at.session_state["s_lesson"] = 1
+    at.run()
+    assert_clean(at)
+    step_settings_in_place(at, 1)
+    assert presets.NOTICE_KEY not in at.session_state
+    assert "One epoch is one step downhill" not in texts(at.info)
