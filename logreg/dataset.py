@@ -16,15 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = [
-    "DataError",
-    "Dataset",
-    "MAX_ABS_VALUE",
-    "MAX_CATEGORIES",
-    "MAX_CLASSES",
-    "MAX_FEATURES",
-]
-
 #: At most this many feature columns (after one-hot encoding) in a loaded table.
 MAX_FEATURES = 1000
 #: At most this many classes in a target column; more looks like a number to predict.
