@@ -19,6 +19,7 @@ from typing import Optional
 import numpy as np
 
 from .metrics import confusion_matrix
+from .replay import epoch_logits
 
 #: A loss curve still "falling" when its last quarter dropped by more than this share of its
 #: value: the same training would visibly go on improving with more epochs.
@@ -138,8 +139,6 @@ def loss_shape(run) -> LossShape:
 def side_changes(run, epochs_back: int) -> int:
     """Most training points that changed predicted side (p = 0.5) between two consecutive epochs
     among the last ``epochs_back`` epochs: how much the boundary jumps."""
-    from .pipeline import epoch_logits  # pipeline imports figures' neighbours; keep this light
-
     n = run.model.n_iter_
     first = max(0, n - epochs_back)
     with np.errstate(over="ignore", invalid="ignore"):
