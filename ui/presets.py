@@ -47,7 +47,9 @@ PRESETS = (
     Preset("Imbalanced classes need a lower threshold",
            {**_GENTLE, "kind": "blobs", "noise": 0.6, "balance": 0.1, "learning_rate": 0.5,
             "epochs": 200},
-           text.rare_class),
+           # A lower threshold never catches fewer positives: an invitation, not a claim.
+           lambda run, threshold: text.rare_class(run, threshold) + (
+               " Lower the threshold T, or open the **Threshold** page, to catch more of them.")),
 )
 BY_TITLE = {p.title: p for p in PRESETS}
 NOTICE_KEY = "preset_notice"
