@@ -54,6 +54,7 @@ class Step:
     try_this: str = ""
     page: str = "train"
     compare: Optional[dict] = None
+    focus: tuple = ()   # the settings this step is about: the controls presentation mode keeps
 
 
 def _cost_sentence(run, threshold, other):
@@ -64,54 +65,72 @@ STEPS = (
     Step("A boundary and a probability",
          dict(_BASE, kind="linear", noise=0.3),
          lambda r, t, o: text.boundary_and_probability(r, t),
-         "Hover over the plot to read the probability at any spot."),
+         "Hover over the plot to read the probability at any spot.",
+         focus=("threshold",)),
     Step("Learning rate too small",
          dict(_BASE, learning_rate=0.001),
          lambda r, t, o: text.learning_rate(r, t),
-         "Look at the loss curve: how steep is it at the end?"),
+         "Look at the loss curve: how steep is it at the end?",
+         focus=("learning_rate",)),
     Step("Learning rate about right",
          dict(_BASE, learning_rate=0.5),
          lambda r, t, o: text.learning_rate(r, t),
-         "Only the learning rate changed since the last step."),
+         "Only the learning rate changed since the last step.",
+         focus=("learning_rate",)),
     Step("Learning rate too big",
          dict(_BASE, learning_rate=100.0),
          lambda r, t, o: text.learning_rate(r, t),
-         "Only the learning rate changed again. Then try 10 or 30."),
+         "Only the learning rate changed again. Then try 10 or 30.",
+         focus=("learning_rate",)),
     Step("Epochs: how long to train",
          dict(_BASE, epochs=10),
          lambda r, t, o: text.epochs(r, t),
-         "Move the Epochs slider to the right and watch the loss curve grow."),
+         "Move the Epochs slider to the right and watch the loss curve grow.",
+         focus=("epochs",)),
     Step("A curved boundary from polynomial terms",
          dict(_BASE, kind="circles", noise=0.1, epochs=300, degree=2),
          lambda r, t, o: text.curved_boundary(r, t, o),
          "Set the polynomial degree back to 1 and watch the boundary.",
-         compare=dict(degree=1)),
+         compare=dict(degree=1),
+         focus=("degree",)),
     Step("Overfitting: learning the noise",
          _OVERFIT,
          lambda r, t, o: text.overfitting(r, t),
-         "Compare the training and test loss curves."),
+         "Compare the training and test loss curves.",
+         focus=("degree", "epochs")),
     Step("L2 penalty: weights shrink",
          dict(_OVERFIT, penalty="l2", reg_strength=0.01),
          lambda r, t, o: text.l2_shrinks(r, t, o),
          "Move λ up and down and watch the weights chart.",
-         compare=dict(penalty="none")),
+         compare=dict(penalty="none"),
+         focus=("penalty", "reg_strength")),
     Step("L1 penalty: weights become zero",
          dict(_BASE, source="builtin", builtin="breast_cancer", epochs=2000, penalty="l1",
               reg_strength=0.03),
          lambda r, t, o: text.l1_zeros(r, t),
-         "Raise λ to keep even fewer features."),
+         "Raise λ to keep even fewer features.",
+         focus=("penalty", "reg_strength")),
     Step("A rare class",
          dict(_BASE, kind="blobs", noise=0.6, balance=0.1),
          lambda r, t, o: text.rare_class(r, t),
-         "Count the points of the rare class on the wrong side of the line."),
+         "Count the points of the rare class on the wrong side of the line.",
+         focus=("threshold",)),
     Step("Moving the threshold: the cost of a miss",
          dict(_BASE, kind="blobs", noise=0.6, balance=0.1, threshold=0.2),
          _cost_sentence,
-         "Move the threshold T and watch the line move."),
+         "Move the threshold T and watch the line move.",
+         focus=("threshold",)),
     Step("Three classes: one-vs-rest and softmax",
          dict(_BASE, source="builtin", builtin="iris", compare_softmax=True),
-         None, "Pick one class below to see its own model alone.", page="multiclass"),
+         None, "Pick one class below to see its own model alone.", page="multiclass",
+         focus=("compare_softmax",)),
 )
+
+
+def focus() -> tuple:
+    """Names of the settings the current step is about (empty when the tour is off)."""
+    k = current()
+    return STEPS[k - 1].focus if k else ()
 
 
 def current() -> int:

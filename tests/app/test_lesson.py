@@ -198,3 +198,15 @@ def test_the_demo_menu_waits_for_the_tour_to_end_and_a_step_ends_the_demo_notice
     step_settings_in_place(at, 1)
     assert presets.NOTICE_KEY not in at.session_state
     assert "One epoch is one step downhill" not in texts(at.info)
+
+
+def test_each_step_names_the_controls_it_is_about():
+    from ui import state as app_state
+
+    for step in lesson.STEPS:
+        assert step.focus, step.title
+        for name in step.focus:
+            assert name in app_state.BY_NAME and name in step.settings, (step.title, name)
+    # One cause at a time: the three learning-rate steps differ in the learning rate only.
+    a, b, c = (lesson.STEPS[i].settings for i in (1, 2, 3))
+    assert {n for n in a if a[n] != b[n]} == {n for n in b if b[n] != c[n]} == {"learning_rate"}
