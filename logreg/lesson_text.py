@@ -293,9 +293,11 @@ def l2_shrinks(run, threshold: float, unpenalized=None) -> str:
     """L2 shrinks every weight; ``unpenalized`` is the same run with no penalty."""
     coef = np.asarray(run.model.coef_, dtype=float).ravel()
     lam = run.model.reg_strength
-    text = (f"The L2 penalty (λ = {lam:g}) pulls every weight towards 0 without making any "
-            f"exactly 0 ({int((coef == 0).sum())} of {coef.size} are): the largest is now "
-            f"{_max_abs(run):.2f}")
+    zeros = int((coef == 0).sum())
+    text = (f"The L2 penalty (λ = {lam:g}) pulls every weight towards 0" +
+            (f" without making any of the {coef.size} exactly 0" if zeros == 0 else
+             f" ({zeros} of the {coef.size} are exactly 0)") +
+            f": the largest is now {_max_abs(run):.2f}")
     if unpenalized is None:
         return text + "."
     text += f", against {_max_abs(unpenalized):.2f} without the penalty."
