@@ -65,8 +65,8 @@ st.write("Softmax (multinomial) regression instead trains one model whose $M$ pr
          "always sum to 1: $p_m = e^{z_m} / \\sum_k e^{z_k}$. The **Multiclass** page shows both.")
 
 st.header("7. Glossary: the words on screen")
-st.write("Every technical word the app uses, in plain words. Tooltips that use one of these "
-         "words point here.")
+st.write("Every technical word the app uses, in plain words. The sidebar link "
+         "\"The math and a glossary\" leads here from every page.")
 left, right = st.columns(2)
 _entries = sorted(glossary.TERMS, key=str.lower)
 _half = (len(_entries) + 1) // 2
