@@ -417,7 +417,13 @@ def class_report(ovr, softmax=None) -> ClassReport:
 
 def hardest_class(ovr, softmax=None) -> str:
     """Which class one-vs-rest finds hardest, why, and how softmax compares there."""
-    r = class_report(ovr, softmax)
+    text = one_vs_rest(ovr)
+    return text if softmax is None else text + " " + softmax_comparison(ovr, softmax)
+
+
+def one_vs_rest(ovr) -> str:
+    """Which class one-vs-rest finds hardest and why (its own model's loss and errors)."""
+    r = class_report(ovr)
     names = [str(c) for c in ovr.class_names]
     w = r.worst
     others = ", ".join(f"{names[m]} {r.losses[m]:.3f}" for m in range(len(names)) if m != w)
@@ -430,12 +436,19 @@ def hardest_class(ovr, softmax=None) -> str:
                  f"cuts the {names[w]} points off from all the others at once.")
     else:
         text += ", yet its line separates it from the rest on the training points."
-    if r.recall_softmax is not None:
-        rs, ro = r.recall_softmax[w], r.recall_ovr[w]
-        verdict = ("does better there" if rs > ro else
-                   "does no better there" if rs == ro else "does worse there")
-        text += (f" Softmax learns all classes together and compares them with each other "
-                 f"instead of each against the rest; it {verdict}: it gets {pct(rs)} of the "
-                 f"{r.scored} {names[w]} points right against {pct(ro)} for one-vs-rest "
-                 f"(overall {pct(r.accuracy_softmax)} against {pct(r.accuracy_ovr)}).")
     return text
+
+
+def softmax_comparison(ovr, softmax) -> str:
+    """How softmax does on the class one-vs-rest finds hardest, and overall."""
+    r = class_report(ovr, softmax)
+    w = r.worst
+    name = str(ovr.class_names[w])
+    rs, ro = r.recall_softmax[w], r.recall_ovr[w]
+    verdict = ("does better there" if rs > ro else
+               "does no better there" if rs == ro else "does worse there")
+    return (f"Softmax learns all classes together and compares them with each other instead "
+            f"of each against the rest; on {_q(name)}, the class one-vs-rest finds hardest, it "
+            f"{verdict}: it gets {pct(rs)} of the {r.scored} {name} points right against "
+            f"{pct(ro)} for one-vs-rest (overall {pct(r.accuracy_softmax)} against "
+            f"{pct(r.accuracy_ovr)}).")

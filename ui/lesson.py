@@ -35,7 +35,7 @@ _BASE = dict(source="generate", kind="moons", n_samples=400, noise=0.2, n_classe
              test_size=0.25, learning_rate=0.5, epochs=200, batch_size=0, solver="gd",
              penalty="none", reg_strength=0.01, l1_ratio=0.5, degree=1, init="zeros",
              train_seed=0, positive="", feature_x="", feature_y="", threshold=0.5,
-             rule="slider", cost_fp=1.0, cost_fn=5.0, compare_softmax=False)
+             rule="slider", cost_fp=1.0, cost_fn=5.0, compare_softmax=False, ovr_class="")
 _OVERFIT = dict(_BASE, n_samples=60, noise=0.35, test_size=0.5, degree=5, epochs=2000)
 
 
@@ -120,10 +120,17 @@ STEPS = (
          _cost_sentence,
          "Move the threshold T and watch the line move.",
          focus=("threshold",)),
-    Step("Three classes: one-vs-rest and softmax",
+    Step("Three classes: one yes/no model per class",
+         dict(_BASE, source="builtin", builtin="iris", ovr_class="versicolor"),
+         lambda ovr, soft: text.one_vs_rest(ovr),
+         "Below the regions, pick another class to see its own model alone.",
+         page="multiclass", focus=("ovr_class",)),
+    Step("Softmax: all classes in one model",
          dict(_BASE, source="builtin", builtin="iris", compare_softmax=True),
-         None, "Pick one class below to see its own model alone.", page="multiclass",
-         focus=("compare_softmax",)),
+         lambda ovr, soft: text.softmax_comparison(ovr, soft) if soft is not None
+         else text.one_vs_rest(ovr),
+         "Compare the two region maps side by side.",
+         page="multiclass", focus=("compare_softmax",)),
 )
 
 
@@ -237,6 +244,7 @@ def explain_binary(place, ctx, run, threshold: float) -> None:
 
 
 def explain_multiclass(place, ovr, softmax=None) -> None:
+    """Fill ``place`` (from ``slot``) with a multiclass step's sentences."""
     if place is None or not current():
         return
-    place.markdown(text.hardest_class(ovr, softmax))
+    place.markdown(STEPS[current() - 1].explain(ovr, softmax))
