@@ -120,3 +120,19 @@ def test_multiclass_tooltips_name_their_glossary_entries(app):
         pointer = text.split("Glossary (About page): ", 1)[1]
         for name in re.findall(r"\*([^*]+)\*", pointer):
             assert name in glossary.TERMS, name
+
+
+def test_every_technical_word_in_the_tour_is_in_the_glossary(app):
+    from ui import lesson
+
+    app.query_params["lesson"] = "1"
+    at = app.run()
+    missing = {}
+    for k in range(1, len(lesson.STEPS) + 1):
+        assert_clean(at)
+        for word in glossary.terms_in(all_text(at), TECHNICAL):
+            if glossary.lookup(word) is None:
+                missing.setdefault(word, k)
+        if k < len(lesson.STEPS):
+            at.button(key="lesson_next").click().run()
+    assert not missing, f"in the tour but not in the glossary: {missing}"
