@@ -34,7 +34,19 @@ SWINGS = 0.05
 
 def pct(x: float) -> str:
     """A share as a whole-number-and-one-decimal percentage: 0.8667 -> '86.7%'."""
-    return f"{100 * x:.1f}%"
+    return f"{100 * x:.1f}%" if np.isfinite(x) else "undefined"
+
+
+def _one_class_only(run, s: "Scored") -> Optional[str]:
+    """The sentence when the scored set holds one class only (rates are then undefined)."""
+    neg, pos = run.class_names
+    n_pos = int((s.y == 1).sum())
+    if 0 < n_pos < len(s.y):
+        return None
+    only, other = (pos, neg) if n_pos else (neg, pos)
+    return (f"All {len(s.y)} {s.name} points are {_q(only)}: with no {_q(other)} point there, "
+            "catches and false alarms cannot both be counted. Choose a larger test share on the "
+            "Data page, or other data.")
 
 
 def _q(name) -> str:
@@ -334,6 +346,8 @@ def rare_class(run, threshold: float) -> str:
     """An imbalanced set at the threshold: TPR, FPR and the accuracy that hides the misses."""
     neg, pos = run.class_names
     s = scored_set(run)
+    if _one_class_only(run, s):
+        return _one_class_only(run, s)
     c = counts_at(s.y, s.p, threshold)
     n = len(s.y)
     base = max(c.n_pos, c.n_neg) / n
@@ -353,6 +367,8 @@ def threshold_cost(run, threshold: float, cost_fp: float, cost_fn: float,
                    reference: float = 0.5) -> str:
     """Moving the threshold: catches against false alarms, priced with the costs."""
     s = scored_set(run)
+    if _one_class_only(run, s):
+        return _one_class_only(run, s)
     c, c0 = counts_at(s.y, s.p, threshold), counts_at(s.y, s.p, reference)
     cost, cost0 = c.cost(cost_fp, cost_fn), c0.cost(cost_fp, cost_fn)
     if threshold == reference:

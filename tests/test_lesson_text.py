@@ -188,3 +188,14 @@ def test_class_lines_are_dropped_where_the_class_is_neither_winner_nor_runner_up
         z = np.asarray(t.z, float)
         sub = (grids[m] <= third)[np.ix_(np.isin(ys, t.y), np.isin(xs, t.x))]
         assert (z[sub] < 0.5).all()
+
+
+def test_rates_on_a_set_with_one_class_only_are_not_reported_as_numbers():
+    ds = lrdata.make_dataset("blobs", n_samples=40, noise=0.3, class_balance=0.05, random_state=0)
+    tr, te = lrdata.train_test_split(ds, test_size=0.25, random_state=0)
+    assert te.y.min() == te.y.max()  # the rare class did not make it into the test set
+    run = pipeline.fit_binary(tr.X, tr.y, te.X, te.y, feature_names=ds.feature_names,
+                              class_names=ds.class_names, settings=TrainSettings(), positive=1)
+    for text in (L.rare_class(run, 0.5), L.threshold_cost(run, 0.2, 1.0, 5.0)):
+        assert "nan" not in text.lower() and "undefined" not in text
+        assert f"All {len(te.y)} test points are" in text
