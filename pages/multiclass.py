@@ -73,10 +73,11 @@ def one_class_view(run, key):
 
 
 st.title("Multiclass (one-vs-rest)")
-st.write("With more than two classes, **one-vs-rest** trains one yes/no model per class "
-         "(\"this class or not?\") and predicts the class whose model is most confident. Each "
-         "coloured line is one class's own boundary; the shaded regions show which class wins. "
-         "Switch on softmax to compare with a single model that learns all classes together.")
+if not lesson.on_page("multiclass"):  # a tour step here says what to look at
+    st.write("With more than two classes, **one-vs-rest** trains one yes/no model per class "
+             "(\"this class or not?\") and predicts the class whose model is most confident. Each "
+             "coloured line is one class's own boundary; the shaded regions show which class wins. "
+             "Switch on softmax to compare with a single model that learns all classes together.")
 story = lesson.slot("multiclass")
 
 with guard("training the multiclass model"):

@@ -140,6 +140,12 @@ def focus() -> tuple:
     return STEPS[k - 1].focus if k else ()
 
 
+def on_page(page: str) -> bool:
+    """True when the current step lives on ``page``."""
+    k = current()
+    return bool(k) and STEPS[k - 1].page == page
+
+
 def current() -> int:
     """The step on screen, 1..len(STEPS), or 0 when the tour is off."""
     return min(int(state.get("lesson")), len(STEPS))
