@@ -122,8 +122,8 @@ def reference_optimum(X, y, params: dict) -> Optional[Reference]:
 
     ``X`` (n, d) model features, ``y`` (n,) 0/1 labels, ``params`` the run's estimator
     parameters (``get_params()``). Newton (d <= 50) for no penalty and L2; for L1 and elastic net,
-    proximal gradient descent with step 1/L (L bounds the loss's curvature), which cannot
-    overshoot. Either is stopped after a couple of seconds; the result says whether it got there.
+    accelerated proximal gradient (FISTA with restarts, step 1/L where L bounds the loss's
+    curvature). Either stops after a couple of seconds; ``exact`` says whether it got there.
     """
     from .model import LogisticRegression
 
@@ -131,24 +131,71 @@ def reference_optimum(X, y, params: dict) -> Optional[Reference]:
     if X.ndim != 2 or X.shape[1] > MAX_REFERENCE_FEATURES:
         return None
     gtol = float(params.get("gtol", 1e-4)) * _REFERENCE_TIGHTER
-    base = dict(penalty=params["penalty"], reg_strength=params["reg_strength"],
-                l1_ratio=params["l1_ratio"], fit_intercept=params.get("fit_intercept", True),
-                gtol=gtol, stop_early=True)
     l1 = params["penalty"] in ("l1", "elasticnet") and params["reg_strength"] > 0
     if l1:
-        model = LogisticRegression(solver="gd", learning_rate=1.0 / _curvature_bound(X, params),
-                                   epochs=200_000, **base)
-        method = "proximal gradient descent run to convergence"
-    else:
-        model = LogisticRegression(solver="newton", epochs=200, **base)
-        method = "Newton's method"
+        return _fista_reference(X, np.asarray(y, dtype=float), params, gtol)
+    model = LogisticRegression(solver="newton", epochs=200, penalty=params["penalty"],
+                               reg_strength=params["reg_strength"], l1_ratio=params["l1_ratio"],
+                               fit_intercept=params.get("fit_intercept", True), gtol=gtol,
+                               stop_early=True)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(X, y, callback=lambda *_: time.perf_counter() - start > _REFERENCE_SECONDS)
-    value = float(model.history_["loss"][-1])
-    return Reference(value=value, method=method, exact=bool(model.converged_),
+    return Reference(value=float(model.history_["loss"][-1]), method="Newton's method",
+                     exact=bool(model.converged_),
                      criterion=float(model.convergence_["value"]))
+
+
+def _fista_reference(X, y, params, gtol) -> Reference:
+    """FISTA (Beck & Teboulle 2009) with gradient restarts for log-loss + l1|w| + l2/2 |w|^2.
+
+    Plain proximal gradient at step 1/L can need 10^5 steps on correlated features; the
+    accelerated version gets there in hundreds to a few thousand. The intercept is not penalized.
+    """
+    from .objective import Penalty, sigmoid
+    from .solvers import gradient_criterion
+
+    penalty = Penalty.from_params(params["penalty"], params["reg_strength"], params["l1_ratio"])
+    intercept = params.get("fit_intercept", True)
+    n, d = X.shape
+    step = 1.0 / _curvature_bound(X, params)
+
+    def smooth(w, b):
+        z = X @ w + b
+        # log(1 + e^z) - y z, stably; its gradient is sigmoid(z) - y.
+        loss = float(np.mean(np.logaddexp(0.0, z) - y * z)) + 0.5 * penalty.l2 * float(w @ w)
+        r = (sigmoid(z) - y) / n
+        return loss, X.T @ r, float(r.sum()) if intercept else 0.0
+
+    def total(w, b, loss):
+        return loss + penalty.l1 * float(np.abs(w).sum())
+
+    w, b = np.zeros(d), 0.0
+    v_w, v_b, t = w.copy(), b, 1.0
+    start = time.perf_counter()
+    value, crit = math.inf, math.inf
+    for _ in range(100_000):
+        loss_v, g_w, g_b = smooth(v_w, v_b)
+        g_w = g_w + penalty.l2 * v_w
+        w_new = v_w - step * g_w
+        w_new = np.sign(w_new) * np.maximum(np.abs(w_new) - step * penalty.l1, 0.0)
+        b_new = v_b - step * g_b
+        t_new = (1.0 + math.sqrt(1.0 + 4.0 * t * t)) / 2.0
+        # Restart the momentum when it points uphill (O'Donoghue & Candes 2015).
+        if float(g_w @ (w_new - w)) + g_b * (b_new - b) > 0:
+            t_new, v_w, v_b = 1.0, w_new, b_new
+        else:
+            beta = (t - 1.0) / t_new
+            v_w, v_b = w_new + beta * (w_new - w), b_new + beta * (b_new - b)
+        w, b, t = w_new, b_new, t_new
+        loss_w, gw, gb = smooth(w, b)
+        value = total(w, b, loss_w)
+        crit = gradient_criterion(gw[:, None], np.array([gb]), w[:, None], penalty)
+        if crit <= gtol or time.perf_counter() - start > _REFERENCE_SECONDS:
+            break
+    return Reference(value=value, method="accelerated proximal gradient descent",
+                     exact=bool(crit <= gtol), criterion=float(crit))
 
 
 def _curvature_bound(X, params) -> float:
@@ -350,7 +397,8 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
                      f"within the same {params['epochs']:,} epochs)")
         if not penalized or params["penalty"] == "l2":
             todo += ", or switch to Newton (a few iterations)"
-        todo += ", or turn on stop when converged to end as soon as it is done."
+        todo += (" (with stop when converged on, more epochs cost nothing: training ends as "
+                 "soon as it is done).")
     return Diagnosis("not_finished", n_iter, criterion, gtol, converged_epoch=None,
                      last_change=last_change, reference=reference, gap=gap, tried=tried,
                      suggestion=suggestion, sentences=(("info", lead + where + todo),))
