@@ -398,14 +398,15 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
             tried = tuple(try_learning_rates(refit, larger[:2], want_converged=True))
             ok = next((t for t in tried if t.works and t.converged), None)
             suggestion = None if ok is None else ok.learning_rate
-        todo = f" To finish: raise the epochs"
+        options = ["raise the epochs (with stop when converged on, extra epochs cost nothing: "
+                   "training ends once it has converged)"]
         if suggestion is not None:
-            todo += (f", or raise the learning rate to {_rate(suggestion)} (tried: it converges "
-                     f"within the same {params['epochs']:,} epochs)")
+            options.append(f"raise the learning rate to {_rate(suggestion)} (tried: it converges "
+                           f"within the same {params['epochs']:,} epochs)")
         if not penalized or params["penalty"] == "l2":
-            todo += ", or switch to Newton (a few iterations)"
-        todo += (" (with stop when converged on, more epochs cost nothing: training ends as "
-                 "soon as it is done).")
+            options.append("switch to Newton (a few iterations)")
+        todo = " To finish: " + (options[0] if len(options) == 1 else
+                                 "; ".join(options[:-1]) + "; or " + options[-1]) + "."
     return Diagnosis("not_finished", n_iter, criterion, gtol, converged_epoch=None,
                      last_change=last_change, reference=reference, gap=gap, tried=tried,
                      suggestion=suggestion, sentences=(("info", lead + where + todo),))
