@@ -331,11 +331,11 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     converged_epoch = int(met[0]) if met.size else None
     if model.converged_:
         first = converged_epoch if converged_epoch is not None else n_iter
-        stopped = " Training stopped there (stop when converged is on)." if (
+        stopped = " Training stopped there (Stop early is on)." if (
             params.get("stop_early") and first == n_iter and n_iter < params["epochs"]) else ""
-        text = (f"Finished: converged at {step_word} {first:,}. The largest slope of the "
-                f"{objective_words} (its gradient) is {criterion:.1e} at the end, below the "
-                f"{gtol:.0e} that counts as converged.{stopped}")
+        text = (f"Finished: converged at {step_word} {first:,} (the largest slope of the "
+                f"{objective_words}, its gradient, is {criterion:.1e} at the end: below "
+                f"{gtol:.0e}).{stopped}")
         return Diagnosis("converged", n_iter, criterion, gtol, converged_epoch=first,
                          sentences=(("success", text),))
 
@@ -377,19 +377,21 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     else:
         lead = f"Not finished after {n_iter:,} {step_word}s"
     if last_change is not None and last_change > 0:
-        lead += f": the {objective_words} is still falling ({_num(last_change)} in the last {step_word})"
-    lead += (f". Its largest slope (gradient) is {criterion:.1e}; it counts as converged below "
-             f"{gtol:.0e}.")
+        lead += (f": the {objective_words} is still falling ({_num(last_change)} in the last "
+                 f"{step_word})")
+    lead += "."
     if gap is not None:
         now, best = _pair(float(J[-1]), reference.value, gap)
-        where = (f" The training {objective_words} is {now}, {_num(gap)} above the lowest it can "
-                 f"reach ({best}, found with {reference.method}).")
+        where = (f" It is {now}, {_num(gap)} above the lowest it can reach ({best}, found with "
+                 f"{reference.method}).")
     elif reference is not None:
-        where = (" How far it is from the lowest reachable loss is unknown: a reference fit "
+        where = (" How far it is from the lowest reachable value is unknown: a reference fit "
                  f"({reference.method}) did not get there within its time limit either.")
     else:
-        where = (" How far it is from the lowest reachable loss is unknown (no reference fit for "
-                 f"more than {MAX_REFERENCE_FEATURES} model features).")
+        where = (" How far it is from the lowest reachable value is unknown (no reference fit "
+                 f"for more than {MAX_REFERENCE_FEATURES} model features).")
+    where += (f" (Converged means a largest slope, or gradient, below {gtol:.0e}; it is "
+              f"{criterion:.1e}.)")
     tried, suggestion = (), None
     if newton:
         todo = " To finish: raise the iterations."
@@ -398,13 +400,12 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
             tried = tuple(try_learning_rates(refit, larger[:2], want_converged=True))
             ok = next((t for t in tried if t.works and t.converged), None)
             suggestion = None if ok is None else ok.learning_rate
-        options = ["raise the epochs (with stop when converged on, extra epochs cost nothing: "
-                   "training ends once it has converged)"]
+        options = ["raise the epochs (with Stop early on, extra epochs cost nothing)"]
         if suggestion is not None:
             options.append(f"raise the learning rate to {_rate(suggestion)} (tried: it converges "
-                           f"within the same {params['epochs']:,} epochs)")
+                           f"within {params['epochs']:,} epochs)")
         if not penalized or params["penalty"] == "l2":
-            options.append("switch to Newton (a few iterations)")
+            options.append("switch to Newton")
         todo = " To finish: " + (options[0] if len(options) == 1 else
                                  "; ".join(options[:-1]) + "; or " + options[-1]) + "."
     return Diagnosis("not_finished", n_iter, criterion, gtol, converged_epoch=None,

@@ -45,7 +45,7 @@ def controls(ctx):
         c2.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
                  help="Gradient descent follows the slope; Newton also uses the curvature and "
                       "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
-        c2.toggle("Stop when converged", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
+        c2.toggle("Stop early", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
         c3.selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
                      help="Regularization keeps weights small. L1 sets weak weights exactly "
                           "to zero.", **state.bind("penalty"))

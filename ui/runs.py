@@ -76,10 +76,10 @@ def settings_problem(settings: TrainSettings) -> Optional[str]:
 
 
 STOP_EARLY_HELP = (
-    "Converged means the largest slope (gradient) of the loss, penalty included, is below "
-    f"{LogisticRegression().gtol:g}: more epochs would change the model by almost nothing. On: training ends at the "
-    "first epoch where that holds. Off (the default): every epoch you ask for is run, so the "
-    "curve shows the whole run; the page still says whether and when the model converged.")
+    "Stop as soon as the model has converged: the largest slope (gradient) of the loss, penalty "
+    f"included, is below {LogisticRegression().gtol:g}, so more epochs would change it by almost "
+    "nothing. Off (the default): every epoch you ask for is run and the curve shows the whole "
+    "run; the page still says whether and when the model converged.")
 
 
 def controls_note(ctx: Context) -> Optional[str]:
