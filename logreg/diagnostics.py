@@ -231,15 +231,18 @@ def try_learning_rates(fit: Callable[[float], object], candidates: Sequence[floa
     """Refit at each candidate rate in order until one works; return every :class:`Tried`.
 
     ``fit(rate)`` returns a fitted model. "Works" means no divergence and no swing (and, with
-    ``want_converged``, the criterion met). At most ``_MAX_TRIES`` fits and ``budget_s`` seconds.
+    ``want_converged``, the criterion met). At most ``_MAX_TRIES`` fits; a further fit starts
+    only if, at the pace of the last one, it would end within ``budget_s`` seconds.
     """
-    tried, start = [], time.perf_counter()
+    tried, start, last = [], time.perf_counter(), 0.0
     for rate in list(candidates)[:_MAX_TRIES]:
-        if tried and time.perf_counter() - start > budget_s:
+        if tried and time.perf_counter() - start + last > budget_s:
             break
+        began = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = fit(rate)
+        last = time.perf_counter() - began
         if getattr(model, "stopped_early_", False):
             break  # cut by a time limit: it says nothing about this rate
         h = model.history_
@@ -362,7 +365,7 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     # Not converged and not swinging: not finished.
     J = np.asarray(h["loss"], dtype=float)
     if not penalized and _separates(model, X, y):
-        text = (f"Never finishes: after {n_iter:,} {step_word}s every training point is on its "
+        text = (f"Never finishes: after {n_iter:,} {step_word}{'' if n_iter == 1 else 's'} every training point is on its "
                 "own side of the boundary, and without a penalty the log-loss can only creep "
                 "towards 0 as the weights grow without end, so there is no best model to "
                 "converge to. Add an L2 penalty to get one.")
@@ -375,7 +378,7 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     if stopped_by_budget:
         lead = f"Not finished: the time limit stopped training at {step_word} {n_iter:,}"
     else:
-        lead = f"Not finished after {n_iter:,} {step_word}s"
+        lead = f"Not finished after {n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"
     if last_change is not None and last_change > 0:
         lead += (f": the {objective_words} is still falling ({_num(last_change)} in the last "
                  f"{step_word})")
@@ -396,8 +399,10 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     if newton:
         todo = " To finish: raise the iterations."
     else:
-        if refit and larger and not stopped_by_budget:
-            tried = tuple(try_learning_rates(refit, larger[:2], want_converged=True))
+        # Only for full batch: a mini-batch run keeps wiggling and rarely meets the criterion.
+        if refit and larger and full_batch and not stopped_by_budget:
+            tried = tuple(try_learning_rates(refit, larger[:2], want_converged=True,
+                                             budget_s=0.5))
             ok = next((t for t in tried if t.works and t.converged), None)
             suggestion = None if ok is None else ok.learning_rate
         options = ["raise the epochs (with Stop early on, extra epochs cost nothing)"]
