@@ -20,6 +20,8 @@ def model_summary() -> str:
     else:
         steps = [f"**Learning rate:** {state.get('learning_rate'):g} · **epochs:** "
                  f"{state.get('epochs'):,}", f"**Batch:** {'full' if batch == 0 else batch}"]
+    if state.get("stop_early"):
+        steps.append("**Stop early:** at convergence")
     lines = [
         f"**Solver:** {'gradient descent' if state.get('solver') == 'gd' else 'Newton'}",
         *steps,

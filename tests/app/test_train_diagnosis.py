@@ -240,8 +240,10 @@ def test_stop_when_converged_ends_at_the_first_converged_epoch(app, source):
     first = int(np.flatnonzero(full.model.history_["grad_norm"] <= 1e-4)[0])
     assert f"Finished: converged at epoch {first:,}" in boxes(at, "success")
     assert metric_value(at, "Epochs run") == f"{state(at, 'epochs'):,}"
+    assert "Stop early" not in texts(at.sidebar.markdown)
     set_control(at, "stop_early", True)
     assert metric_value(at, "Epochs run") == f"{first:,}"
+    assert "Stop early:** at convergence" in texts(at.sidebar.markdown)
     text = boxes(at, "success")
     assert f"converged at epoch {first:,}" in text and "Training stopped there" in text
     value = float(re.search(r"its gradient, is ([\d.e+-]+) at the end", text).group(1))
