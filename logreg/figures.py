@@ -452,7 +452,8 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             x, yv = x[yv > 0], yv[yv > 0]
         n_loss += x.size
         fig.add_trace(dict(
-            type="scatter", x=x, y=yv, mode="lines", name=name,
+            # One point draws no line: show it as a dot.
+            type="scatter", x=x, y=yv, mode="lines" if x.size > 1 else "markers", name=name,
             line=dict(color=INK, width=3, dash=dash),
             hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
         shown.append(yv)

@@ -421,6 +421,7 @@ def test_loss_figure_with_one_point_has_a_readable_axis_and_names_its_steps():
     # Plotly would zoom into the 17th digit; the range is +-5% around the value, 3-digit ticks.
     assert low == pytest.approx(np.log(2) * 0.95) and high == pytest.approx(np.log(2) * 1.05)
     assert axis["tickformat"] == ".3~g"
+    assert fig["data"][0]["mode"] == "markers"  # one point: a dot, since a line needs two
     assert fig["layout"]["xaxis"]["title"]["text"] == "iteration"
     assert fig["data"][0]["hovertemplate"].startswith("iteration ")
     # A curve that moves keeps plotly's automatic axis.

@@ -164,7 +164,7 @@ def test_moons_at_30_is_called_a_two_epoch_cycle(app):
 def test_about_page_promise_is_what_the_train_page_does(app):
     at = goto(app.run(), "about")
     text = texts(at.markdown)
-    assert "names a smaller rate it has tried" in text
+    assert "it names one only after trying it" in text
     assert f"below {LogisticRegression().gtol:g}" in text
 
 
