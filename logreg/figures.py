@@ -455,6 +455,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             # One point draws no line: show it as a dot.
             type="scatter", x=x, y=yv, mode="lines" if x.size > 1 else "markers", name=name,
             line=dict(color=INK, width=3, dash=dash),
+            marker=dict(color=INK, size=9, symbol="circle" if dash == "solid" else "circle-open"),
             hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
         shown.append(yv)
     for values, name, dash in ((train_accuracy, "train accuracy", "solid"),
