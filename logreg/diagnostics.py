@@ -227,16 +227,20 @@ class Tried:
 
 
 def try_learning_rates(fit: Callable[[float], object], candidates: Sequence[float],
-                       want_converged: bool = False, budget_s: float = 3.0) -> list:
+                       want_converged: bool = False, budget_s: float = 3.0,
+                       expected_s: Optional[float] = None) -> list:
     """Refit at each candidate rate in order until one works; return every :class:`Tried`.
 
     ``fit(rate)`` returns a fitted model. "Works" means no divergence and no swing (and, with
     ``want_converged``, the criterion met). At most ``_MAX_TRIES`` fits; a further fit starts
-    only if, at the pace of the last one, it would end within ``budget_s`` seconds.
+    only if, at the pace of the last one, it would end within ``budget_s`` seconds. With
+    ``expected_s`` (seconds one fit is expected to take: the run's own), the first fit is held
+    to the same rule; without it, the first fit always runs.
     """
-    tried, start, last = [], time.perf_counter(), 0.0
+    tried, start = [], time.perf_counter()
+    last = 0.0 if expected_s is None else float(expected_s)
     for rate in list(candidates)[:_MAX_TRIES]:
-        if tried and time.perf_counter() - start + last > budget_s:
+        if (tried or expected_s is not None) and time.perf_counter() - start + last > budget_s:
             break
         began = time.perf_counter()
         with warnings.catch_warnings():
@@ -292,7 +296,8 @@ def _rate(x: float) -> str:
 
 
 def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float], object]] = None,
-             learning_rates: Sequence[float] = (), stopped_by_budget: bool = False) -> Diagnosis:
+             learning_rates: Sequence[float] = (), stopped_by_budget: bool = False,
+             fit_seconds: Optional[float] = None) -> Diagnosis:
     """Read a fitted run and say in plain words whether it finished, and what to change.
 
     Parameters
@@ -306,6 +311,8 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
         that were tried; None: no suggestion is made.
     learning_rates : the rates the app offers, ascending.
     stopped_by_budget : training was cut by the live view's time limit.
+    fit_seconds : how long the run's own fit took; the optional search for a faster rate that
+        converges is skipped when one more fit would not end within half a second.
     """
     params = model.get_params()
     h = model.history_
@@ -402,7 +409,7 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
         # Only for full batch: a mini-batch run keeps wiggling and rarely meets the criterion.
         if refit and larger and full_batch and not stopped_by_budget:
             tried = tuple(try_learning_rates(refit, larger[:2], want_converged=True,
-                                             budget_s=0.5))
+                                             budget_s=0.5, expected_s=fit_seconds))
             ok = next((t for t in tried if t.works and t.converged), None)
             suggestion = None if ok is None else ok.learning_rate
         options = ["raise the epochs (with Stop early on, extra epochs cost nothing)"]
@@ -456,7 +463,8 @@ def _pair(current: float, best: float, gap: float) -> tuple:
     return f"{current:.{places}f}", f"{best:.{places}f}"
 
 
-def diagnose_run(model, settings, X, y, learning_rates=(), time_budget=None) -> Diagnosis:
+def diagnose_run(model, settings, X, y, learning_rates=(), time_budget=None,
+                 fit_seconds=None) -> Diagnosis:
     """:func:`diagnose` for a run of the app: refits use the same settings at another rate.
 
     ``settings`` is the run's ``TrainSettings``; ``X`` (n, d) its model features, ``y`` (n,) 0/1.
@@ -474,4 +482,5 @@ def diagnose_run(model, settings, X, y, learning_rates=(), time_budget=None) -> 
 
     batch = settings.batch_size
     return diagnose(model, X, y, full_batch=batch is None or batch >= len(y), refit=refit,
-                    learning_rates=learning_rates, stopped_by_budget=bool(model.stopped_early_))
+                    learning_rates=learning_rates, stopped_by_budget=bool(model.stopped_early_),
+                    fit_seconds=fit_seconds)

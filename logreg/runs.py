@@ -92,7 +92,8 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
                                                feature_names, time_budget, t0)
     p_train = model.predict_proba(Phi)[:, 1]
     p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
-    diagnosis = diagnostics.diagnose_run(model, settings, Phi, y01, learning_rates, time_budget)
+    diagnosis = diagnostics.diagnose_run(model, settings, Phi, y01, learning_rates, time_budget,
+                                         fit_seconds=time.perf_counter() - t0)
     return BinaryRun(model=model, features=features, X_train=np.asarray(X_train, float),
                      y_train=y01, X_test=None if X_test is None else np.asarray(X_test, float),
                      y_test=y01_test, p_train=p_train, p_test=p_test,

@@ -233,7 +233,14 @@ def test_not_finished_run_reports_its_gap_to_the_sklearn_optimum(moons):
     assert d.gap == pytest.approx(gap, rel=1e-4)
     text = d.sentences[0][1]
     assert "Not finished after 200 epochs" in text and f"{gap:.2g}" in text
-    assert d.suggestion == 3.0  # tried: converges within the same 200 epochs
+    # The faster rate is searched for only when a refit is cheap; without the run's own time the
+    # search always runs: 1 does not converge in 200 epochs, 3 does (checked independently).
+    again = diagnostics.diagnose_run(run.model, pipeline.TrainSettings(learning_rate=0.5),
+                                     X, run.y_train, LEARNING_RATES)
+    assert [t.learning_rate for t in again.tried] == [1.0, 3.0] and again.suggestion == 3.0
+    assert "raise the learning rate to 3 (tried: it converges within 200 epochs)" in \
+        again.sentences[0][1]
+    assert not LogisticRegression(learning_rate=1.0, epochs=200).fit(X, run.y_train).converged_
     assert LogisticRegression(learning_rate=3.0, epochs=200).fit(X, run.y_train).converged_
 
 
