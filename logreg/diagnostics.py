@@ -392,8 +392,10 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     lead += "."
     if gap is not None:
         now, best = _pair(float(J[-1]), reference.value, gap)
-        where = (f" It is {now}, {_num(gap)} above the lowest it can reach ({best}, found with "
-                 f"{reference.method}).")
+        which = f"The {objective_words} (the curve shows the log-loss alone)" if penalized \
+            else "It"
+        where = (f" {which} is {now}, {_num(gap)} above the lowest it can reach ({best}, found "
+                 f"with {reference.method}).")
     elif reference is not None:
         where = (" How far it is from the lowest reachable value is unknown: a reference fit "
                  f"({reference.method}) did not get there within its time limit either.")

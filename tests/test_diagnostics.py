@@ -291,3 +291,15 @@ def test_converged_run_says_when(moons):
     stopped = run_moons(moons, learning_rate=3.0, epochs=200, stop_early=True)
     assert stopped.model.n_iter_ == first
     assert "Training stopped there" in stopped.diagnosis.sentences[0][1]
+
+
+def test_with_a_penalty_the_gap_sentence_says_which_loss(moons):
+    run = run_moons(moons, learning_rate=0.1, epochs=50, penalty="l2", reg_strength=0.01)
+    d = run.diagnosis
+    assert d.status == "not_finished" and d.gap is not None
+    text = d.sentences[0][1]
+    assert "The log-loss plus penalty (the curve shows the log-loss alone) is" in text
+    J = run.model.history_["loss"][-1]
+    now = float(re.search(r"alone\) is ([\d.]+),", text).group(1))
+    assert now == pytest.approx(J, abs=1e-4) and now != pytest.approx(
+        run.model.history_["data_loss"][-1], abs=1e-4)
