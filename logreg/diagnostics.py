@@ -372,7 +372,8 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     # Not converged and not swinging: not finished.
     J = np.asarray(h["loss"], dtype=float)
     if not penalized and _separates(model, X, y):
-        text = (f"Never finishes: after {n_iter:,} {step_word}{'' if n_iter == 1 else 's'} every training point is on its "
+        steps = f"{n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"
+        text = (f"Never finishes: after {steps} every training point is on its "
                 "own side of the boundary, and without a penalty the log-loss can only creep "
                 "towards 0 as the weights grow without end, so there is no best model to "
                 "converge to. Add an L2 penalty to get one.")

@@ -72,7 +72,8 @@ def test_criterion_is_the_largest_entry_of_the_penalized_gradient_by_finite_diff
     h = 1e-6
     fd = [(objective_value(X, y, pen, w + h * e, b) - objective_value(X, y, pen, w - h * e, b))
           / (2 * h) for e in np.eye(5)]
-    fd.append((objective_value(X, y, pen, w, b + h) - objective_value(X, y, pen, w, b - h)) / (2 * h))
+    fd.append((objective_value(X, y, pen, w, b + h) - objective_value(X, y, pen, w, b - h))
+              / (2 * h))
     assert gradient_criterion(gW, gb, w[:, None], pen) == pytest.approx(np.max(np.abs(fd)),
                                                                          rel=1e-6)
 

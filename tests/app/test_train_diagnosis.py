@@ -31,7 +31,8 @@ def rare_default_csv(n: int = 2000, seed: int = 0) -> bytes:
          - 0.4 * (income - income.mean()) / income.std())
     y = rng.random(n) < 1 / (1 + np.exp(-z))
     rows = ["balance,income,age,default"] + [
-        f"{b:.2f},{i:.0f},{a},{'Yes' if t else 'No'}" for b, i, a, t in zip(balance, income, age, y)]
+        f"{b:.2f},{i:.0f},{a},{'Yes' if t else 'No'}"
+        for b, i, a, t in zip(balance, income, age, y)]
     return "\n".join(rows).encode()
 
 
