@@ -169,6 +169,8 @@ def apply_loaded(loaded):
                  "init"):
         if state.valid(state.BY_NAME[name], params.get(name)):
             values[name] = params[name]
+    if isinstance(params.get("stop_early"), bool):  # files from before it existed lack it
+        values["stop_early"] = params["stop_early"]
     values["batch_size"] = params.get("batch_size") or 0
     if not state.valid(state.BY_NAME["batch_size"], values["batch_size"]):
         del values["batch_size"]

@@ -263,3 +263,24 @@ def test_l1_demo_shows_a_finished_model(app):
     assert "Finished: converged" in boxes(at, "success")
     zeros = int((ref.model.coef_ == 0).sum())
     assert f"{zeros} of 30 weights are exactly 0" in subtitle(chart(at, "coef_chart"))
+
+
+def test_model_file_carries_convergence_and_stop_early_back_to_the_controls(app):
+    import json
+
+    from logreg import pipeline
+
+    at = generated(app, n_samples=400)
+    set_control(at, "learning_rate", 3.0)
+    set_control(at, "stop_early", True)
+    ref = reference_run(at)
+    text = pipeline.export_model(ref, "moons", 0.5)
+    training = json.loads(text)["training"]
+    assert training["converged"] is True
+    assert training["convergence"]["value"] == pytest.approx(ref.model.convergence_["value"])
+    assert training["convergence"]["value"] <= training["convergence"]["tol"] == 1e-4
+    set_control(at, "stop_early", False)
+    at.get("file_uploader")[0].set_value(("model.json", text.encode(), "application/json")).run()
+    assert_clean(at)
+    next(b for b in at.button if b.label == "Use its settings and threshold").click().run()
+    assert state(at, "stop_early") is True
