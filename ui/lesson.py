@@ -35,7 +35,8 @@ _BASE = dict(source="generate", kind="moons", n_samples=400, noise=0.2, n_classe
              test_size=0.25, learning_rate=0.5, epochs=200, batch_size=0, solver="gd",
              penalty="none", reg_strength=0.01, l1_ratio=0.5, degree=1, init="zeros",
              train_seed=0, positive="", feature_x="", feature_y="", threshold=0.5,
-             rule="slider", cost_fp=1.0, cost_fn=5.0, compare_softmax=False, ovr_class="")
+             rule="slider", cost_fp=1.0, cost_fn=5.0, compare_softmax=False, ovr_class="",
+             stop_early=False)
 _OVERFIT = dict(_BASE, n_samples=60, noise=0.35, test_size=0.5, degree=5, epochs=2000)
 
 
@@ -105,8 +106,9 @@ STEPS = (
          compare=dict(penalty="none"),
          focus=("penalty", "reg_strength")),
     Step("L1 penalty: weights become zero",
-         dict(_BASE, source="builtin", builtin="breast_cancer", epochs=2000, penalty="l1",
-              reg_strength=0.03),
+         # Settings that finish (converged, stopped early): the zeros of the finished model.
+         dict(_BASE, source="builtin", builtin="breast_cancer", learning_rate=3.0, epochs=1000,
+              stop_early=True, penalty="l1", reg_strength=0.03),
          lambda r, t, o: text.l1_zeros(r, t),
          "Raise λ to keep even fewer features.",
          focus=("penalty", "reg_strength")),
