@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, pickers, presets, runs, state
+from ui import compute, pickers, presets, runs, state, thresholds
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -55,9 +55,7 @@ def controls(ctx):
         c4.slider("Polynomial degree", 1, 5,
                   help="Adds squares, products, cubes... of the features so the boundary can "
                        "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
-        c4.slider("Threshold T", 0.0, 1.0, step=0.01,
-                  help="A point is predicted positive when its probability is at least T. "
-                       "The same value is used on the Threshold page.", **state.bind("threshold"))
+        thresholds.threshold_slider(c4, page="train")
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
             extra = st.columns(3)
             pickers.positive_picker(ctx.dataset, ctx.positive, "train", extra[0])
@@ -187,7 +185,10 @@ with guard("training the model"):
     preset_row()
     ctx = runs.binary_context()
     if ctx is not None:
+        thresholds.apply_rule(ctx)  # a rule sets T for the current run before T is drawn
         controls(ctx)
+        if notice := thresholds.manual_notice():
+            st.info(notice, icon=":material/pan_tool:")
         problem = runs.settings_problem(ctx.settings)
         if problem:
             st.warning(problem, icon=":material/warning:")
