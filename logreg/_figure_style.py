@@ -113,7 +113,7 @@ def region_colorscale(k: int) -> list[list]:
 # --------------------------------------------------------------------------------------------
 
 def fmt_p(value: float) -> str:
-    """Threshold text, the same as every other label shows it: 0.5 -> "0.5", 0.03298 -> "0.03298".
+    """Threshold text, the same as every other label shows it: 0.5 -> "0.50", 0.03298 -> "0.03298".
 
     All the digits the value has (``logreg.decisions.threshold_text``): a label that rounded
     0.03298 to 0.033 would name a threshold whose metrics differ from those drawn.

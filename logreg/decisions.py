@@ -25,6 +25,7 @@ __all__ = [
     "rule_threshold",
     "threshold_decimals",
     "threshold_text",
+    "without_features",
 ]
 
 # One class holding at least this share makes raw accuracy misleading (issue 18 item 5).
@@ -48,13 +49,14 @@ def threshold_decimals(threshold: float) -> int:
 
 
 def threshold_text(threshold: float) -> str:
-    """The threshold as every label shows it: all the digits it has, no trailing zeros.
+    """The threshold as every label (and the slider) shows it: all the digits it has, at least 2
+    decimals.
 
-    0.5 -> "0.5", 0.03298 -> "0.03298", 1.0 -> "1". The same value everywhere, so the metrics
-    shown at "T = 0.03298" are the metrics at 0.03298.
+    0.5 -> "0.50", 0.033 -> "0.033", 0.03298 -> "0.03298", 1.0 -> "1.00". The same text
+    everywhere, so the metrics shown at "T = 0.03298" are the metrics at 0.03298.
     """
-    text = f"{float(threshold):.{threshold_decimals(threshold)}f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
+    text = f"{float(threshold):.{threshold_decimals(threshold)}f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def rule_threshold(choice: metrics.ThresholdChoice) -> float:
@@ -202,3 +204,22 @@ def leaking_columns(X, y_codes, feature_names, *, cutoff: float = LEAK_AUC) -> l
         if best is not None and best.separation >= cutoff:
             found.append(best)
     return sorted(found, key=lambda leak: -leak.separation)
+
+
+def without_features(dataset, names):
+    """``dataset`` without the features named in ``names`` (unknown names are ignored).
+
+    At least one feature always stays: leaving out every feature returns the dataset unchanged.
+    A note says which columns were left out.
+    """
+    from .data import Dataset
+
+    out = [n for n in dict.fromkeys(names) if n in dataset.feature_names]
+    keep = [i for i, n in enumerate(dataset.feature_names) if n not in out]
+    if not out or not keep:
+        return dataset
+    note = "Left out on the Data page: " + ", ".join(f"'{n}'" for n in out) + "."
+    return Dataset(X=dataset.X[:, keep], y=dataset.y,
+                   feature_names=tuple(dataset.feature_names[i] for i in keep),
+                   class_names=dataset.class_names, name=dataset.name,
+                   notes=tuple(dataset.notes) + (note,))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, pickers, presets, runs, state, thresholds
+from ui import compute, data_source, pickers, presets, runs, state, thresholds
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -120,14 +120,19 @@ def save_and_load(ctx, run, threshold):
                    "prepared); loading one never runs code from it.")
         c1, c2 = st.columns(2)
         # Callables: the files are built only when a button is pressed, not on every rerun.
+        # on_click="ignore": a click that reran the script would replace both buttons' file ids
+        # while the browser still holds the old ones, so a second download right after the
+        # first failed ("Deferred file ... not found").
         c1.download_button("Download this model (JSON)",
                            lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
                            file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
         c2.download_button("Download predictions (CSV)",
-                           lambda: pipeline.export_results(run, threshold),
+                           data_source.predictions_file(ctx.dataset, run, threshold),
                            file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
-                           icon=":material/table:")
+                           icon=":material/table:", on_click="ignore",
+                           help="Every row of the data: its row number, split (train or test), "
+                                "the threshold, both probabilities and the predicted class.")
         file = st.file_uploader("Load a model file", type=["json"], key="model_file",
                                 help="A JSON file downloaded from this app.")
         if file is not None:
@@ -176,6 +181,8 @@ def results(ctx, threshold):
         curves_panel(ctx, run, threshold, epoch)
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+    thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
+                                              else test_acc[-1]))  # one class >= 80%
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)

@@ -51,6 +51,20 @@ def csv_columns(content: bytes):
         return []
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def without_features(data_hash, names, _dataset):
+    """The dataset without the named features (the Data page's "leave out" picker)."""
+    from logreg import decisions
+    return decisions.without_features(_dataset, names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def leaks(data_hash, _dataset):
+    """Features that alone (nearly) separate the classes (``logreg.decisions.leaking_columns``)."""
+    from logreg import decisions
+    return decisions.leaking_columns(_dataset.X, _dataset.y, _dataset.feature_names)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def informative_pair(data_hash, _dataset):
     return pipeline.informative_pair(_dataset.X, _dataset.y)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
 import streamlit as st
 
 from logreg import decisions, metrics
@@ -128,3 +129,37 @@ def manual_notice() -> Optional[str]:
     return (f"You moved T to {decisions.threshold_text(notice['threshold'])} on the Train page, so "
             f"the rule “{RULE_WORDS[notice['rule']]}” no longer sets it: T is now set by hand. "
             "Pick the rule again on the Threshold page to go back to it.")
+
+
+def baseline_sentence(run, threshold, accuracies) -> Optional[str]:
+    """When one class holds 80% or more: what always answering it would score, next to the
+    model's accuracy (``accuracies``: the cards' training and test accuracy, test None), pointing
+    to balanced accuracy and the Threshold page. None otherwise."""
+    sets = [("training set", run.y_train, run.p_train, accuracies[0])]
+    if has_test(run) and accuracies[1] is not None:
+        sets.append(("test set", run.y_test, run.p_test, accuracies[1]))
+    found = [(where, decisions.accuracy_baseline(y, p, threshold), acc)
+             for where, y, p, acc in sets]
+    if not any(b.misleading for _, b, _ in found):
+        return None
+    share = decisions.class_shares(np.r_[run.y_train, run.y_test if has_test(run) else []]
+                                   .astype(int), 2)
+    majority = int(np.argmax(share))
+    t_text = decisions.threshold_text(threshold)
+    parts = [f"on the {where}, always answering '{run.class_names[b.majority]}' scores "
+             f"{b.share:.1%} and this model {acc:.1%} at T = {t_text} (balanced accuracy "
+             f"{b.balanced_accuracy:.1%})" for where, b, acc in found]
+    text = "; ".join(parts)
+    return (f"Accuracy can mislead here: '{run.class_names[majority]}' is {share[majority]:.1%} "
+            f"of the data. {text[0].upper()}{text[1:]}. Balanced accuracy averages the share of "
+            "each class got right, so 50% is no better than always giving one answer. Choose T "
+            "for the rare class on the Threshold page.")
+
+
+def baseline_note(run, threshold, accuracies) -> None:
+    """Draw :func:`baseline_sentence` (if any) with a link to the Threshold page."""
+    sentence = baseline_sentence(run, threshold, accuracies)
+    if sentence:
+        st.warning(sentence, icon=":material/balance:")
+        st.page_link("pages/threshold.py", label="Choose the threshold on the Threshold page",
+                     icon=":material/tune:")
