@@ -25,6 +25,8 @@ RULE_WORDS = {
     "cost": "Cheapest: weigh false alarms against misses (cost)",
     "f1": "Best F1 score",
 }
+RULE_SHORT = {"youden": "best balance", "target_tpr": "target TPR", "max_fpr": "max FPR",
+              "cost": "cheapest", "f1": "best F1"}
 TUNE_WORDS = {"train": "training set (honest)", "test": "test set (optimistic)"}
 SET_WORDS = {"train": "training set", "test": "test set"}
 NOTICE_KEY = "threshold_manual_notice"
@@ -113,8 +115,7 @@ def threshold_slider(container, *, page: str) -> None:
                      disabled=ruled and page != "train", help=help_text, **kwargs)
     if ruled and page == "train":
         container.caption(f"T = {decisions.threshold_text(state.get('threshold'))} is set by the "
-                          f"rule “{RULE_WORDS[rule]}” (Threshold page). Moving it here sets T by "
-                          "hand.")
+                          f"rule “{RULE_SHORT[rule]}” (Threshold page); moving it sets T by hand.")
 
 
 def manual_notice() -> Optional[str]:
