@@ -154,7 +154,8 @@ def save_and_load(ctx, run, threshold):
 
 def apply_loaded(loaded):
     """Copy a loaded model's settings into the controls (values the controls can show)."""
-    params, values = loaded.params, {"threshold": loaded.threshold}
+    # The file's threshold, set by hand: an active rule would otherwise replace it at once.
+    params, values = loaded.params, {"threshold": loaded.threshold, "rule": "slider"}
     for name in ("learning_rate", "epochs", "solver", "penalty", "reg_strength", "l1_ratio",
                  "init"):
         if state.valid(state.BY_NAME[name], params.get(name)):

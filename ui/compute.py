@@ -7,9 +7,6 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -34,21 +31,8 @@ def builtin(name):
     return lrdata.load_builtin(name)
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file...")
-def uploaded(content: bytes, name: str, target, features):
-    """Parse an upload. Keyed on the bytes themselves (hashed in full by Streamlit)."""
-    dataset = lrdata.read_csv(content, target=target or None,
-                              features=list(features) if features else None)
-    return dataclasses.replace(dataset, name=Path(name).stem or dataset.name)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def csv_columns(content: bytes):
-    """Column names of an upload, for the target picker ([] when the file cannot be read)."""
-    try:
-        return list(lrdata.csv_columns(content))
-    except ValueError:
-        return []
+# Uploads are parsed in ui/data_source.py and kept in the session's own state, never in these
+# process-wide caches (the uploader promises the file is held for this browser session only).
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -330,3 +330,21 @@ def test_no_leak_warning_on_ordinary_data(app):
     assert "alone separates" not in texts(at.warning)
     at2 = credit(new_app())
     assert "alone separates" not in texts(at2.warning)
+
+
+def test_using_a_loaded_models_threshold_ends_an_active_rule(app):
+    """The file's threshold is used as loaded: an active rule would replace it at once."""
+    from logreg import pipeline
+
+    at = generated(app)
+    goto(at, "threshold")
+    at.selectbox(key="w_rule").set_value("youden").run()
+    goto(at, "train")
+    text = pipeline.export_model(reference_run(at), "blobs", 0.42)
+    at.get("file_uploader")[0].set_value(("model.json", text.encode(), "application/json")).run()
+    (use,) = [b for b in at.button if b.label == "Use its settings and threshold"]
+    use.click().run()
+    assert_clean(at)
+    assert state(at, "threshold") == 0.42 and state(at, "rule") == "slider"
+    goto(at, "threshold")
+    assert state(at, "threshold") == 0.42
