@@ -21,7 +21,7 @@ BUILTIN_WORDS = {
     "iris": "iris (150 flowers, 4 measurements, 3 species)",
     "wine": "wine (178 wines, 13 measurements, 3 cultivars)",
 }
-# Checked by tests/app/test_privacy.py: nothing is written to disk, other sessions see nothing.
+# Checked by tests/app/test_decisions_page.py: nothing is written to disk, other sessions see nothing.
 UPLOAD_HELP = ("Files up to {limit} MB. The file is sent to the server running this app (your own "
                "computer if you started the app yourself) and read there in memory: it is never "
                "written to disk and other browser sessions cannot see it. It is kept for this "
