@@ -111,11 +111,36 @@ def threshold_slider(container, *, page: str) -> None:
     kwargs = state.bind("threshold")
     if page == "train":
         kwargs["on_change"], kwargs["args"] = _moved_by_hand, ()
+    if page == "threshold":
+        container, exact = container.columns([3, 1], vertical_alignment="bottom")
+        exact_input(exact, disabled=ruled)
     container.slider("Threshold T", 0.0, 1.0, step=0.01, format=slider_format(),
                      disabled=ruled and page != "train", help=help_text, **kwargs)
     if ruled and page == "train":
         container.caption(f"T = {decisions.threshold_text(state.get('threshold'))} is set by the "
                           f"rule “{RULE_SHORT[rule]}” (Threshold page); moving it sets T by hand.")
+
+
+EXACT_KEY = "w_threshold_exact"
+
+
+def exact_input(container, *, disabled: bool) -> None:
+    """A number field for typing T with any number of digits (the slider moves in 0.01 steps)."""
+    value = state.get("threshold")
+    if st.session_state.get("_page_changed") or st.session_state.get(EXACT_KEY) != value:
+        st.session_state[EXACT_KEY] = value
+
+    def typed():
+        state.put("threshold", float(st.session_state[EXACT_KEY]))
+
+    container.number_input("T, typed", 0.0, 1.0, step=0.001,
+                           format=f"%.{max(3, decimals_of(value))}f", key=EXACT_KEY,
+                           on_change=typed, disabled=disabled,
+                           help="Type a threshold with more digits than the slider's steps.")
+
+
+def decimals_of(value) -> int:
+    return decisions.threshold_decimals(value)
 
 
 def manual_notice() -> Optional[str]:

@@ -348,3 +348,23 @@ def test_using_a_loaded_models_threshold_ends_an_active_rule(app):
     assert state(at, "threshold") == 0.42 and state(at, "rule") == "slider"
     goto(at, "threshold")
     assert state(at, "threshold") == 0.42
+
+
+def test_typed_threshold_with_more_digits_is_the_value_everywhere(app):
+    at = credit(app)
+    goto(at, "threshold")
+    at.number_input(key="w_threshold_exact").set_value(0.03251).run()
+    assert_clean(at)
+    ref = reference_run(at)
+    assert state(at, "threshold") == 0.03251
+    assert at.slider(key="w_threshold").proto.format == "%.5f"
+    assert "**Threshold:** 0.03251" in texts(at.sidebar.markdown)
+    conf = metrics.confusion_at(ref.y_test, ref.p_test, 0.03251)
+    assert confusion_counts(at) == [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
+    assert f"At T = 0.03251, {conf['tpr']:.0%} of 'Yes' are caught" in texts(at.info)
+    goto(at, "train")
+    assert at.slider(key="w_threshold").value == 0.03251
+    # A rule disables typing (the rule sets T).
+    goto(at, "threshold")
+    at.selectbox(key="w_rule").set_value("f1").run()
+    assert at.number_input(key="w_threshold_exact").disabled
