@@ -149,16 +149,17 @@ class Leak:
         Column of X.
     name : str
     auc : float
-        ROC AUC of the raw column as a score for ``positive`` (0.5 = no signal; 0 or 1 = the column
-        alone splits the classes: low values mean positive when it is near 0).
-    positive : int
-        Class code treated as positive (one class against the rest).
+        Two classes: ROC AUC of the raw column as a score for class 1 (0.5 = no signal; near 1, or
+        near 0 when low values mean class 1, = the column alone splits the classes). More classes:
+        the smallest ``max(AUC, 1 - AUC)`` over every pair of classes (each pair split apart).
+    pairwise : bool
+        True for more than two classes (``auc`` is then the worst pair's separation).
     """
 
     index: int
     name: str
     auc: float
-    positive: int
+    pairwise: bool = False
 
     @property
     def separation(self) -> float:
@@ -169,8 +170,9 @@ class Leak:
 def leaking_columns(X, y_codes, feature_names, *, cutoff: float = LEAK_AUC) -> list[Leak]:
     """Columns that alone (nearly) separate the classes: ``max(AUC, 1 - AUC) >= cutoff``.
 
-    Each column's values are used as a score; with more than two classes, each class against the
-    rest, keeping the best. Constant columns and classes that are absent are skipped.
+    Each column's values are used as a score. With more than two classes every pair of classes
+    present must be split that well (a column that only sets one class apart, like petal length
+    for iris setosa, is a good feature, not a leak). Constant and non-finite columns are skipped.
 
     Parameters
     ----------
@@ -188,21 +190,26 @@ def leaking_columns(X, y_codes, feature_names, *, cutoff: float = LEAK_AUC) -> l
     present = np.unique(y)
     if X.ndim != 2 or X.shape[0] != y.size or len(names) != X.shape[1] or present.size < 2:
         return []
-    # Two classes: one AUC says it all (the other class's is 1 - AUC).
-    positives = present[-1:] if present.size == 2 else present
+    pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
     found = []
     for j in range(X.shape[1]):
         col = X[:, j]
         if not np.isfinite(col).all() or np.ptp(col) == 0:
             continue
-        best: Optional[Leak] = None
-        for c in positives:
-            auc = metrics.roc_auc(y == c, col)
-            leak = Leak(index=j, name=str(names[j]), auc=float(auc), positive=int(c))
-            if best is None or leak.separation > best.separation:
-                best = leak
-        if best is not None and best.separation >= cutoff:
-            found.append(best)
+        if present.size == 2:
+            leak = Leak(index=j, name=str(names[j]),
+                        auc=float(metrics.roc_auc(y == present[1], col)))
+        else:
+            worst = 1.0
+            for a, b in pairs:
+                rows = (y == a) | (y == b)
+                auc = metrics.roc_auc(y[rows] == b, col[rows])
+                worst = min(worst, max(auc, 1.0 - auc))
+                if worst < cutoff:
+                    break
+            leak = Leak(index=j, name=str(names[j]), auc=float(worst), pairwise=True)
+        if leak.separation >= cutoff:
+            found.append(leak)
     return sorted(found, key=lambda leak: -leak.separation)
 
 

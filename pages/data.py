@@ -125,16 +125,21 @@ def feature_picker(full):
 def leak_warning(dataset):
     """Name every feature that alone (nearly) separates the classes, offering to leave it out."""
     for leak in compute.leaks(dataset.content_hash, dataset):
-        positive = dataset.class_names[leak.positive]
-        direction = "higher" if leak.auc >= 0.5 else "lower"
-        versus = "the other class" if dataset.n_classes == 2 else "the other classes"
-        st.warning(
-            f"'{leak.name}' alone separates the classes almost perfectly: a random '{positive}' "
-            f"row has a {direction} '{leak.name}' than a random row of {versus} "
-            f"{leak.separation:.1%} of the time (its own AUC is {leak.auc:.3f}). A column like "
-            "this may give the answer away: known only after the fact, or computed from the "
-            "class. The model then looks perfect here and fails on new data. Leave it out unless "
-            "it will really be known when you predict.", icon=":material/key:")
+        if leak.pairwise:
+            how = (f"'{leak.name}' alone tells every class apart almost perfectly: for each pair of "
+                   f"classes, its values rank the rows of the two classes apart "
+                   f"{leak.separation:.1%} of the time or more.")
+        else:
+            positive = dataset.class_names[1]
+            direction = "higher" if leak.auc >= 0.5 else "lower"
+            how = (f"'{leak.name}' alone separates the classes almost perfectly: a random "
+                   f"'{positive}' row has a {direction} '{leak.name}' than a random "
+                   f"'{dataset.class_names[0]}' row {leak.separation:.1%} of the time (its own "
+                   f"AUC is {leak.auc:.3f}).")
+        st.warning(how + " A column like this may give the answer away: known only after the "
+                   "fact, or computed from the class. The model then looks perfect here and fails "
+                   "on new data. Leave it out unless it will really be known when you predict.",
+                   icon=":material/key:")
         st.button(f"Leave out '{leak.name}'", key=f"leave_out_{leak.index}",
                   on_click=leave_out, args=(leak.name,), icon=":material/visibility_off:")
 

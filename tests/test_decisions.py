@@ -100,6 +100,19 @@ def test_leaking_columns_names_the_column_whose_own_auc_is_near_one():
     assert decisions.leaking_columns(credit.X, credit.y, credit.feature_names) == []
 
 
+def test_with_more_classes_a_leak_must_split_every_pair():
+    """Iris petal length sets setosa apart (one-vs-rest AUC 1) but not the other two: no leak.
+    A column that orders all three classes apart is one."""
+    iris = data.load_builtin("iris")
+    j = iris.feature_names.index("petal length (cm)")
+    assert roc_auc_score(iris.y == 0, -iris.X[:, j]) == 1.0
+    assert decisions.leaking_columns(iris.X, iris.y, iris.feature_names) == []
+    answer = iris.y * 10.0 + np.random.default_rng(0).random(iris.n_samples)
+    X = np.column_stack([iris.X, answer])
+    (leak,) = decisions.leaking_columns(X, iris.y, list(iris.feature_names) + ["answer"])
+    assert leak.name == "answer" and leak.pairwise and leak.separation == 1.0
+
+
 def test_without_features_drops_the_named_columns_and_keeps_one():
     ds = data.read_csv(DATA / "market_leak.csv")
     out = decisions.without_features(ds, ["Today", "nope"])
