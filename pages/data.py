@@ -21,7 +21,7 @@ BUILTIN_WORDS = {
     "iris": "iris (150 flowers, 4 measurements, 3 species)",
     "wine": "wine (178 wines, 13 measurements, 3 cultivars)",
 }
-# Checked by tests/app/test_decisions_page.py: nothing is written to disk, other sessions see nothing.
+# tests/app/test_decisions_page.py checks it: nothing written to disk, no other session sees it.
 UPLOAD_HELP = ("Files up to {limit} MB. The file is sent to the server running this app (your own "
                "computer if you started the app yourself) and read there in memory: it is never "
                "written to disk and other browser sessions cannot see it. It is kept for this "
@@ -126,8 +126,8 @@ def leak_warning(dataset):
     """Name every feature that alone (nearly) separates the classes, offering to leave it out."""
     for leak in compute.leaks(dataset.content_hash, dataset):
         if leak.pairwise:
-            how = (f"'{leak.name}' alone tells every class apart almost perfectly: for each pair of "
-                   f"classes, its values rank the rows of the two classes apart "
+            how = (f"'{leak.name}' alone tells every class apart almost perfectly: for each pair "
+                   f"of classes, its values rank the rows of the two classes apart "
                    f"{leak.separation:.1%} of the time or more.")
         else:
             positive = dataset.class_names[1]

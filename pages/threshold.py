@@ -85,7 +85,8 @@ def rule_sentences(outcome, which, y, p, names):
     if outcome.tuned_on != which:
         conf = metrics.confusion_at(y, p, outcome.threshold)
         cost = metrics.expected_cost(y, p, outcome.threshold, state.get("cost_fp"),
-                                     state.get("cost_fn"), prevalence=state.get("prevalence") or None)
+                                     state.get("cost_fn"),
+                                     prevalence=state.get("prevalence") or None)
         st.info(f"On the {SET_WORDS[which]}, which the rule did not see, the same T = {t_text} "
                 f"catches {conf['tpr']:.1%} of '{names[1]}' ({conf['tp']:,} of "
                 f"{conf['tp'] + conf['fn']:,}) and flags {conf['fpr']:.1%} of '{names[0]}' "

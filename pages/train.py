@@ -3,6 +3,7 @@
 import streamlit as st
 
 from logreg import pipeline
+from logreg.decisions import threshold_text
 from ui import compute, data_source, pickers, presets, runs, state, thresholds
 from ui.errors import guard
 
@@ -104,7 +105,8 @@ def curves_panel(ctx, run, threshold, epoch):
 
 def scores(run, threshold, train_acc, test_acc):
     cols = st.columns(4)
-    cols[0].metric("Training accuracy", f"{train_acc:.1%}", help=f"At threshold {threshold:.2f}.")
+    cols[0].metric("Training accuracy", f"{train_acc:.1%}",
+                   help=f"At threshold {threshold_text(threshold)}.")
     cols[1].metric("Test accuracy", "—" if test_acc is None else f"{test_acc:.1%}",
                    help="On the held-back points the model never trained on.")
     val = run.model.history_.get("val_loss")
@@ -147,7 +149,7 @@ def save_and_load(ctx, run, threshold):
                     auc = "" if loaded.auc is None else f", AUC {loaded.auc:.3f}"
                     st.info(f"On the current {'test' if ctx.test is not None else 'training'} "
                             f"data: accuracy {loaded.accuracy:.1%}{auc} at its threshold "
-                            f"{loaded.threshold:.2f}.")
+                            f"{threshold_text(loaded.threshold)}.")
                 st.button("Use its settings and threshold", on_click=apply_loaded,
                           args=(loaded,))
 

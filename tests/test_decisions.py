@@ -19,9 +19,9 @@ DATA = Path(__file__).parent / "data"
 
 # ---- item 6: one threshold, one number ----------------------------------------------------
 
-@pytest.mark.parametrize("value, text", [(0.5, "0.50"), (0.033, "0.033"), (0.03298, "0.03298"),
-                                         (1.0, "1.00"), (0.0, "0.00"), (0.07000000000000001, "0.07"),
-                                         (0.1455, "0.1455")])
+@pytest.mark.parametrize("value, text", [
+    (0.5, "0.50"), (0.033, "0.033"), (0.03298, "0.03298"), (1.0, "1.00"), (0.0, "0.00"),
+    (0.07000000000000001, "0.07"), (0.1455, "0.1455")])
 def test_threshold_text_has_every_digit(value, text):
     assert decisions.threshold_text(value) == text
     if value != 0.07000000000000001:

@@ -118,7 +118,8 @@ def threshold_slider(container, *, page: str) -> None:
                      disabled=ruled and page != "train", help=help_text, **kwargs)
     if ruled and page == "train":
         container.caption(f"T = {decisions.threshold_text(state.get('threshold'))} is set by the "
-                          f"rule “{RULE_SHORT[rule]}” (Threshold page); moving it sets T by hand.")
+                          f"rule “{RULE_SHORT[rule]}” (Threshold page); moving it sets T by "
+                          "hand.")
 
 
 EXACT_KEY = "w_threshold_exact"

@@ -68,7 +68,8 @@ def test_rule_threshold_is_one_number_and_train_takes_over_with_a_notice(project
     assert slider_text(app) == shown
     expect(app.page.get_by_test_id("stSidebarUserContent")).to_contain_text(
         f"Threshold: {shown}")
-    expect(app.keyed_chart("roc_chart").locator("text", has_text=f"T = {shown}").first).to_be_visible()
+    roc_label = app.keyed_chart("roc_chart").locator("text", has_text=f"T = {shown}")
+    expect(roc_label.first).to_be_visible()
     shot(app, tmp_path, "threshold_rule_1280")
 
     app.nav("Train")
