@@ -430,45 +430,66 @@ def _binary01(y):
     return (y == classes[1]).astype(np.float64)
 
 
-def _fista(objective, penalty: Penalty, w, b, lipschitz, *, max_iter=20_000, tol=1e-12):
-    """Accelerated proximal gradient (FISTA with adaptive restart) for L1/elastic-net.
+def _prox_newton(objective, penalty: Penalty, w, b, *, max_outer=100):
+    """Proximal Newton for L1/elastic net (as glmnet): quadratic model + coordinate descent.
 
-    Minimizes ``mean logloss + l1 |w|_1 + l2 |w|^2 / 2``; the intercept is not penalized.
-    Stops when the objective changes by less than ``tol`` (relative) over 10 iterations and the
-    prox-gradient step moves the weights by less than ~1e-10.
+    Minimizes ``mean logloss + l1 |w|_1 + l2 |w|^2 / 2`` (intercept unpenalized). Each outer step
+    builds the Hessian in one pass over ``X``, solves the L1-penalized quadratic model by cyclic
+    coordinate descent on the small (d+1)-square system (exact zeros by soft-thresholding), then
+    backtracks along that direction on the true objective. Converges in a handful of steps to
+    machine precision, where plain proximal gradient needs thousands.
     """
-    step = 1.0 / (lipschitz + penalty.l2)
-    x_w, x_b = w.copy(), float(b)
-    y_w, y_b = w.copy(), float(b)
-    t = 1.0
+    d = w.size
+    theta = np.concatenate([w, [b]])  # intercept last, as the solver's Hessian
+    l1, l2 = penalty.l1, penalty.l2
+    penalized = np.r_[np.ones(d), 0.0]
 
-    def total(ww, bb):
-        return float(objective.loss(ww[:, None], np.array([bb]))[0]) + float(
-            penalty.value(ww[:, None])[0])
+    def value(th):
+        return float(objective.loss(th[:d, None], th[d:])[0]) + float(
+            penalty.value(th[:d, None])[0])
 
-    last = total(x_w, x_b)
-    history = [last]
-    for it in range(max_iter):
-        _, gW, gb = objective.loss_gradient(y_w[:, None], np.array([y_b]))
-        gW = gW[:, 0] + penalty.l2 * y_w
-        new_w = penalty.prox((y_w - step * gW)[:, None], step)[:, 0]
-        new_b = y_b - step * float(gb[0])
-        value = total(new_w, new_b)
-        moved = max(np.abs(new_w - x_w).max(initial=0.0), abs(new_b - x_b))
-        if value > last:  # adaptive restart: momentum made things worse
-            t = 1.0
-            y_w, y_b = x_w.copy(), x_b
-            continue
-        t_next = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
-        mom = (t - 1.0) / t_next
-        y_w = new_w + mom * (new_w - x_w)
-        y_b = new_b + mom * (new_b - x_b)
-        x_w, x_b, t, last = new_w, new_b, t_next, value
-        history.append(value)
-        if (moved < 1e-10 and len(history) > 10
-                and history[-11] - value <= tol * max(1.0, abs(value))):
+    current = value(theta)
+    for _ in range(max_outer):
+        Z = objective.linear(theta[:d, None], theta[d:])
+        _, gW, gb, H = objective.newton_system(Z)
+        g = np.concatenate([gW[:, 0] + l2 * theta[:d], gb])
+        A = H[0] + np.diag(l2 * penalized)
+        diag = np.maximum(np.diag(A), 1e-12)
+        v = theta.copy()
+        r = np.zeros(d + 1)  # A (v - theta)
+        for _sweep in range(1000):
+            biggest = 0.0
+            for j in range(d + 1):
+                grad_j = g[j] + r[j]
+                target = v[j] - grad_j / diag[j]
+                if j < d:
+                    cut = l1 / diag[j]
+                    target = math.copysign(max(abs(target) - cut, 0.0), target)
+                delta = target - v[j]
+                if delta != 0.0:
+                    v[j] = target
+                    r += delta * A[:, j]
+                    biggest = max(biggest, abs(delta))
+            if biggest < 1e-13:
+                break
+        D = v - theta
+        if np.abs(D).max(initial=0.0) < 1e-12:
             break
-    return x_w, x_b
+        decrease = float(g @ D) + l1 * (np.abs(v[:d]).sum() - np.abs(theta[:d]).sum())
+        if decrease > -1e-16 * max(1.0, abs(current)):
+            theta = v if value(v) <= current else theta  # at machine precision either way
+            break
+        t = 1.0
+        for _ in range(50):
+            trial = theta + t * D
+            trial_value = value(trial)
+            if trial_value <= current + 1e-4 * t * decrease:
+                break
+            t *= 0.5
+        else:
+            break
+        theta, current = trial, trial_value
+    return theta[:d].copy(), float(theta[d])
 
 
 def regularization_path(X, y, reg_strengths, *, penalty="l2", l1_ratio=0.5):
@@ -484,7 +505,7 @@ def regularization_path(X, y, reg_strengths, *, penalty="l2", l1_ratio=0.5):
     -------
     coefs : ndarray (k, d), intercepts : ndarray (k,), in the order of ``reg_strengths``.
     The objective is logreg's (mean log-loss + lambda R(w)), i.e. scikit-learn's with
-    ``C = 1 / (lambda n)``. L2 uses Newton; L1 and elastic net use FISTA.
+    ``C = 1 / (lambda n)``. L2 uses Newton; L1 and elastic net proximal Newton.
     """
     X = np.ascontiguousarray(X, dtype=np.float64)
     y01 = _binary01(y)
@@ -498,17 +519,13 @@ def regularization_path(X, y, reg_strengths, *, penalty="l2", l1_ratio=0.5):
     coefs, intercepts = np.zeros((lams.size, d)), np.zeros(lams.size)
     share = min(max(y01.mean(), 1e-12), 1 - 1e-12)
     w, b = np.zeros(d), math.log(share / (1 - share))  # the intercept-only fit: a good start
-    lipschitz = None
-    if penalty != "l2":
-        X1 = np.column_stack([X, np.ones(n)])
-        lipschitz = float(np.linalg.eigvalsh(X1.T @ X1 / n)[-1]) / 4.0
     for i in np.argsort(-lams, kind="stable"):
         pen = Penalty.from_params(penalty, lams[i], l1_ratio)
         if penalty == "l2":
             result = newton(objective, pen, w[:, None].copy(), np.array([b]), epochs=100)
             w, b = result.W[:, 0].copy(), float(result.b[0])
         else:
-            w, b = _fista(objective, pen, w, b, lipschitz)
+            w, b = _prox_newton(objective, pen, w, b)
         coefs[i], intercepts[i] = w, b
     return coefs, intercepts
 
