@@ -26,7 +26,6 @@ import pandas as pd
 
 from ._special import Z_95, chi2_sf, normal_two_sided_p
 from .objective import BinaryObjective, Penalty
-from .solvers import newton
 
 COLUMNS = ("coef", "std_err", "z", "p_value", "ci_low", "ci_high", "odds_ratio", "or_ci_low",
            "or_ci_high")
@@ -38,6 +37,9 @@ PENALIZED_NOTE = ("This model is penalized (regularized), so standard errors, p-
 # Below this ratio of smallest to largest eigenvalue (of the Hessian scaled to unit diagonal),
 # the Hessian is treated as singular: columns that are (nearly) linear combinations of others.
 _SINGULAR_RCOND = 1e-10
+# A path's Newton run ends after a full step taken with a decrement below this share of the
+# objective (see _newton_l2): one Hessian pass fewer per strength than waiting for 1e-10.
+_PATH_FINAL_DECREMENT = 1e-6
 
 
 # ============================================================================================
@@ -94,7 +96,7 @@ def fit_statistics(model, X, y) -> FitStatistics:
     w = np.asarray(model.coef_, dtype=np.float64).reshape(-1)
     b = float(np.asarray(model.intercept_).reshape(-1)[0])
     objective = BinaryObjective(X, y01[:, None])
-    Z = objective.linear(w[:, None], np.array([b]))
+    Z = (X @ w + b)[:, None]  # one matrix-vector product
     # One blocked pass: mean loss, mean gradient and mean Hessian [X 1]^T diag(p(1-p)) [X 1] / n.
     loss, grad_W, grad_b, H = objective.newton_system(Z)
     log_lik = -float(loss[0]) * n
@@ -430,38 +432,111 @@ def _binary01(y):
     return (y == classes[1]).astype(np.float64)
 
 
-def _prox_newton(objective, penalty: Penalty, w, b, *, max_outer=100):
+class _NewtonState:
+    """Coefficients ``theta = [w, b]`` (intercept last), their logits and the data terms there.
+
+    ``newton_system`` (one blocked pass over ``X``) gives the mean loss, gradient and Hessian.
+    A state can also carry the Hessian of a nearby point (``loss_gradient`` only: a cheaper
+    pass) after a step known to be the last of a Newton run: the next strength of the path
+    starts from it without a Hessian pass of its own (Newton with a slightly stale Hessian still
+    converges; every accepted point is checked with fresh gradients).
+    """
+
+    def __init__(self, objective, theta, Z, H=None):
+        self.objective, self.theta, self.Z = objective, theta, Z
+        if H is None:
+            loss, gW, gb, Hs = objective.newton_system(Z[:, None])
+            H = Hs[0]
+        else:
+            d = theta.size - 1
+            loss, gW, gb = objective.loss_gradient(theta[:d, None], theta[d:])
+        self.loss, self.grad, self.H = float(loss[0]), np.concatenate([gW[:, 0], gb]), H
+
+    def moved(self, D, XD, t, *, keep_hessian=False):
+        return _NewtonState(self.objective, self.theta + t * D, self.Z + t * XD,
+                            self.H if keep_hessian else None)
+
+    def loss_at(self, XD, t):
+        return float(self.objective.loss_from_logits((self.Z + t * XD)[:, None])[0])
+
+
+def _direction(objective, D):
+    d = D.size - 1
+    return objective.linear(D[:d, None], D[d:])[:, 0]
+
+
+def _newton_l2(state: _NewtonState, l2, *, max_iter=50):
+    """Newton on ``mean logloss + l2 |w|^2 / 2`` from ``state``; returns the state at the optimum.
+
+    As ``solvers.newton``: the full step's system (one pass) also gives the loss for the Armijo
+    test; only a failed full step backtracks, along the logits. A full step taken with a decrement
+    below ``_PATH_FINAL_DECREMENT`` of the objective is the last (quadratic convergence: the next
+    would be ~1e-12, coefficients within ~1e-6): its point gets a gradient pass only.
+    """
+    d = state.theta.size - 1
+    ridge = np.r_[np.full(d, l2), 0.0]
+
+    def objective_value(st):
+        return st.loss + 0.5 * l2 * float(st.theta[:d] @ st.theta[:d])
+
+    for _ in range(max_iter):
+        g = state.grad + ridge * state.theta
+        A = state.H + np.diag(ridge)
+        A[np.diag_indices_from(A)] += 1e-12 * max(np.trace(A), 1e-300)
+        D = -np.linalg.solve(A, g)
+        decrement = -float(g @ D)
+        current = objective_value(state)
+        if not decrement > 1e-20 + 1e-16 * abs(current):
+            break
+        final = decrement < _PATH_FINAL_DECREMENT * abs(current)
+        XD = _direction(state.objective, D)
+        full = state.moved(D, XD, 1.0, keep_hessian=final)
+        if objective_value(full) <= current - 1e-4 * decrement:
+            state = full
+            if final:
+                break
+            continue
+        t = 0.5
+        for _halving in range(40):
+            w_t = state.theta[:d] + t * D[:d]
+            if state.loss_at(XD, t) + 0.5 * l2 * float(w_t @ w_t) <= current - 1e-4 * t * decrement:
+                break
+            t *= 0.5
+        else:
+            break
+        state = state.moved(D, XD, t)
+    return state
+
+
+def _prox_newton(state: _NewtonState, penalty: Penalty, *, max_outer=100):
     """Proximal Newton for L1/elastic net (as glmnet): quadratic model + coordinate descent.
 
     Minimizes ``mean logloss + l1 |w|_1 + l2 |w|^2 / 2`` (intercept unpenalized). Each outer step
-    builds the Hessian in one pass over ``X``, solves the L1-penalized quadratic model by cyclic
-    coordinate descent on the small (d+1)-square system (exact zeros by soft-thresholding), then
-    backtracks along that direction on the true objective. Converges in a handful of steps to
-    machine precision, where plain proximal gradient needs thousands.
+    solves the L1-penalized quadratic model of the state's Hessian by cyclic coordinate descent on
+    the small (d+1)-square system (exact zeros by soft-thresholding), then backtracks along that
+    direction on the true objective. A handful of steps reach machine precision, where plain
+    proximal gradient needs thousands.
     """
-    d = w.size
-    theta = np.concatenate([w, [b]])  # intercept last, as the solver's Hessian
+    d = state.theta.size - 1
     l1, l2 = penalty.l1, penalty.l2
-    penalized = np.r_[np.ones(d), 0.0]
+    ridge = np.r_[np.full(d, l2), 0.0]
 
-    def value(th):
-        return float(objective.loss(th[:d, None], th[d:])[0]) + float(
-            penalty.value(th[:d, None])[0])
+    def penalty_at(theta):
+        w = theta[:d]
+        return l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
 
-    current = value(theta)
     for _ in range(max_outer):
-        Z = objective.linear(theta[:d, None], theta[d:])
-        _, gW, gb, H = objective.newton_system(Z)
-        g = np.concatenate([gW[:, 0] + l2 * theta[:d], gb])
-        A = H[0] + np.diag(l2 * penalized)
+        theta = state.theta
+        current = state.loss + penalty_at(theta)
+        g = state.grad + ridge * theta
+        A = state.H + np.diag(ridge)
         diag = np.maximum(np.diag(A), 1e-12)
         v = theta.copy()
-        r = np.zeros(d + 1)  # A (v - theta)
+        r = np.zeros(d + 1)  # A (v - theta), updated one coordinate at a time
         for _sweep in range(1000):
             biggest = 0.0
             for j in range(d + 1):
-                grad_j = g[j] + r[j]
-                target = v[j] - grad_j / diag[j]
+                target = v[j] - (g[j] + r[j]) / diag[j]
                 if j < d:
                     cut = l1 / diag[j]
                     target = math.copysign(max(abs(target) - cut, 0.0), target)
@@ -476,20 +551,21 @@ def _prox_newton(objective, penalty: Penalty, w, b, *, max_outer=100):
         if np.abs(D).max(initial=0.0) < 1e-12:
             break
         decrease = float(g @ D) + l1 * (np.abs(v[:d]).sum() - np.abs(theta[:d]).sum())
-        if decrease > -1e-16 * max(1.0, abs(current)):
-            theta = v if value(v) <= current else theta  # at machine precision either way
+        if not decrease < -1e-16 * max(1.0, abs(current)):
             break
+        XD = _direction(state.objective, D)
         t = 1.0
-        for _ in range(50):
-            trial = theta + t * D
-            trial_value = value(trial)
-            if trial_value <= current + 1e-4 * t * decrease:
+        for _halving in range(50):
+            trial = state.loss_at(XD, t) + penalty_at(theta + t * D)
+            if trial <= current + 1e-4 * t * decrease:
                 break
             t *= 0.5
         else:
             break
-        theta, current = trial, trial_value
-    return theta[:d].copy(), float(theta[d])
+        state = state.moved(D, XD, t)
+        if t == 1.0:  # keep the exact zeros of the quadratic model's solution
+            state.theta = np.where(v == 0.0, 0.0, state.theta)
+    return state
 
 
 def regularization_path(X, y, reg_strengths, *, penalty="l2", l1_ratio=0.5):
@@ -518,15 +594,13 @@ def regularization_path(X, y, reg_strengths, *, penalty="l2", l1_ratio=0.5):
     objective = BinaryObjective(X, y01[:, None])
     coefs, intercepts = np.zeros((lams.size, d)), np.zeros(lams.size)
     share = min(max(y01.mean(), 1e-12), 1 - 1e-12)
-    w, b = np.zeros(d), math.log(share / (1 - share))  # the intercept-only fit: a good start
+    # Start from the intercept-only fit (every weight 0): the optimum at a very large lambda.
+    theta = np.r_[np.zeros(d), math.log(share / (1 - share))]
+    state = _NewtonState(objective, theta, np.full(n, theta[-1]))
     for i in np.argsort(-lams, kind="stable"):
         pen = Penalty.from_params(penalty, lams[i], l1_ratio)
-        if penalty == "l2":
-            result = newton(objective, pen, w[:, None].copy(), np.array([b]), epochs=100)
-            w, b = result.W[:, 0].copy(), float(result.b[0])
-        else:
-            w, b = _prox_newton(objective, pen, w, b)
-        coefs[i], intercepts[i] = w, b
+        state = _newton_l2(state, pen.l2) if penalty == "l2" else _prox_newton(state, pen)
+        coefs[i], intercepts[i] = state.theta[:d], state.theta[d]
     return coefs, intercepts
 
 
