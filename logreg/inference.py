@@ -625,3 +625,83 @@ def default_strengths(X, y, k=30, *, penalty="l2", l1_ratio=0.5) -> np.ndarray:
     top = float(np.abs(X.T @ (y01 - y01.mean())).max(initial=0.0)) / X.shape[0] / share
     top = max(top, 1e-6)
     return np.geomspace(top, top * 1e-4, k)
+
+
+def path_log_loss(X, y, coefs, intercepts) -> np.ndarray:
+    """Mean log-loss (no penalty) of each path point on rows ``X`` (n, d), labels ``y``: (k,)."""
+    y01 = _binary01(y) if np.unique(y).size == 2 else np.asarray(y, dtype=np.float64)
+    objective = BinaryObjective(np.ascontiguousarray(X, dtype=np.float64), y01[:, None])
+    Z = objective.X @ np.asarray(coefs, float).T + np.asarray(intercepts, float)
+    return np.array([float(objective.loss_from_logits(Z[:, [k]])[0]) for k in range(Z.shape[1])])
+
+
+# ============================================================================================
+# The optimization view: the objective over two weights
+# ============================================================================================
+
+# Rows used for the surface: the objective over a 60 x 60 grid on 5,000 rows costs as much as
+# 18 epochs on 1M rows; a fixed sample keeps it flat for big files (said on the figure).
+SURFACE_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The training objective over a grid of two weights, the rest held fixed.
+
+    ``w1`` (r,), ``w2`` (r,) grid axes; ``objective`` (r, r) with ``objective[a, b]`` at
+    ``(w1[b], w2[a])`` (plotly's contour convention); ``penalty`` (r, r) the penalty term alone
+    (``lambda R``, for the level set) or None without a penalty; ``rows_used`` of ``n_rows``.
+    """
+
+    w1: np.ndarray
+    w2: np.ndarray
+    objective: np.ndarray
+    penalty: np.ndarray | None
+    rows_used: int
+    n_rows: int
+
+
+def surface_window(points, pad=0.15, min_span=0.5):
+    """Axis limits covering every finite (w1, w2) in ``points`` (m, 2) and the origin."""
+    P = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    P = np.vstack([P[np.isfinite(P).all(axis=1)], [0.0, 0.0]])
+    lo, hi = P.min(axis=0), P.max(axis=0)
+    span = np.maximum(hi - lo, min_span)
+    centre = (lo + hi) / 2
+    return (centre - (0.5 + pad) * span), (centre + (0.5 + pad) * span)
+
+
+def objective_surface(X, y, coef, intercept, i, j, lo, hi, *, penalty="none", reg_strength=0.0,
+                      l1_ratio=0.5, resolution=60, max_rows=SURFACE_ROWS, seed=0) -> Surface:
+    """logreg's training objective as a function of weights ``i`` and ``j`` alone.
+
+    Every other weight and the intercept stay at ``coef`` / ``intercept`` (the fitted values);
+    the penalty counts every weight, as in training. ``lo``, ``hi``: (2,) axis limits.
+    More than ``max_rows`` rows: a fixed random sample of that many.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y01 = np.asarray(y, dtype=np.float64)
+    n = X.shape[0]
+    if n > max_rows:
+        rows = np.sort(np.random.default_rng(seed).choice(n, max_rows, replace=False))
+        X, y01 = X[rows], y01[rows]
+    w = np.asarray(coef, dtype=np.float64).reshape(-1).copy()
+    w1 = np.linspace(lo[0], hi[0], resolution)
+    w2 = np.linspace(lo[1], hi[1], resolution)
+    base = X @ w + float(intercept) - X[:, i] * w[i] - X[:, j] * w[j]
+    sign = 1.0 - 2.0 * y01
+    J = np.empty((resolution, resolution))
+    with np.errstate(over="ignore", under="ignore"):
+        for a, v2 in enumerate(w2):
+            Z = base[:, None] + X[:, [i]] * w1[None, :] + (X[:, j] * v2)[:, None]
+            t = Z * sign[:, None]
+            J[a] = (np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))).mean(axis=0)
+    pen = Penalty.from_params(penalty, reg_strength, l1_ratio)
+    grid = None
+    if pen.l1 or pen.l2:
+        others = np.delete(w, [i, j])
+        G1, G2 = np.meshgrid(w1, w2)
+        grid = (pen.l1 * (np.abs(G1) + np.abs(G2)) + 0.5 * pen.l2 * (G1 ** 2 + G2 ** 2)
+                + pen.l1 * np.abs(others).sum() + 0.5 * pen.l2 * float(others @ others))
+        J = J + grid
+    return Surface(w1, w2, J, grid, X.shape[0], n)
