@@ -349,8 +349,10 @@ def unit_summary(model, features, X_raw, y) -> pd.DataFrame:
 
 def fmt_ratio(value: float) -> str:
     """An odds ratio with enough digits that its distance from 1 shows (1.03; 1.000021; 15.9)."""
+    if math.isnan(value):
+        return "an undefined factor (training diverged)"
     if not math.isfinite(value):
-        return "an astronomically large factor" if value > 0 else "0"
+        return "an astronomically large factor"
     gap = abs(value - 1.0)
     if value >= 10 or gap >= 0.01 or gap == 0.0:
         return f"{value:.3g}" if value >= 10 else f"{value:.2f}"

@@ -229,3 +229,38 @@ def unit_effect_sentence(effect: dict, target: str) -> str:
             f"{inference.fmt_ratio(effect['per_unit'])}; per standard deviation "
             f"(= {inference.fmt_amount(effect['sd'])} of {effect['name']}) by "
             f"{inference.fmt_ratio(effect['per_sd'])}")
+
+
+def weight_hover_sentences(run, coef, intercept) -> dict:
+    """Hover sentence of each model weight for the Train page's weights chart, in user units.
+
+    First-order terms of raw columns: per +1 unit and per +1 SD (the SD in the column's units).
+    Other model features (polynomial terms) are standardized terms: per +1 SD of the term.
+    """
+    target = run.class_names[1]
+    out = {}
+    effects = {e["name"]: e for e in unit_effects(run, coef, intercept)}
+    for name, w in zip(run.features.names, np.asarray(coef, dtype=float)):
+        effect = effects.get(str(name))
+        if effect is not None and effect["per_unit"] is not None:
+            out[str(name)] = unit_effect_sentence(effect, target)
+        else:
+            ratio = float(np.exp(np.clip(w, -700, 700)))
+            step = "+1 standard deviation of" if run.features.standardize else "+1 in"
+            text = (f"each {step} the term {name} multiplies the odds of {target} by "
+                    f"{inference.fmt_ratio(ratio)}, the other terms held fixed")
+            if effect is not None:
+                text += (f" ({name} also enters through polynomial terms, so its own effect "
+                         "depends on its value)")
+            out[str(name)] = text
+    return out
+
+
+def weights_in_units(run, coef, intercept) -> dict:
+    """Keyword arguments of ``figures.coef_figure`` that state the weights in the user's units:
+    the hover sentences, and the axis title when the features are standardized (a weight is then
+    per +1 standard deviation, not per +1 unit)."""
+    out = {"hover_sentences": weight_hover_sentences(run, coef, intercept)}
+    if run.features.standardize:
+        out["x_title"] = "weight w (change in log-odds per +1 standard deviation)"
+    return out

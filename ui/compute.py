@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
-from logreg import figures, metrics, pipeline
+from logreg import figures, metrics, pipeline, why
 
 # The live view stops training after this long, whatever the epochs (stated on screen).
 TIME_BUDGET_S = 5.0
@@ -140,9 +140,10 @@ def loss_figure(run_key, threshold, epoch, _run):
 @st.cache_resource(max_entries=64, show_spinner=False)
 def coef_figure(run_key, epoch, _run):
     history = _run.model.history_
-    return _prepared(figures.coef_figure(history["coef"][epoch], list(_run.features.names),
-                                         intercept=history["intercept"][epoch],
-                                         class_names=_run.class_names))
+    coef, intercept = history["coef"][epoch], history["intercept"][epoch]
+    return _prepared(figures.coef_figure(coef, list(_run.features.names), intercept=intercept,
+                                         class_names=_run.class_names,
+                                         **why.weights_in_units(_run, coef, intercept)))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

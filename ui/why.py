@@ -8,6 +8,7 @@ on screen comes from logreg, every figure is cached on the run's key.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from logreg import figures_why, metrics, why
@@ -173,4 +174,20 @@ def units_example(run):
     effects = why.unit_effects(run, run.model.coef_[0], run.model.intercept_[0])
     target = run.class_names[1]
     lines = [why.unit_effect_sentence(e, target) for e in effects[:4]]
-    st.markdown("On the data and model you have now:\n" + "\n".join(f"- {t}" for t in lines))
+    more = (f" (the first 4 of {len(effects)} columns; the Why page lists all)"
+            if len(effects) > 4 else "")
+    st.markdown(f"On the data and model you have now{more}:\n"
+                + "\n".join(f"- {t}" for t in lines))
+
+
+def units_example_section():
+    """About page: the current binary run's weights per unit and per SD (nothing without data)."""
+    from . import runs
+
+    ctx = runs.binary_context()
+    if ctx is None or runs.settings_problem(ctx.settings):
+        return
+    run = runs.binary_run(ctx)
+    if not np.isfinite(run.model.coef_).all():
+        return
+    units_example(run)

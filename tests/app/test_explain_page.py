@@ -146,3 +146,30 @@ def test_surface_draws_the_penalty_level_set(explain):
     expected = 0.5 * lam * float(w @ w)
     assert level["contours"]["start"] == pytest.approx(expected, rel=1e-2)
     assert float(0.5 * lam * others @ others) < expected
+
+
+def test_train_weights_hover_states_effects_in_the_columns_units(app):
+    """Issue 18 item 3: the weights chart's hover says per +1 unit and per +1 SD (in units)."""
+    at = app.run()
+    at.slider(key="w_n_samples").set_value(300).run()
+    goto(at, "train")
+    ref = reference_run(at)
+    fig = chart(at, "coef_chart")
+    sentences = why.weight_hover_sentences(ref, ref.model.coef_[0], ref.model.intercept_[0])
+    hover = [t for tr in fig["data"] if tr["type"] == "bar" for t in tr["hovertext"]]
+    assert sorted(hover) == sorted(sentences.values())
+    sd = ref.X_train.std(axis=0)
+    for name, s in zip(ref.feature_names, sd):
+        assert f"per standard deviation (= {s:.3g} of {name})" in sentences[name]
+    assert "standard deviation" in fig["layout"]["xaxis"]["title"]["text"]
+
+
+def test_about_page_shows_the_current_runs_effects_in_units(app):
+    at = app.run()
+    at.slider(key="w_n_samples").set_value(300).run()
+    goto(at, "about")
+    ref = reference_run(at)
+    effects = why.unit_effects(ref, ref.model.coef_[0], ref.model.intercept_[0])
+    markdown = " ".join(texts_of(at.markdown))
+    for effect in effects:
+        assert why.unit_effect_sentence(effect, ref.class_names[1]) in markdown

@@ -1,0 +1,61 @@
+"""logreg.why: a run's effects in the user's units (issue 18 item 3) against raw-data fits."""
+import numpy as np
+import pytest
+import statsmodels.api as sm
+
+from logreg import why
+from logreg.runs import fit_binary
+from logreg.settings import TrainSettings
+
+
+def credit_run(solver="newton", penalty="none", degree=1, epochs=100, seed=0, n=1500):
+    rng = np.random.default_rng(seed)
+    balance = rng.normal(800, 485, n)
+    income = rng.normal(40_000, 12_000, n)
+    z = -3 + 0.004 * (balance - 800) + 2e-5 * (income - 40_000)
+    y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
+    X = np.column_stack([balance, income])
+    settings = TrainSettings(solver=solver, penalty=penalty, reg_strength=0.01, epochs=epochs,
+                             degree=degree)
+    return fit_binary(X[:1200], y[:1200], X[1200:], y[1200:], feature_names=("balance", "income"),
+                      class_names=("No", "Yes"), settings=settings), X[:1200], y[:1200]
+
+
+def test_unit_effects_equal_a_fit_on_the_raw_columns():
+    run, X, y = credit_run()
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12, maxiter=100)
+    effects = why.unit_effects(run, run.model.coef_[0], run.model.intercept_[0])
+    assert [e["name"] for e in effects] == ["balance", "income"]
+    np.testing.assert_allclose([e["per_unit"] for e in effects], np.exp(ref.params[1:]),
+                               rtol=1e-6)
+    np.testing.assert_allclose([e["sd"] for e in effects], X.std(axis=0))
+    np.testing.assert_allclose([e["per_sd"] for e in effects],
+                               np.exp(ref.params[1:] * X.std(axis=0)), rtol=1e-6)
+
+
+def test_hover_sentence_states_unit_and_sd_effects():
+    run, X, _ = credit_run()
+    sentences = why.weight_hover_sentences(run, run.model.coef_[0], run.model.intercept_[0])
+    effect = why.unit_effects(run, run.model.coef_[0], run.model.intercept_[0])[0]
+    text = sentences["balance"]
+    assert text.startswith("each +1 in balance multiplies the odds of Yes by ")
+    assert f"per standard deviation (= {X[:, 0].std():.3g} of balance)" in text
+    # Per SD of a standardized feature is exp(model weight): the number the bars' length gives.
+    assert effect["per_sd"] == pytest.approx(np.exp(run.model.coef_[0][0]), rel=1e-9)
+
+
+def test_polynomial_terms_are_per_sd_of_the_term():
+    run, _, _ = credit_run(degree=2)
+    sentences = why.weight_hover_sentences(run, run.model.coef_[0], run.model.intercept_[0])
+    assert "standard deviation of the term balance^2" in sentences["balance^2"]
+    assert "depends on its value" in sentences["balance"]
+
+
+def test_coefficient_report_of_an_unfinished_run_describes_the_optimum():
+    run, _, _ = credit_run(solver="gd", epochs=3)
+    report = why.coefficient_report(run)
+    assert not report.finished
+    assert "stopped before the optimum" in report.notes[0]
+    w, b = why.finished_weights(run)
+    finished, _, _ = credit_run(solver="newton", epochs=100)
+    np.testing.assert_allclose(w, finished.model.coef_[0], rtol=1e-5)
