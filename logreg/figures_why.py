@@ -20,7 +20,22 @@ from .inference import INTERCEPT
 MAX_LINES = 30
 
 
-def effects_figure(table, *, target, title="Effect of +1 standard deviation of each column",
+_NICE_RATIOS = np.array([1e-4, 1e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0,
+                        50.0, 100.0, 1e3, 1e4])
+
+
+def _ratio_ticks(values):
+    """Tick values on a log axis of odds ratios: 0.1, 0.2, 0.5, 1, 2, 5... within the data."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    lo, hi = (min(v.min(), 1.0), max(v.max(), 1.0)) if v.size else (0.5, 2.0)
+    ticks = _NICE_RATIOS[(_NICE_RATIOS >= lo / 1.5) & (_NICE_RATIOS <= hi * 1.5)]
+    if ticks.size > 9:  # a wide range: keep 1, 10, 100... and their reciprocals
+        ticks = ticks[np.isclose(np.log10(ticks), np.round(np.log10(ticks)))]
+    return ticks.tolist(), [f"{t:g}" for t in ticks]
+
+
+def effects_figure(table, *, target, title="Effect of +1 standard deviation",
                    max_terms=MAX_LINES):
     """Odds ratio per +1 SD of each raw term (log axis), with 95% whiskers when the table has them.
 
@@ -53,15 +68,18 @@ def effects_figure(table, *, target, title="Effect of +1 standard deviation of e
         trace["hovertemplate"] = ("<b>%{y}</b><br>%{hovertext}<br>odds × %{x:.3g} "
                                   "(95%: %{customdata[0]:.3g} to %{customdata[1]:.3g})"
                                   "<extra></extra>")
-        note = ("whiskers: 95% intervals; grey = the interval includes 1 (no evidence of an "
-                "effect)")
+        note = "whiskers: 95% intervals<br>grey: the interval includes 1 (no evidence)"
+        spread = np.concatenate([ratio, low, high])
     else:
         note = "no intervals: the fit is penalized"
+        spread = ratio
     fig.add_trace(trace)
     vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash")
-    apply_layout(fig, title=title, x_title=f"odds of {html_escape(target)} multiplied by "
-                 "(log scale)", subtitle=note)
-    fig.update_xaxes(type="log")
+    apply_layout(fig, title=title, x_title=f"odds of {html_escape(target)} × (log scale)",
+                 subtitle=note, height=max(320, 190 + 42 * len(names)))
+    tickvals, ticktext = _ratio_ticks(spread)
+    fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext)
+    fig.update_layout(margin=dict(t=110))
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
                      automargin=True)
     return fig.figure()
@@ -146,7 +164,8 @@ def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
     surface : ``inference.Surface``
     path : (E, 2) the two weights after every epoch (``history_["coef"][:, [i, j]]``)
     epoch : the epoch shown (the path is solid up to it, faint after)
-    optimum : (2,) the fitted (or finished) weights, marked with a star
+    optimum : (2,) the optimum's two weights, marked with a star; None when there is none
+        (separable data without a penalty)
     names : the two weights' names
     """
     P = np.asarray(path, dtype=float)
@@ -164,7 +183,7 @@ def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
         name="training objective",
         hovertemplate=(f"{html_escape(names[0])} = %{{x:.3g}}<br>{html_escape(names[1])} = "
                        "%{y:.3g}<br>objective = %{customdata:.4f}<extra></extra>")))
-    if surface.penalty is not None and np.all(np.isfinite(optimum)):
+    if surface.penalty is not None and optimum is not None and np.all(np.isfinite(optimum)):
         level = _penalty_at(surface, optimum)
         shape = {"l2": "circle", "l1": "diamond", "elasticnet": "rounded diamond"}.get(penalty, "")
         fig.add_trace(dict(
@@ -188,11 +207,14 @@ def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
         fig.add_trace(dict(type="scatter", x=[P[upto, 0]], y=[P[upto, 1]], mode="markers",
                            marker=dict(size=15, color=ALERT, line=dict(color="white", width=2)),
                            name=f"epoch {upto}", hoverinfo="skip"))
-    fig.add_trace(dict(type="scatter", x=[optimum[0]], y=[optimum[1]], mode="markers",
-                       marker=dict(size=18, color=class_color(6), symbol="star",
-                                   line=dict(color=INK, width=1)),
-                       name="optimum", hovertemplate="optimum (%{x:.3g}, %{y:.3g})<extra></extra>"))
-    notes = ["the other weights held at their fitted values"]
+    if optimum is not None:
+        fig.add_trace(dict(type="scatter", x=[optimum[0]], y=[optimum[1]], mode="markers",
+                           marker=dict(size=18, color=class_color(6), symbol="star",
+                                       line=dict(color=INK, width=1)),
+                           name="optimum",
+                           hovertemplate="optimum (%{x:.3g}, %{y:.3g})<extra></extra>"))
+    notes = ["the other weights (and the intercept) held at the optimum" if optimum is not None
+             else "the other weights held where the run ended"]
     if surface.rows_used < surface.n_rows:
         notes.append(f"objective on a sample of {fmt_count(surface.rows_used)} of "
                      f"{fmt_count(surface.n_rows)} training rows")
@@ -200,7 +222,10 @@ def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
                  y_title=f"weight of {html_escape(names[1])}", subtitle=join_notes(*notes),
                  legend_below=True)
     fig.update_xaxes(range=[surface.w1[0], surface.w1[-1]], zeroline=True, zerolinecolor=GUIDE)
-    fig.update_yaxes(range=[surface.w2[0], surface.w2[-1]], zeroline=True, zerolinecolor=GUIDE)
+    # One unit is as long on both axes, so an L2 level set is drawn as the circle it is.
+    fig.update_yaxes(range=[surface.w2[0], surface.w2[-1]], zeroline=True, zerolinecolor=GUIDE,
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+    fig.update_xaxes(constrain="domain")
     fig.update_layout(height=600)
     return fig.figure()
 

@@ -348,14 +348,17 @@ def unit_summary(model, features, X_raw, y) -> pd.DataFrame:
 # ============================================================================================
 
 def fmt_ratio(value: float) -> str:
-    """An odds ratio with enough digits that its distance from 1 shows (1.03; 1.000021; 15.9)."""
+    """An odds ratio with enough digits that its distance from 1 shows (1.03; 1.000021; 15.9;
+    0.00712)."""
     if math.isnan(value):
         return "an undefined factor (training diverged)"
     if not math.isfinite(value):
         return "an astronomically large factor"
     gap = abs(value - 1.0)
-    if value >= 10 or gap >= 0.01 or gap == 0.0:
-        return f"{value:.3g}" if value >= 10 else f"{value:.2f}"
+    if value >= 10 or value < 0.1:
+        return f"{value:.3g}"
+    if gap >= 0.01 or gap == 0.0:
+        return f"{value:.2f}"
     digits = min(12, 2 - int(math.floor(math.log10(gap))))
     return f"{value:.{digits}f}"
 

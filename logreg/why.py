@@ -47,6 +47,23 @@ def finished_weights(run) -> tuple[np.ndarray, float]:
     return coefs[0], float(intercepts[0])
 
 
+def separated(run, w, b) -> bool:
+    """True when weights ``w``, ``b`` put every training point on its own side (unpenalized, the
+    optimum is then at infinity: no finite coefficients, no standard errors)."""
+    if run.model.get_params()["penalty"] != "none" and run.model.get_params()["reg_strength"]:
+        return False
+    with np.errstate(all="ignore"):
+        z = run.features.transform(run.X_train) @ np.asarray(w, float) + float(b)
+    return bool(np.all(np.where(run.y_train == 1, z, -z) > 0))
+
+
+SEPARATED_NOTE = ("The classes are perfectly separated: some combination of the features puts "
+                  "every point on its own side, so the best weights are infinitely large (the "
+                  "longer you train, the larger they get) and there are no standard errors or "
+                  "p-values. Leave out the feature that gives the answer away, or add an L2 "
+                  "penalty (the table then shows coefficients without uncertainty).")
+
+
 def _model_with(run, w, b) -> LogisticRegression:
     """A fitted-looking estimator holding weights ``w``, ``b`` with the run's parameters."""
     model = LogisticRegression(**{k: v for k, v in run.model.get_params().items()})
@@ -83,6 +100,8 @@ def coefficient_report(run, top: int = 5) -> CoefficientReport:
                                  "coefficients to explain. Lower the learning rate and train "
                                  "again.")
     w_opt, b_opt = finished_weights(run)
+    if separated(run, w_opt, b_opt) or separated(run, w_run, b_run):
+        return CoefficientReport(None, error=SEPARATED_NOTE)
     scale = max(1.0, float(np.abs(w_opt).max(initial=0.0)), abs(b_opt))
     gap = float(max(np.abs(w_run - w_opt).max(initial=0.0), abs(b_run - b_opt)))
     finished = gap <= UNFINISHED_GAP * scale
@@ -165,9 +184,10 @@ class RunSurface:
 
     surface: inference.Surface
     path: np.ndarray
-    optimum: np.ndarray
+    optimum: Optional[np.ndarray]
     names: tuple
     indices: tuple
+    note: Optional[str] = None
 
 
 def drawn_weights(run) -> tuple[int, int]:
@@ -185,14 +205,20 @@ def run_surface(run, resolution: int = 60) -> RunSurface:
     i, j = drawn_weights(run)
     w_opt, b_opt = finished_weights(run)
     path = run.model.history_["coef"][:, [i, j]]
-    optimum = w_opt[[i, j]]
-    lo, hi = inference.surface_window(np.vstack([path, optimum]))
+    optimum, note = w_opt[[i, j]], None
+    w_fixed, b_fixed = w_opt, b_opt
+    if separated(run, w_opt, b_opt):
+        # No finite optimum: the other weights stay where the run ended, and no star is drawn.
+        optimum, note = None, ("No optimum to mark: the classes are perfectly separated, so the "
+                               "objective keeps falling as the weights grow without limit.")
+        w_fixed, b_fixed = run.model.coef_[0], float(run.model.intercept_[0])
+    lo, hi = inference.surface_window(path if optimum is None else np.vstack([path, optimum]))
     surface = inference.objective_surface(
-        run.features.transform(run.X_train), run.y_train, w_opt, b_opt, i, j, lo, hi,
+        run.features.transform(run.X_train), run.y_train, w_fixed, b_fixed, i, j, lo, hi,
         penalty=params["penalty"], reg_strength=params["reg_strength"],
         l1_ratio=params["l1_ratio"], resolution=resolution)
     names = tuple(run.features.names)
-    return RunSurface(surface, path, optimum, (names[i], names[j]), (i, j))
+    return RunSurface(surface, path, optimum, (names[i], names[j]), (i, j), note)
 
 
 def unit_effects(run, coef, intercept) -> list[dict]:

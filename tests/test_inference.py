@@ -241,7 +241,8 @@ def test_no_evidence_sentence_when_interval_spans_one():
 
 
 @pytest.mark.parametrize("value, text", [(1.03, "1.03"), (15.93, "15.9"), (1.0000105, "1.0000105"),
-                                         (0.5, "0.50"), (1.0, "1.00")])
+                                         (0.5, "0.50"), (1.0, "1.00"), (0.00712, "0.00712"),
+                                         (2.5e-7, "2.5e-07")])
 def test_fmt_ratio_shows_the_distance_from_one(value, text):
     assert inf.fmt_ratio(value) == text
 

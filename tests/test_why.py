@@ -59,3 +59,31 @@ def test_coefficient_report_of_an_unfinished_run_describes_the_optimum():
     w, b = why.finished_weights(run)
     finished, _, _ = credit_run(solver="newton", epochs=100)
     np.testing.assert_allclose(w, finished.model.coef_[0], rtol=1e-5)
+
+
+def separable_run():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] > 0).astype(int)
+    settings = TrainSettings(solver="gd", epochs=50)
+    return fit_binary(X[:150], y[:150], X[150:], y[150:], feature_names=("a", "b"),
+                      class_names=("No", "Yes"), settings=settings)
+
+
+def test_separable_data_says_so_instead_of_a_table():
+    run = separable_run()
+    report = why.coefficient_report(run)
+    assert report.table is None and report.error == why.SEPARATED_NOTE
+    assert report.notes == []  # no "stopped before the optimum": there is no finite optimum
+    surface = why.run_surface(run, resolution=20)
+    assert surface.optimum is None and "separated" in surface.note
+    assert np.isfinite(surface.surface.objective).all()
+
+
+def test_penalized_separable_data_has_a_table():
+    run = separable_run()
+    settings = TrainSettings(solver="newton", penalty="l2", reg_strength=0.01, epochs=100)
+    run = fit_binary(run.X_train, run.y_train, run.X_test, run.y_test, feature_names=("a", "b"),
+                     class_names=("No", "Yes"), settings=settings)
+    report = why.coefficient_report(run)
+    assert report.table is not None and "do not apply" in " ".join(report.notes)

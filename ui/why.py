@@ -92,19 +92,19 @@ def coefficients_section(run, run_key):
         st.warning(report.error, icon=":material/warning:")
         return
     target = run.class_names[1]
-    st.markdown("**The strongest effects, in words**")
-    st.markdown("\n".join(f"- {sentence}" for _, sentence in report.sentences))
     left, right = st.columns([3, 2])
     with left:
-        st.caption("Click a column header to sort. Per +1 unit of your column, and per +1 "
-                   "standard deviation (its size in your units is in the '1 SD' column).")
-        st.dataframe(why.display_table(report.table), width="stretch", key="coef_table",
-                     column_config=_number_formats(report.table))
+        st.markdown("**The strongest effects, in words**")
+        st.markdown("\n".join(f"- {sentence}" for _, sentence in report.sentences))
+        st.markdown("**How well the model fits**")
+        st.markdown("\n".join(f"- {line}" for line in report.fit_lines))
     with right:
         st.plotly_chart(effects_figure(run_key, report, target), width="stretch",
                         key="effects_chart")
-    for line in report.fit_lines:
-        st.caption(line)
+    st.caption("Click a column header to sort. Per +1 unit of your column, and per +1 standard "
+               "deviation (its size in your units is in the '1 SD' column).")
+    st.dataframe(why.display_table(report.table), width="stretch", key="coef_table",
+                 column_config=_number_formats(report.table))
 
 
 def _number_formats(table):
@@ -137,8 +137,10 @@ def surface_section(run, run_key):
     st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
                f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
                f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "
-               "run's own; the contours hold the other weights at the optimum, so a path that "
-               "moves other weights too need not follow them exactly.")
+               "run's own; the contours hold the other weights fixed, so a path that moves "
+               "other weights too need not follow them exactly.")
+    if surface.note:
+        st.info(surface.note, icon=":material/info:")
     st.plotly_chart(surface_figure(run_key, epoch, surface, params["penalty"]),
                     width="stretch", key="surface_chart")
 
