@@ -13,11 +13,27 @@ import numpy as np
 from ._figure_spec import FigureSpec
 from ._figure_style import (
     ALERT, GUIDE, INK, MUTED, apply_layout, chance_line, class_color, fmt_count, fmt_p,
-    html_escape, join_notes, unit_square_axes, vline,
+    html_escape, join_notes, unit_square_axes,
 )
 from .inference import INTERCEPT
 
 MAX_LINES = 30
+# Lines of a path named in the legend (the largest); the others are named on hover only, so a
+# 30-feature path keeps its plot area.
+LEGEND_LINES = 8
+
+
+def _log_vline(fig, x, *, color, label, dash="dot"):
+    """A vertical line at data value ``x`` on a log x axis, labelled on top.
+
+    Shapes take data values on a log axis, annotations take log10 of them (plotly's rule).
+    """
+    fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                  line=dict(color=color, dash=dash, width=2))
+    if label:
+        fig.add_annotation(x=float(np.log10(x)), y=1.0, xref="x", yref="paper", text=label,
+                           showarrow=False, xanchor="left", yanchor="bottom", xshift=4,
+                           font=dict(size=13, color=color), bgcolor="rgba(255, 255, 255, 0.8)")
 
 
 _NICE_RATIOS = np.array([1e-4, 1e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0,
@@ -71,10 +87,14 @@ def effects_figure(table, *, target, title="Effect of +1 standard deviation",
         note = "whiskers: 95% intervals<br>grey: the interval includes 1 (no evidence)"
         spread = np.concatenate([ratio, low, high])
     else:
-        note = "no intervals: the fit is penalized"
+        removed = ratio == 1.0
+        trace["marker"]["color"] = [GUIDE if r else INK for r in removed]
+        note = "no intervals: the fit is penalized" + (
+            f"<br>grey: {int(removed.sum())} removed by the penalty (weight exactly 0)"
+            if removed.any() else "")
         spread = ratio
     fig.add_trace(trace)
-    vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash")
+    _log_vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash")
     apply_layout(fig, title=title, x_title=f"odds of {html_escape(target)} × (log scale)",
                  subtitle=note, height=max(320, 190 + 42 * len(names)))
     tickvals, ticktext = _ratio_ticks(spread)
@@ -101,11 +121,12 @@ def path_figure(reg_strengths, coefs, feature_names, *, current=None, penalty="l
     for rank, j in enumerate(keep):
         name = html_escape(str(feature_names[j]))
         fig.add_trace(dict(type="scatter", x=lams, y=C[:, j], mode="lines", name=name,
+                           showlegend=rank < LEGEND_LINES,
                            line=dict(color=class_color(rank % 20), width=2.5),
                            hovertemplate=f"<b>{name}</b><br>λ = %{{x:.3g}}<br>"
                                          "w = %{y:.4g}<extra></extra>"))
     if current is not None and current > 0:
-        vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
+        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
     nonzero = (C != 0).sum(axis=1)
     notes = []
     if penalty in ("l1", "elasticnet"):
@@ -113,6 +134,8 @@ def path_figure(reg_strengths, coefs, feature_names, *, current=None, penalty="l
                      f"{int(nonzero[-1])} at the largest")
     if C.shape[1] > max_lines:
         notes.append(f"showing the {max_lines} largest of {C.shape[1]} weights")
+    if len(keep) > LEGEND_LINES:
+        notes.append(f"legend: the {LEGEND_LINES} largest; hover a line for its name")
     apply_layout(fig, title=title, x_title="penalty strength λ (log scale; stronger →)",
                  y_title="weight w (per +1 SD)", subtitle=join_notes(*notes),
                  legend_below=False)
@@ -148,7 +171,7 @@ def path_loss_figure(reg_strengths, test_loss, train_loss=None, *, current=None,
     else:
         notes.append("no test set: training log-loss only")
     if current is not None and current > 0:
-        vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
+        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
     apply_layout(fig, title=title, x_title="penalty strength λ (log scale; stronger →)",
                  y_title="log-loss (lower is better)", subtitle=join_notes(*notes))
     fig.update_xaxes(type="log")
