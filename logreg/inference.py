@@ -667,11 +667,12 @@ class Surface:
 
 
 def surface_window(points, pad=0.15, min_span=0.5):
-    """Axis limits covering every finite (w1, w2) in ``points`` (m, 2) and the origin."""
+    """Square axis limits (same span on both axes) covering every finite (w1, w2) in ``points``
+    (m, 2) and the origin: drawn with equal scales, the plot is square and circles stay round."""
     P = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     P = np.vstack([P[np.isfinite(P).all(axis=1)], [0.0, 0.0]])
     lo, hi = P.min(axis=0), P.max(axis=0)
-    span = np.maximum(hi - lo, min_span)
+    span = np.full(2, max(float((hi - lo).max()), min_span))
     centre = (lo + hi) / 2
     return (centre - (0.5 + pad) * span), (centre + (0.5 + pad) * span)
 

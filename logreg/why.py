@@ -212,7 +212,14 @@ def run_surface(run, resolution: int = 60) -> RunSurface:
         optimum, note = None, ("No optimum to mark: the classes are perfectly separated, so the "
                                "objective keeps falling as the weights grow without limit.")
         w_fixed, b_fixed = run.model.coef_[0], float(run.model.intercept_[0])
-    lo, hi = inference.surface_window(path if optimum is None else np.vstack([path, optimum]))
+    shown = [path] if optimum is None else [path, optimum[None, :]]
+    if optimum is not None and params["penalty"] != "none" and params["reg_strength"] > 0:
+        # The whole level set of the penalty through the optimum: a circle of radius |optimum|
+        # (L2) or a diamond reaching |w1| + |w2| on each axis (L1; elastic net lies in between).
+        reach = (float(np.hypot(*optimum)) if params["penalty"] == "l2"
+                 else float(np.abs(optimum).sum()))
+        shown.append(np.array([[reach, 0.0], [-reach, 0.0], [0.0, reach], [0.0, -reach]]))
+    lo, hi = inference.surface_window(np.vstack(shown))
     surface = inference.objective_surface(
         run.features.transform(run.X_train), run.y_train, w_fixed, b_fixed, i, j, lo, hi,
         penalty=params["penalty"], reg_strength=params["reg_strength"],
