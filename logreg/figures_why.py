@@ -179,7 +179,7 @@ def path_loss_figure(reg_strengths, test_loss, train_loss=None, *, current=None,
 
 
 def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
-                   title="The loss surface and the path the solver took"):
+                   title="How the solver walked downhill on the loss surface"):
     """Contours of the training objective over two weights, with the solver's path to ``epoch``.
 
     Parameters

@@ -128,21 +128,20 @@ def path_section(run, run_key):
 
 
 def surface_section(run, run_key):
-    st.subheader("How the solver walked downhill")
     surface = run_surface(run_key, run)
     epoch = replay_epoch(run, run_key)
     params = run.model.get_params()
     solver = "Newton" if params["solver"] == "newton" else (
         f"gradient descent (learning rate {params['learning_rate']:g})")
+    if surface.note:
+        st.info(surface.note, icon=":material/info:")
+    st.plotly_chart(surface_figure(run_key, epoch, surface, params["penalty"]),
+                    width="stretch", key="surface_chart")
     st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
                f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
                f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "
                "run's own; the contours hold the other weights fixed, so a path that moves "
                "other weights too need not follow them exactly.")
-    if surface.note:
-        st.info(surface.note, icon=":material/info:")
-    st.plotly_chart(surface_figure(run_key, epoch, surface, params["penalty"]),
-                    width="stretch", key="surface_chart")
 
 
 def calibration_section(run_key, which, y, p, target, n_bins=10):
