@@ -441,25 +441,29 @@ class _NewtonState:
     """Coefficients ``theta = [w, b]`` (intercept last), their logits and the data terms there.
 
     ``newton_system`` (one blocked pass over ``X``) gives the mean loss, gradient and Hessian.
-    A state can also carry the Hessian of a nearby point (``loss_gradient`` only: a cheaper
-    pass) after a step known to be the last of a Newton run: the next strength of the path
-    starts from it without a Hessian pass of its own (Newton with a slightly stale Hessian still
-    converges; every accepted point is checked with fresh gradients).
+    After the last step of a Newton run the state holds the quadratic model's loss and gradient
+    and the previous Hessian (see :meth:`moved`): the next strength of the path starts from it
+    without a pass of its own, and every point it accepts is checked with a fresh system.
     """
 
-    def __init__(self, objective, theta, Z, H=None):
+    def __init__(self, objective, theta, Z, model=None):
         self.objective, self.theta, self.Z = objective, theta, Z
-        if H is None:
+        if model is None:
             loss, gW, gb, Hs = objective.newton_system(Z[:, None])
-            H = Hs[0]
+            self.loss, self.grad, self.H = float(loss[0]), np.concatenate([gW[:, 0], gb]), Hs[0]
         else:
-            d = theta.size - 1
-            loss, gW, gb = objective.loss_gradient(theta[:d, None], theta[d:])
-        self.loss, self.grad, self.H = float(loss[0]), np.concatenate([gW[:, 0], gb]), H
+            self.loss, self.grad, self.H = model
 
-    def moved(self, D, XD, t, *, keep_hessian=False):
-        return _NewtonState(self.objective, self.theta + t * D, self.Z + t * XD,
-                            self.H if keep_hessian else None)
+    def moved(self, D, XD, t, *, last=False):
+        """The state after a step ``t D``. The last step of a run (its decrement at most
+        ``_PATH_FINAL_DECREMENT``) takes the loss and gradient from the quadratic model
+        (``g + H D``): exact to ~|D|^3, far below what the next strength needs, and no pass."""
+        if not last:
+            return _NewtonState(self.objective, self.theta + t * D, self.Z + t * XD)
+        HD = self.H @ (t * D)
+        model = (self.loss + float(self.grad @ (t * D)) + 0.5 * float((t * D) @ HD),
+                 self.grad + HD, self.H)
+        return _NewtonState(self.objective, self.theta + t * D, self.Z + t * XD, model)
 
     def loss_at(self, XD, t):
         return float(self.objective.loss_from_logits((self.Z + t * XD)[:, None])[0])
@@ -476,7 +480,7 @@ def _newton_l2(state: _NewtonState, l2, *, max_iter=50):
     As ``solvers.newton``: the full step's system (one pass) also gives the loss for the Armijo
     test; only a failed full step backtracks, along the logits. A full step taken with a decrement
     below ``_PATH_FINAL_DECREMENT`` of the objective is the last (quadratic convergence: the next
-    would be ~1e-12, coefficients within ~1e-6): its point gets a gradient pass only.
+    would be ~1e-12, coefficients within ~1e-6): its point gets no pass of its own.
     """
     d = state.theta.size - 1
     ridge = np.r_[np.full(d, l2), 0.0]
@@ -495,7 +499,7 @@ def _newton_l2(state: _NewtonState, l2, *, max_iter=50):
             break
         final = decrement < _PATH_FINAL_DECREMENT * abs(current)
         XD = _direction(state.objective, D)
-        full = state.moved(D, XD, 1.0, keep_hessian=final)
+        full = state.moved(D, XD, 1.0, last=final)
         if objective_value(full) <= current - 1e-4 * decrement:
             state = full
             if final:
