@@ -193,6 +193,9 @@ class RunSurface:
 def drawn_weights(run) -> tuple[int, int]:
     """Model-feature indices of the two drawn raw features (their first-order terms)."""
     names = list(run.features.names)
+    if len(names) < 2:
+        raise ValueError("The loss surface needs two weights, and this model has one feature. "
+                         "Load data with at least two feature columns to see it.")
     picked = [names.index(str(run.feature_names[j])) for j in run.drawn]
     if picked[0] == picked[1]:
         picked[1] = next(k for k in range(len(names)) if k != picked[0])

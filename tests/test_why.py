@@ -87,3 +87,16 @@ def test_penalized_separable_data_has_a_table():
                      class_names=("No", "Yes"), settings=settings)
     report = why.coefficient_report(run)
     assert report.table is not None and "do not apply" in " ".join(report.notes)
+
+
+def test_one_feature_surface_is_a_clear_error():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(100, 1))
+    y = (rng.random(100) < 1 / (1 + np.exp(-2 * X[:, 0]))).astype(int)
+    run = fit_binary(X, y, None, None, feature_names=("only",), class_names=("No", "Yes"),
+                     settings=TrainSettings(solver="newton"), drawn=(0, 0))
+    with pytest.raises(ValueError, match="needs two weights"):
+        why.run_surface(run)
+    assert why.coefficient_report(run).table is not None
+    path = why.run_path(run, k=5)
+    assert path.test_loss is None and path.coefs.shape == (5, 1)
