@@ -573,7 +573,9 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
     fig = FigureSpec()
     if W.shape[0] == 1:
         hover = None if hover_sentences is None else {
-            html_escape(str(k)): html_escape(str(v)) for k, v in hover_sentences.items()}
+            # "...; per standard deviation ..." on a line of its own: narrow charts cut long lines.
+            html_escape(str(k)): html_escape(str(v)).replace("; ", "<br>")
+            for k, v in hover_sentences.items()}
         _binary_coef_traces(fig, W_ok[0], names_ok, class_names, hover)
     else:
         _multiclass_coef_traces(fig, W_ok, names_ok, class_names)

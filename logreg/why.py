@@ -298,5 +298,5 @@ def weights_in_units(run, coef, intercept) -> dict:
     per +1 standard deviation, not per +1 unit)."""
     out = {"hover_sentences": weight_hover_sentences(run, coef, intercept)}
     if run.features.standardize:
-        out["x_title"] = "weight w (change in log-odds per +1 standard deviation)"
+        out["x_title"] = "weight w (per +1 standard deviation)"
     return out

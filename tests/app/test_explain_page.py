@@ -156,7 +156,7 @@ def test_train_weights_hover_states_effects_in_the_columns_units(app):
     fig = chart(at, "coef_chart")
     sentences = why.weight_hover_sentences(ref, ref.model.coef_[0], ref.model.intercept_[0])
     hover = [t for tr in fig["data"] if tr["type"] == "bar" for t in tr["hovertext"]]
-    assert sorted(hover) == sorted(sentences.values())
+    assert sorted(h.replace("<br>", "; ") for h in hover) == sorted(sentences.values())
     sd = ref.X_train.std(axis=0)
     for name, s in zip(ref.feature_names, sd):
         assert f"per standard deviation (= {s:.3g} of {name})" in sentences[name]
