@@ -563,7 +563,17 @@ def _prox_newton(state: _NewtonState, penalty: Penalty, *, max_outer=100):
         if not decrease < -1e-16 * max(1.0, abs(current)):
             break
         XD = _direction(state.objective, D)
-        t = 1.0
+        # As _newton_l2: the full step's system gives its loss; a step whose decrease is below
+        # _PATH_FINAL_DECREMENT of the objective is the last, its point taken from the model.
+        final = -decrease < _PATH_FINAL_DECREMENT * abs(current)
+        full = state.moved(D, XD, 1.0, last=final)
+        if full.loss + penalty_at(v) <= current + 1e-4 * decrease:
+            full.theta = np.where(v == 0.0, 0.0, full.theta)  # the model's exact zeros
+            state = full
+            if final:
+                break
+            continue
+        t = 0.5
         for _halving in range(50):
             trial = state.loss_at(XD, t) + penalty_at(theta + t * D)
             if trial <= current + 1e-4 * t * decrease:
@@ -572,8 +582,6 @@ def _prox_newton(state: _NewtonState, penalty: Penalty, *, max_outer=100):
         else:
             break
         state = state.moved(D, XD, t)
-        if t == 1.0:  # keep the exact zeros of the quadratic model's solution
-            state.theta = np.where(v == 0.0, 0.0, state.theta)
     return state
 
 
