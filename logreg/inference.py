@@ -96,7 +96,9 @@ def fit_statistics(model, X, y) -> FitStatistics:
     w = np.asarray(model.coef_, dtype=np.float64).reshape(-1)
     b = float(np.asarray(model.intercept_).reshape(-1)[0])
     objective = BinaryObjective(X, y01[:, None])
-    Z = (X @ w + b)[:, None]  # one matrix-vector product
+    # Logits by the objective's own row-split pass: a BLAS-threaded X @ w leaves BLAS threads
+    # spinning, which slows the threaded Hessian pass right after it (see objective.linear).
+    Z = objective.linear(w[:, None], np.array([b]))
     # One blocked pass: mean loss, mean gradient and mean Hessian [X 1]^T diag(p(1-p)) [X 1] / n.
     loss, grad_W, grad_b, H = objective.newton_system(Z)
     log_lik = -float(loss[0]) * n
