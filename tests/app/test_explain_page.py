@@ -172,3 +172,28 @@ def test_about_page_shows_the_current_runs_effects_in_units(app):
     markdown = " ".join(texts_of(at.markdown))
     for effect in effects:
         assert why.unit_effect_sentence(effect, ref.class_names[1]) in markdown
+
+
+def test_surface_follows_the_replay_epoch_setting(app, monkeypatch):
+    """The replay epoch is a setting (issue 18 item 1, engineer h14): the surface reads it.
+
+    Until that setting lands, a stand-in with the name ui.why looks for is added to the table.
+    """
+    from ui import state as ui_state
+
+    if "replay_epoch" not in ui_state.BY_NAME:
+        monkeypatch.setitem(ui_state.BY_NAME, "replay_epoch",
+                            ui_state.Setting("replay_epoch", -1, int))
+    at = app.run()
+    at.slider(key="w_n_samples").set_value(300).run()
+    goto(at, "train")
+    at.session_state["s_replay_epoch"] = 7
+    goto(at, PAGE)
+    view(at, "Loss surface")
+    fig = chart(at, "surface_chart")
+    ref = reference_run(at)
+    i, j = why.drawn_weights(ref)
+    shown = trace(fig, "solver's path")
+    np.testing.assert_allclose(values(shown["x"]), ref.model.history_["coef"][:8, i], rtol=1e-9)
+    assert trace(fig, "epoch 7")
+    assert any("up to epoch 7 of" in c.value for c in at.caption)
