@@ -61,6 +61,8 @@ SETTINGS = (
     Setting("positive", "", str),      # class name; "" = the last class
     Setting("feature_x", "", str),     # feature names to draw; "" = the first two
     Setting("feature_y", "", str),
+    # Epoch the training replay opens at; -1 = the last epoch (a new run always opens there).
+    Setting("replay_epoch", -1, int, lo=-1, hi=1_000_000),
     # threshold
     Setting("threshold", 0.5, float, lo=0.0, hi=1.0),
     Setting("eval_on", "test", str, ("test", "train")),

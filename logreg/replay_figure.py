@@ -1,0 +1,267 @@
+"""The training replay: one plotly figure whose frames carry every recorded epoch.
+
+Replay and Play are the same figure: the decision boundary (left), the loss curve with a marker
+at the shown epoch (top right) and the weights at that epoch (bottom right), all moved by ONE
+plotly slider and a Play/Pause button. Scrubbing runs entirely in the browser (no server rerun),
+and the boundary, the loss marker and the weights always show the same epoch because one frame
+updates all three.
+
+Numpy arrays in, ``go.Figure`` out; no streamlit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._figure_spec import FigureSpec
+from ._figure_style import (
+    ALERT,
+    GUIDE,
+    INK,
+    MUTED,
+    TITLE_SIZE,
+    ZERO_GREY,
+    apply_layout,
+    as_1d,
+    class_color,
+    clean_probability_grid,
+    finite_pairs,
+    html_escape,
+    join_notes,
+)
+from .figures import (
+    _boundary_points,
+    _grid_axes,
+    _percent_grid,
+    _probability_heatmap,
+    _threshold_contour,
+    _uncrossed_note,
+)
+
+__all__ = ["training_replay_figure", "replay_frame_epochs", "REPLAY_FRAME_MS"]
+
+# Milliseconds per frame while playing: slow enough to follow one epoch's change, and a steady
+# pace even with 10,000 WebGL points redrawn per frame on a slow machine.
+REPLAY_FRAME_MS = 150
+# Panels (paper fractions): the boundary on the left, loss and weights stacked on the right.
+BOUNDARY_X = (0.0, 0.55)
+SIDE_X = (0.73, 1.0)
+LOSS_Y = (0.60, 1.0)
+WEIGHTS_Y = (0.0, 0.42)
+# Points per axis of the boundary line's grid in a frame: the line is interpolated between grid
+# points, and 40 x 40 float32 is a fifth of the bytes of the heatmap's grid at full precision.
+LINE_STEPS = 40
+# Weights drawn in the side panel (largest |w| after the last epoch first).
+MAX_WEIGHTS = 12
+
+
+def replay_frame_epochs(n_iter: int, wanted=None, max_frames: int = 40) -> np.ndarray:
+    """Epochs that get a frame: all when few, else geometrically spaced (early epochs change the
+    boundary most), always with 0, the last epoch and ``wanted`` (the epoch to open at).
+
+    Returns int array, sorted and unique, values in ``0..n_iter``.
+    """
+    if n_iter + 1 <= max_frames:
+        picks = np.arange(n_iter + 1)
+    else:
+        picks = np.round(np.geomspace(1, n_iter + 1, max_frames)).astype(int) - 1
+    extra = [0, n_iter] + ([] if wanted is None else [int(np.clip(wanted, 0, n_iter))])
+    return np.unique(np.concatenate([picks, extra])).astype(int)
+
+
+def _title(epoch, loss, notes):
+    text = f"Decision boundary · epoch {int(epoch)}"
+    if loss is not None and np.isfinite(loss):
+        text += f" · loss {float(loss):.3f}"
+    # Notes go under the title, never over the points (issue 13: no box covering epoch 0).
+    lines = [text]
+    for note, color in notes:
+        if note:
+            lines.append(f"<span style='font-size:13px;color:{color}'>{note}</span>")
+    return "<br>".join(lines)
+
+
+def _weight_colors(w):
+    return [class_color(1) if v > 0 else class_color(0) if v < 0 else ZERO_GREY for v in w]
+
+
+def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_train, y_train, *,
+                           class_names, feature_names, weight_names, threshold=0.5, start=None,
+                           loss_epochs=None, train_loss=None, val_loss=None, X_test=None,
+                           y_test=None, p_train=None, p_test=None, subtitle=None,
+                           max_points=20000, seed=0):
+    """Decision boundary, loss marker and weights for every listed epoch, in one animated figure.
+
+    Parameters
+    ----------
+    xs, ys : array-like of shape (nx,) / (ny,)
+        Grid values of the two drawn features.
+    probas : array-like of shape (k, ny, nx)
+        p(class 1) on the grid at each listed epoch.
+    epochs : array-like of int, shape (k,)
+        Epoch of each grid (the frame names), increasing.
+    losses : array-like of shape (k,)
+        Training loss (the loss curve's value) at each listed epoch.
+    coefs : array-like of shape (k, d)
+        Weights at each listed epoch; ``intercepts`` (k,) the intercept.
+    X_train, y_train : arrays (n, 2) / (n,)
+        Points (they do not move between frames).
+    class_names, feature_names : sequences of str (2 feature names: the drawn axes)
+    weight_names : sequence of d str
+        Name of each weight (model features, e.g. "x1^2").
+    threshold : float
+        Level of the boundary line.
+    start : int, optional
+        Epoch the figure opens at (must be in ``epochs``; default the last).
+    loss_epochs, train_loss, val_loss : arrays (E,), optional
+        The whole loss curves (every epoch) drawn under the marker.
+    X_test, y_test : optional test points ("x" markers).
+    p_train, p_test : optional final probabilities per point (hover says "after the last epoch").
+    subtitle : str, optional
+        A static note (e.g. which features are drawn).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: 0 heatmap, 1 boundary line, 2 loss marker, 3 weights, then loss lines and points.
+        One frame per epoch (named by the epoch number) updates traces 0-3 and the title; the
+        slider's current value reads "epoch 37".
+    """
+    xs, ys = _grid_axes(xs, ys)
+    probas = np.asarray(probas, dtype=float)
+    epochs = np.asarray(epochs).astype(int).ravel()
+    k = epochs.size
+    if k == 0 or probas.shape != (k, ys.size, xs.size):
+        raise ValueError(f"probas must have shape (len(epochs), ny, nx) = ({k}, {ys.size}, "
+                         f"{xs.size}), got {probas.shape}.")
+    losses = as_1d(losses, "losses")
+    coefs = np.asarray(coefs, dtype=float).reshape(k, -1)
+    intercepts = as_1d(intercepts, "intercepts")
+    start = int(epochs[-1] if start is None else start)
+    if start not in epochs:
+        raise ValueError(f"start epoch {start} has no frame.")
+    i0 = int(np.flatnonzero(epochs == start)[0])
+
+    # Weights: a fixed order (largest |w| at the last epoch on top) so bars do not jump around.
+    final = np.where(np.isfinite(coefs[-1]), np.abs(coefs[-1]), -1.0)
+    order = np.argsort(-final, kind="stable")[:MAX_WEIGHTS]
+    names = [html_escape(weight_names[j]) for j in order]
+    shown_w = np.where(np.isfinite(coefs[:, order]), coefs[:, order], 0.0)
+    w_span = float(np.max(np.abs(shown_w))) if shown_w.size else 1.0
+    w_span = w_span * 1.1 if w_span > 0 else 1.0
+
+    line_ix = np.unique(np.linspace(0, xs.size - 1, min(LINE_STEPS, xs.size)).round().astype(int))
+    line_iy = np.unique(np.linspace(0, ys.size - 1, min(LINE_STEPS, ys.size)).round().astype(int))
+    frames, titles, heat0, grid0 = [], [], None, None
+    for i, epoch in enumerate(epochs):
+        grid, any_finite = clean_probability_grid(probas[i], (ys.size, xs.size), name="probas[i]")
+        diverged = None if any_finite else f"training diverged by epoch {int(epoch)}"
+        uncrossed = _uncrossed_note(grid, threshold, class_names) if any_finite else None
+        b = intercepts[i]
+        b_note = f"intercept b = {b:.3g}" if np.isfinite(b) else None
+        title = _title(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#555555"),
+                                          (join_notes(b_note, subtitle), "#555555")])
+        titles.append(title)
+        if i == i0:
+            heat0, grid0 = grid, grid
+        w = shown_w[i]
+        frames.append(dict(
+            name=str(int(epoch)), traces=[0, 1, 2, 3],
+            data=[dict(type="heatmap", z=_percent_grid(grid)),
+                  dict(type="contour", z=grid[np.ix_(line_iy, line_ix)]),
+                  dict(type="scatter", x=[int(epoch)],
+                       y=[float(losses[i]) if np.isfinite(losses[i]) else None]),
+                  dict(type="bar", x=w.astype(np.float32), marker=dict(color=_weight_colors(w)))],
+            layout=dict(title=dict(text=title)),
+        ))
+
+    heat = _probability_heatmap(xs, ys, heat0, class_names, feature_names)
+    heat["colorbar"].update(x=BOUNDARY_X[1] + 0.01, xanchor="left", len=1.0, y=0.5,
+                            yanchor="middle", thickness=12)
+    line = _threshold_contour(xs[line_ix], ys[line_iy], grid0[np.ix_(line_iy, line_ix)],
+                              threshold)
+    line["showlegend"] = False
+    marker = dict(type="scatter", x=[start], y=[float(losses[i0])] if np.isfinite(losses[i0])
+                  else [None], mode="markers",
+                  marker=dict(size=13, color=INK, line=dict(color="white", width=2)),
+                  xaxis="x2", yaxis="y2", showlegend=False, name="shown epoch",
+                  hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>")
+    bars = dict(type="bar", x=shown_w[i0].astype(np.float32), y=names, orientation="h",
+                marker=dict(color=_weight_colors(shown_w[i0])), xaxis="x3", yaxis="y3",
+                showlegend=False, name="weights",
+                hovertemplate="<b>%{y}</b><br>weight w = %{x:.4g}<extra></extra>")
+    curves = []
+    if loss_epochs is not None:
+        for values, name, dash in ((train_loss, "train loss", "solid"),
+                                   (val_loss, "test loss", "dash")):
+            if values is None:
+                continue
+            x, yv = finite_pairs(loss_epochs, values)
+            curves.append(dict(type="scatter", x=x, y=yv.astype(np.float32), mode="lines",
+                               name=name, line=dict(color=MUTED if dash == "dash" else INK,
+                                                    width=2, dash=dash),
+                               xaxis="x2", yaxis="y2", showlegend=False,
+                               hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+    point_trs, drawn_note = _boundary_points(
+        X_train, y_train, X_test, y_test, p_train, p_test, class_names=class_names,
+        feature_names=feature_names, max_points=max_points, seed=seed)
+    for tr in point_trs:
+        # The points do not move; their hover probability is the final model's, and says so.
+        if "customdata" in tr:
+            tr["hovertemplate"] = tr["hovertemplate"].replace(
+                "<extra>", " (after the last epoch)<extra>")
+    fig = FigureSpec([heat, line, marker, bars] + curves + point_trs, frames=frames)
+    apply_layout(fig, title=titles[i0], x_title=html_escape(feature_names[0]),
+                 y_title=html_escape(feature_names[1]), height=600)
+    if drawn_note:
+        fig.update_layout(title=dict(subtitle=dict(text=drawn_note)))
+    fig.update_layout(
+        margin=dict(t=118, b=200, l=70, r=20),
+        legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.15, yanchor="top"),
+        xaxis=dict(domain=list(BOUNDARY_X), range=[xs[0], xs[-1]], showgrid=False,
+                   zeroline=False),
+        yaxis=dict(range=[ys[0], ys[-1]], showgrid=False, zeroline=False),
+        xaxis2=dict(domain=list(SIDE_X), anchor="y2", title=dict(text="epoch", standoff=4)),
+        yaxis2=dict(domain=list(LOSS_Y), anchor="x2",
+                    title=dict(text="loss (— train, -- test)", font=dict(size=13))),
+        xaxis3=dict(domain=list(SIDE_X), anchor="y3", range=[-w_span, w_span], zeroline=True,
+                    zerolinecolor=GUIDE, zerolinewidth=2,
+                    title=dict(text="weight w", standoff=4)),
+        yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", automargin=True, autorange="reversed",
+                    categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
+        updatemenus=[_play_pause()],
+        sliders=[_epoch_slider([f["name"] for f in frames], i0)],
+    )
+    n_w = coefs.shape[1]
+    if n_w > MAX_WEIGHTS:
+        fig.add_annotation(text=f"the {MAX_WEIGHTS} largest of {n_w} weights", xref="x3 domain",
+                           yref="y3 domain", x=1.0, y=-0.32, showarrow=False,
+                           font=dict(size=12, color=MUTED), xanchor="right")
+    return fig.figure()
+
+
+def _play_pause():
+    """Large Play and Pause buttons under the plot (a projector needs a big target)."""
+    play = dict(label="▶  Play", method="animate", args=[None, dict(
+        frame=dict(duration=REPLAY_FRAME_MS, redraw=True), fromcurrent=True,
+        transition=dict(duration=0), mode="immediate")])
+    # Animating to [None] with zero duration is plotly's documented way to stop an animation.
+    pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
+        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
+    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
+                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=118, r=10, b=8, l=0),
+                font=dict(size=18), bgcolor="#f2f2f2", bordercolor=GUIDE)
+
+
+def _epoch_slider(frame_names, active):
+    """One step per frame, opening at ``active``; its current value reads "epoch 37"."""
+    steps = [dict(label=name, method="animate", args=[[name], dict(
+        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
+        for name in frame_names]
+    return dict(
+        active=int(active), steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
+        pad=dict(t=106, l=240, b=0), font=dict(size=12), ticklen=4,
+        currentvalue=dict(prefix="epoch ", visible=True, xanchor="left",
+                          font=dict(size=TITLE_SIZE - 2, color=INK)),
+        transition=dict(duration=0),
+    )
