@@ -81,6 +81,12 @@ def _title(epoch, loss, notes):
     return "<br>".join(lines)
 
 
+def _marker_xy(epoch, loss):
+    """The loss marker at ``epoch`` (no point where the loss is not finite: a diverged run)."""
+    ok = bool(np.isfinite(loss))
+    return dict(type="scatter", x=[int(epoch)] if ok else [], y=[float(loss)] if ok else [])
+
+
 def _weight_colors(w):
     return [class_color(1) if v > 0 else class_color(0) if v < 0 else ZERO_GREY for v in w]
 
@@ -169,8 +175,7 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
             name=str(int(epoch)), traces=[0, 1, 2, 3],
             data=[dict(type="heatmap", z=_percent_grid(grid)),
                   dict(type="contour", z=grid[np.ix_(line_iy, line_ix)]),
-                  dict(type="scatter", x=[int(epoch)],
-                       y=[float(losses[i]) if np.isfinite(losses[i]) else None]),
+                  _marker_xy(epoch, losses[i]),
                   dict(type="bar", x=w.astype(np.float32), marker=dict(color=_weight_colors(w)))],
             layout=dict(title=dict(text=title)),
         ))
@@ -181,8 +186,7 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     line = _threshold_contour(xs[line_ix], ys[line_iy], grid0[np.ix_(line_iy, line_ix)],
                               threshold)
     line["showlegend"] = False
-    marker = dict(type="scatter", x=[start], y=[float(losses[i0])] if np.isfinite(losses[i0])
-                  else [None], mode="markers",
+    marker = dict(_marker_xy(start, losses[i0]), mode="markers",
                   marker=dict(size=13, color=INK, line=dict(color="white", width=2)),
                   xaxis="x2", yaxis="y2", showlegend=False, name="shown epoch",
                   hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>")

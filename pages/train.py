@@ -9,7 +9,6 @@ from ui.errors import guard
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
                  "elasticnet": "elastic net (L1 + L2)"}
 SOLVER_WORDS = {"gd": "gradient descent", "newton": "Newton"}
-REPLAY_RES = 80  # every epoch's grid travels to the browser as a frame (smoothed when drawn)
 
 
 def preset_row():
@@ -83,7 +82,7 @@ def boundary_panel(ctx, run, threshold):
     st.caption("Drag the **epoch** slider under the plot, or press **▶ Play**, to watch the "
                "boundary, the loss and the weights change epoch by epoch (it runs in your "
                f"browser). The charts and the cards below describe the last epoch, {last:,}.")
-    st.plotly_chart(compute.replay_figure(ctx.key, threshold, start, REPLAY_RES, run),
+    st.plotly_chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
                     width="stretch", key="boundary_chart")
     return last
 

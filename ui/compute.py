@@ -123,6 +123,11 @@ def animation_figure(run_key, threshold, resolution, _run):
         threshold=threshold, losses=_run.model.history_["loss"][epochs]))
 
 
+# Grid points per axis of the replay: every epoch's grid travels to the browser as a frame
+# (plotly smooths the heatmap when it draws it).
+REPLAY_RES = 80
+
+
 # The replay's grids do not depend on the threshold: a threshold step only rebuilds the figure.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def replay_grids(run_key, epochs: tuple, resolution, _run):

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from logreg import metrics
-from logreg.pipeline import animation_epochs
+from logreg.pipeline import boundary_grid
+from logreg.replay_figure import replay_frame_epochs
 from ui import presets
+from ui.compute import REPLAY_RES
 
 from .conftest import (annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
                        goto, heatmap_z, metric_value, reference_run, state, subtitle, texts, title,
@@ -139,35 +141,63 @@ def test_polynomial_degree_closes_the_circles_boundary(app):
     assert names == {"x1", "x2", "x1^2", "x1 x2", "x2^2"}
 
 
-def test_replay_epoch_zero_shows_the_zero_weight_model(app):
-    at = train_page(app, n_samples=200)
-    at.slider(key="replay").set_value(0).run()
-    assert_clean(at)
-    fig = chart(at, "boundary_chart")
-    assert "epoch 0" in title(fig) and "epoch 200" not in title(fig)
-    np.testing.assert_allclose(heatmap_z(fig), 0.5)  # zero weights: p = 0.5 everywhere
-    assert all(v == 0.0 for v in weights(chart(at, "coef_chart")).values())
-    assert "epoch 0" in annotation_texts(chart(at, "loss_chart"))  # the epoch marker on the loss
-    # Replaying never retrains: the final model is unchanged.
-    assert metric_value(at, "Epochs run") == "200"
-    at.slider(key="replay").set_value(37).run()
-    assert "epoch 37" in title(chart(at, "boundary_chart"))
-    assert "epoch 37" in annotation_texts(chart(at, "loss_chart"))
+def frame(fig: dict, epoch: int) -> dict:
+    """The replay figure's frame for ``epoch``: heatmap, boundary line, loss marker, weights."""
+    (found,) = [f for f in fig["frames"] if f["name"] == str(epoch)]
+    return found
 
 
-def test_play_view_animates_every_recorded_epoch(app):
+def test_replay_frames_carry_every_epoch_s_boundary_loss_and_weights(app):
     at = train_page(app, n_samples=200)
     at.slider(key="w_threshold").set_value(0.35).run()
-    at.button_group(key="train_view").set_value("Play the training").run()
     assert_clean(at)
-    fig = chart(at, "animation_chart")
-    assert [f["name"] for f in fig["frames"]] == [str(e) for e in animation_epochs(200)]
-    first, last = fig["frames"][0]["data"][0], fig["frames"][-1]["data"][0]
-    np.testing.assert_allclose(values(first["z"]).astype(float), 50)  # epoch 0: p = 50% everywhere
-    assert np.ptp(values(last["z"]).astype(float)) > 50                 # trained: confident
+    ref = reference_run(at)
+    fig = chart(at, "boundary_chart")
+    assert [f["name"] for f in fig["frames"]] == [str(e) for e in replay_frame_epochs(200)]
     assert contour_level(fig) == 0.35
     assert not bad_numbers(fig)
-    assert "boundary_chart" not in charts(at)
+    history = ref.model.history_
+    middle = int(replay_frame_epochs(200)[len(fig["frames"]) // 2])
+    for epoch in (0, middle, 200):
+        heat, line, marker, bars = frame(fig, epoch)["data"]
+        # The frame's grid is the recorded model's at that epoch (independent replay via logreg).
+        xs, ys, p = boundary_grid(ref, epochs=[epoch], resolution=REPLAY_RES)
+        np.testing.assert_array_equal(values(heat["z"]), np.rint(p[0] * 100))
+        # The loss marker sits on the loss curve at that epoch; the bars are that epoch's weights.
+        assert marker["x"] == [epoch]
+        assert marker["y"][0] == pytest.approx(history["data_loss"][epoch], rel=1e-9)
+        np.testing.assert_allclose(sorted(values(bars["x"]).astype(float)),
+                                   sorted(history["coef"][epoch]), rtol=1e-6, atol=1e-7)
+        assert f"epoch {epoch} ·" in frame(fig, epoch)["layout"]["title"]["text"]
+    # Epoch 0: zero weights, p = 50% everywhere, loss log 2; said under the title, not over the
+    # points (no annotation box in the plot).
+    np.testing.assert_allclose(values(frame(fig, 0)["data"][0]["z"]).astype(float), 50)
+    assert "p = 0.50 everywhere" in frame(fig, 0)["layout"]["title"]["text"]
+    assert not annotation_texts(fig)
+    # It opens at the last epoch, the epoch the cards describe.
+    assert fig["layout"]["sliders"][0]["active"] == len(fig["frames"]) - 1
+    assert "epoch 200 ·" in title(fig)
+    assert metric_value(at, "Epochs run") == "200"
+
+
+def test_replay_epoch_from_the_link_survives_page_switches_until_a_new_run(app):
+    app.query_params["replay_epoch"] = "37"
+    at = train_page(app, n_samples=200)
+    fig = chart(at, "boundary_chart")
+    names = [f["name"] for f in fig["frames"]]
+    assert "37" in names and fig["layout"]["sliders"][0]["active"] == names.index("37")
+    assert "epoch 37 ·" in title(fig)
+    np.testing.assert_array_equal(values(fig["data"][0]["z"]),
+                                  values(frame(fig, 37)["data"][0]["z"]))
+    assert at.query_params["replay_epoch"] in ("37", ["37"])  # a copied link reopens it
+    for page in ("threshold", "data", "train"):
+        goto(at, page)
+    assert "epoch 37 ·" in title(chart(at, "boundary_chart"))
+    # A new run (another learning rate) opens at its last epoch.
+    at.select_slider(key="w_learning_rate").set_value(0.3).run()
+    assert_clean(at)
+    assert "epoch 200 ·" in title(chart(at, "boundary_chart"))
+    assert state(at, "replay_epoch") == -1
 
 
 def test_threshold_is_one_value_everywhere(app):
@@ -249,8 +279,6 @@ def test_divergence_is_explained_and_no_figure_has_nan(app):
     assert any("diverged" in a for a in annotation_texts(figs["loss_chart"]))
     assert len(loss_y(at)) >= 1  # not an empty plot
 
-    at.button_group(key="train_view").set_value("Play the training").run()
-    assert not bad_numbers(chart(at, "animation_chart"))
     for page in ("threshold", "compare"):
         goto(at, page)
         for key, fig in charts(at).items():
