@@ -246,8 +246,10 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
 
 def _play_pause():
     """Large Play and Pause buttons under the plot (a projector needs a big target)."""
+    # Play always runs from epoch 0 (the figure opens at the last epoch, where "from the current
+    # frame" would have nothing left to play).
     play = dict(label="▶  Play", method="animate", args=[None, dict(
-        frame=dict(duration=REPLAY_FRAME_MS, redraw=True), fromcurrent=True,
+        frame=dict(duration=REPLAY_FRAME_MS, redraw=True), fromcurrent=False,
         transition=dict(duration=0), mode="immediate")])
     # Animating to [None] with zero duration is plotly's documented way to stop an animation.
     pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
