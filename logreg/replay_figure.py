@@ -4,7 +4,8 @@ Replay and Play are the same figure: the decision boundary (left), the loss curv
 at the shown epoch (top right) and the weights at that epoch (bottom right), all moved by ONE
 plotly slider and a Play/Pause button. Scrubbing runs entirely in the browser (no server rerun),
 and the boundary, the loss marker and the weights always show the same epoch because one frame
-updates all three.
+updates all three. The probabilities travel as one small palette PNG per epoch (a layout image,
+with the boundary line drawn into it), so a frame never makes plotly redraw the points.
 
 Numpy arrays in, ``go.Figure`` out; no streamlit.
 """
@@ -20,23 +21,19 @@ from ._figure_style import (
     INK,
     MUTED,
     TITLE_SIZE,
-    ZERO_GREY,
     apply_layout,
     as_1d,
     class_color,
+    class_label,
     clean_probability_grid,
     finite_pairs,
+    fmt_p,
     html_escape,
     join_notes,
+    probability_colorscale,
 )
-from .figures import (
-    _boundary_points,
-    _grid_axes,
-    _percent_grid,
-    _probability_heatmap,
-    _threshold_contour,
-    _uncrossed_note,
-)
+from ._png import data_url, palette_png
+from .figures import _boundary_points, _grid_axes, _uncrossed_note
 
 __all__ = ["training_replay_figure", "replay_frame_epochs", "REPLAY_FRAME_MS"]
 
@@ -46,13 +43,10 @@ REPLAY_FRAME_MS = 150
 # Panels (paper fractions): the boundary on the left, loss and weights stacked on the right.
 BOUNDARY_X = (0.0, 0.55)
 SIDE_X = (0.73, 1.0)
-LOSS_Y = (0.60, 1.0)
-WEIGHTS_Y = (0.0, 0.42)
-# Points per axis of the boundary line's grid in a frame: the line is interpolated between grid
-# points, and 40 x 40 float32 is a fifth of the bytes of the heatmap's grid at full precision.
-LINE_STEPS = 40
+LOSS_Y = (0.64, 1.0)
+WEIGHTS_Y = (0.0, 0.48)
 # Weights drawn in the side panel (largest |w| after the last epoch first).
-MAX_WEIGHTS = 12
+MAX_WEIGHTS = 8
 
 
 def replay_frame_epochs(n_iter: int, wanted=None, max_frames: int = 40) -> np.ndarray:
@@ -69,26 +63,67 @@ def replay_frame_epochs(n_iter: int, wanted=None, max_frames: int = 40) -> np.nd
     return np.unique(np.concatenate([picks, extra])).astype(int)
 
 
-def _title(epoch, loss, notes):
-    text = f"Decision boundary · epoch {int(epoch)}"
+def _epoch_text(epoch, loss, notes):
+    """The line over the boundary plot: "epoch 37 · loss 0.412", then notes in smaller type."""
+    text = f"<b>epoch {int(epoch)}</b>"
     if loss is not None and np.isfinite(loss):
         text += f" · loss {float(loss):.3f}"
-    # Notes go under the title, never over the points (issue 13: no box covering epoch 0).
-    lines = [text]
+    # Notes go over the plot, never on the points (issue 13: no box covering epoch 0).
     for note, color in notes:
         if note:
-            lines.append(f"<span style='font-size:13px;color:{color}'>{note}</span>")
-    return "<br>".join(lines)
+            text += f"<br><span style='font-size:13px;color:{color}'>{note}</span>"
+    return text
 
 
 def _marker_xy(epoch, loss):
     """The loss marker at ``epoch`` (no point where the loss is not finite: a diverged run)."""
     ok = bool(np.isfinite(loss))
-    return dict(type="scatter", x=[int(epoch)] if ok else [], y=[float(loss)] if ok else [])
+    return dict(x=[int(epoch)] if ok else [], y=[float(loss)] if ok else [])
 
 
-def _weight_colors(w):
-    return [class_color(1) if v > 0 else class_color(0) if v < 0 else ZERO_GREY for v in w]
+def _hex_rgb(color: str) -> np.ndarray:
+    if color.startswith("#"):
+        return np.array([int(color[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)
+    return np.array([float(v) for v in color[color.index("(") + 1:-1].split(",")])
+
+
+def probability_palette() -> np.ndarray:
+    """(102, 3) uint8: the heatmap's colour scale at p = 0%, 1%, ..., 100%, then the line's ink
+    (index ``LINE_INDEX``)."""
+    stops = probability_colorscale()
+    pos = np.array([s[0] for s in stops]) * 100.0
+    rgb = np.array([_hex_rgb(s[1]) for s in stops])
+    pct = np.arange(101.0)
+    # Linear in RGB between stops, as plotly interpolates a colour scale.
+    cols = np.stack([np.interp(pct, pos, rgb[:, c]) for c in range(3)], axis=1)
+    return np.vstack([np.rint(cols), _hex_rgb(INK)[None, :]]).astype(np.uint8)
+
+
+LINE_INDEX = 101
+# Half the boundary line's width, in grid cells (the picture is stretched ~2-3x on screen).
+LINE_HALF_WIDTH = 0.75
+
+
+def probability_picture(grid, threshold) -> np.ndarray:
+    """Palette indices (ny, nx) of a probability grid: whole percent, and ``LINE_INDEX`` on the
+    cells where p crosses ``threshold`` (a cell whose right or upper neighbour is on the other
+    side). Row 0 is the TOP of the picture (the grid's last y)."""
+    g = np.asarray(grid, dtype=float)
+    idx = np.rint(np.clip(g, 0.0, 1.0) * 100.0).astype(np.uint8)
+    above = g >= threshold
+    crossing = np.zeros_like(above)
+    crossing[:, :-1] |= above[:, :-1] != above[:, 1:]
+    crossing[:-1, :] |= above[:-1, :] != above[1:, :]
+    crossing[:, 1:] |= above[:, 1:] != above[:, :-1]
+    crossing[1:, :] |= above[1:, :] != above[:-1, :]
+    # Of the cells next to a crossing, keep those within LINE_HALF_WIDTH cells of the level
+    # (first-order distance |p - T| / |grad p|): an even line instead of a staircase.
+    gy, gx = np.gradient(g)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.abs(g - threshold) / np.hypot(gx, gy)
+    line = crossing & ~(distance > LINE_HALF_WIDTH)
+    idx[line] = LINE_INDEX
+    return idx[::-1]
 
 
 def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_train, y_train, *,
@@ -98,10 +133,15 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                            max_points=20000, seed=0):
     """Decision boundary, loss marker and weights for every listed epoch, in one animated figure.
 
+    Each frame changes only the picture of the probabilities (a layout image with the
+    ``p = threshold`` line drawn into it), the epoch line over the plot, the loss marker and the
+    weight bars: none of them needs plotly to redraw the points, so a frame is drawn in a few
+    milliseconds whatever the number of points.
+
     Parameters
     ----------
     xs, ys : array-like of shape (nx,) / (ny,)
-        Grid values of the two drawn features.
+        Grid values of the two drawn features (evenly spaced).
     probas : array-like of shape (k, ny, nx)
         p(class 1) on the grid at each listed epoch.
     epochs : array-like of int, shape (k,)
@@ -129,9 +169,10 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces: 0 heatmap, 1 boundary line, 2 loss marker, 3 weights, then loss lines and points.
-        One frame per epoch (named by the epoch number) updates traces 0-3 and the title; the
-        slider's current value reads "epoch 37".
+        Traces: 0 epoch text, 1-2 weight bars (w > 0, w < 0), 3 colour bar, 4 the boundary
+        line's legend entry, then the loss lines, the loss marker and the points. One frame per
+        epoch (named by the epoch number) updates the text, the bars, the marker and
+        ``layout.images[0]``; the slider's current value reads "epoch 37".
     """
     xs, ys = _grid_axes(xs, ys)
     probas = np.asarray(probas, dtype=float)
@@ -156,44 +197,57 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     w_span = float(np.max(np.abs(shown_w))) if shown_w.size else 1.0
     w_span = w_span * 1.1 if w_span > 0 else 1.0
 
-    line_ix = np.unique(np.linspace(0, xs.size - 1, min(LINE_STEPS, xs.size)).round().astype(int))
-    line_iy = np.unique(np.linspace(0, ys.size - 1, min(LINE_STEPS, ys.size)).round().astype(int))
-    frames, titles, heat0, grid0 = [], [], None, None
+    palette = probability_palette()
+    frames, texts, pictures = [], [], []
     for i, epoch in enumerate(epochs):
         grid, any_finite = clean_probability_grid(probas[i], (ys.size, xs.size), name="probas[i]")
         diverged = None if any_finite else f"training diverged by epoch {int(epoch)}"
         uncrossed = _uncrossed_note(grid, threshold, class_names) if any_finite else None
         b = intercepts[i]
         b_note = f"intercept b = {b:.3g}" if np.isfinite(b) else None
-        title = _title(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#555555"),
-                                          (join_notes(b_note, subtitle), "#555555")])
-        titles.append(title)
-        if i == i0:
-            heat0, grid0 = grid, grid
+        text = _epoch_text(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#444444"),
+                                              (b_note, "#555555")])
+        picture = data_url(palette_png(probability_picture(grid, threshold), palette))
+        texts.append(text)
+        pictures.append(picture)
         w = shown_w[i]
         frames.append(dict(
-            name=str(int(epoch)), traces=[0, 1, 2, 3],
-            data=[dict(type="heatmap", z=_percent_grid(grid)),
-                  dict(type="contour", z=grid[np.ix_(line_iy, line_ix)]),
-                  _marker_xy(epoch, losses[i]),
-                  dict(type="bar", x=w.astype(np.float32), marker=dict(color=_weight_colors(w)))],
-            layout=dict(title=dict(text=title)),
+            name=str(int(epoch)),
+            data=[dict(text=[text]), dict(x=np.where(w > 0, w, 0.0).astype(np.float32)),
+                  dict(x=np.where(w < 0, w, 0.0).astype(np.float32)),
+                  _marker_xy(epoch, losses[i])],
+            layout=dict(images=[dict(source=picture)]),
         ))
 
-    heat = _probability_heatmap(xs, ys, heat0, class_names, feature_names)
-    heat["colorbar"].update(x=BOUNDARY_X[1] + 0.01, xanchor="left", len=1.0, y=0.5,
-                            yanchor="middle", thickness=12)
-    line = _threshold_contour(xs[line_ix], ys[line_iy], grid0[np.ix_(line_iy, line_ix)],
-                              threshold)
-    line["showlegend"] = False
-    marker = dict(_marker_xy(start, losses[i0]), mode="markers",
+    w0 = shown_w[i0]
+    # The epoch line sits on the plot's top left corner (outside it: cliponaxis=False).
+    label = dict(type="scatter", x=[float(xs[0])], y=[float(ys[-1])], text=[texts[i0]],
+                 mode="text", textposition="top right", textfont=dict(size=17, color=INK),
+                 cliponaxis=False, showlegend=False, hoverinfo="skip", name="epoch")
+    marker = dict(type="scatter", **_marker_xy(start, losses[i0]), mode="markers",
                   marker=dict(size=13, color=INK, line=dict(color="white", width=2)),
                   xaxis="x2", yaxis="y2", showlegend=False, name="shown epoch",
                   hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>")
-    bars = dict(type="bar", x=shown_w[i0].astype(np.float32), y=names, orientation="h",
-                marker=dict(color=_weight_colors(shown_w[i0])), xaxis="x3", yaxis="y3",
-                showlegend=False, name="weights",
-                hovertemplate="<b>%{y}</b><br>weight w = %{x:.4g}<extra></extra>")
+    bars = [dict(type="bar", x=np.where(sign * w0 > 0, w0, 0.0).astype(np.float32), y=names,
+                 orientation="h", marker=dict(color=class_color(c)), xaxis="x3", yaxis="y3",
+                 showlegend=False, name=f"weights {word}",
+                 hovertemplate="<b>%{y}</b><br>weight w = %{x:.4g}<extra></extra>")
+            for sign, c, word in ((1, 1, "> 0"), (-1, 0, "< 0"))]
+    f1, f2 = (html_escape(f) for f in feature_names)
+    # The colour bar of the picture: a heatmap beyond the (fixed) axis ranges, never seen.
+    far_x, far_y = float(xs[-1] + 10 * (xs[-1] - xs[0])), float(ys[-1] + 10 * (ys[-1] - ys[0]))
+    scale = dict(type="heatmap", x=[far_x, far_x + 1], y=[far_y, far_y + 1],
+                 z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale=probability_colorscale(),
+                 hoverinfo="skip", showlegend=False, name="predicted probability",
+                 colorbar=dict(
+                     title=dict(text=f"p({html_escape(class_label(class_names, 1))})",
+                                side="right"),
+                     tickvals=[0, 25, 50, 75, 100], ticktext=["0", "0.25", "0.5", "0.75", "1"],
+                     thickness=12, len=1.0, y=0.5, yanchor="middle", outlinewidth=0,
+                     x=BOUNDARY_X[1] + 0.01, xanchor="left"))
+    # The line is drawn into the picture; this trace (beyond the ranges) is its legend entry.
+    line = dict(type="scatter", x=[far_x, far_x + 1], y=[far_y, far_y], mode="lines", line=dict(color=INK, width=3),
+                name=f"p = {fmt_p(threshold)} boundary", showlegend=True, hoverinfo="skip")
     curves = []
     if loss_epochs is not None:
         for values, name, dash in ((train_loss, "train loss", "solid"),
@@ -214,13 +268,15 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
         if "customdata" in tr:
             tr["hovertemplate"] = tr["hovertemplate"].replace(
                 "<extra>", " (after the last epoch)<extra>")
-    fig = FigureSpec([heat, line, marker, bars] + curves + point_trs, frames=frames)
-    apply_layout(fig, title=titles[i0], x_title=html_escape(feature_names[0]),
-                 y_title=html_escape(feature_names[1]), height=600)
-    if drawn_note:
-        fig.update_layout(title=dict(subtitle=dict(text=drawn_note)))
+    # The marker comes after the loss lines so it is drawn over them; frames name it by index.
+    traces = [label] + bars + [scale, line] + curves + [marker] + point_trs
+    for f in frames:
+        f["traces"] = [0, 1, 2, len(curves) + 5]
+    fig = FigureSpec(traces, frames=frames)
+    apply_layout(fig, title="Decision boundary", x_title=f1, y_title=f2, height=620,
+                 subtitle=join_notes(subtitle, drawn_note))
     fig.update_layout(
-        margin=dict(t=118, b=200, l=70, r=20),
+        margin=dict(t=150 if (subtitle or drawn_note) else 130, b=200, l=70, r=20),
         legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.15, yanchor="top"),
         xaxis=dict(domain=list(BOUNDARY_X), range=[xs[0], xs[-1]], showgrid=False,
                    zeroline=False),
@@ -233,6 +289,10 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                     title=dict(text="weight w", standoff=4)),
         yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", automargin=True, autorange="reversed",
                     categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
+        barmode="overlay",
+        images=[dict(source=pictures[i0], xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
+                     sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]),
+                     sizing="stretch", layer="below", xanchor="left", yanchor="top")],
         updatemenus=[_play_pause()],
         sliders=[_epoch_slider([f["name"] for f in frames], i0)],
     )
@@ -249,7 +309,7 @@ def _play_pause():
     # Play always runs from epoch 0 (the figure opens at the last epoch, where "from the current
     # frame" would have nothing left to play).
     play = dict(label="▶  Play", method="animate", args=[None, dict(
-        frame=dict(duration=REPLAY_FRAME_MS, redraw=True), fromcurrent=False,
+        frame=dict(duration=REPLAY_FRAME_MS, redraw=False), fromcurrent=False,
         transition=dict(duration=0), mode="immediate")])
     # Animating to [None] with zero duration is plotly's documented way to stop an animation.
     pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
@@ -261,8 +321,9 @@ def _play_pause():
 
 def _epoch_slider(frame_names, active):
     """One step per frame, opening at ``active``; its current value reads "epoch 37"."""
+    # redraw=False: a frame only moves what it changes (picture, text, marker, bars).
     steps = [dict(label=name, method="animate", args=[[name], dict(
-        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
+        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
         for name in frame_names]
     return dict(
         active=int(active), steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
