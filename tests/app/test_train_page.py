@@ -12,7 +12,8 @@ from ui import presets
 from ui.compute import REPLAY_RES
 
 from .conftest import (annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
-                       goto, heatmap_z, metric_value, reference_run, state, subtitle, texts, title,
+                       goto, heatmap_z, metric_value, reference_run, replay_picture, state,
+                       subtitle, texts, title,
                        trace,
                        values, weights)
 
@@ -46,7 +47,7 @@ def test_default_run_matches_logreg(app):
     np.testing.assert_array_equal(loss_x(at), np.arange(state(at, "epochs") + 1))
     boundary = chart(at, "boundary_chart")
     assert contour_level(boundary) == 0.5
-    assert "epoch 200" in title(boundary)
+    assert "epoch 200</b>" in trace(boundary, "epoch")["text"][0]
     w = weights(chart(at, "coef_chart"))
     for name, value in zip(ref.features.names, ref.model.coef_.ravel()):
         assert w[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
@@ -142,9 +143,14 @@ def test_polynomial_degree_closes_the_circles_boundary(app):
 
 
 def frame(fig: dict, epoch: int) -> dict:
-    """The replay figure's frame for ``epoch``: heatmap, boundary line, loss marker, weights."""
+    """The replay figure's frame for ``epoch``: epoch text, weight bars (+, -), loss marker and
+    the probability picture."""
     (found,) = [f for f in fig["frames"] if f["name"] == str(epoch)]
     return found
+
+
+def frame_picture(fig: dict, epoch: int):
+    return replay_picture(fig, frame(fig, epoch)["layout"]["images"][0]["source"])
 
 
 def test_replay_frames_carry_every_epoch_s_boundary_loss_and_weights(app):
@@ -159,24 +165,35 @@ def test_replay_frames_carry_every_epoch_s_boundary_loss_and_weights(app):
     history = ref.model.history_
     middle = int(replay_frame_epochs(200)[len(fig["frames"]) // 2])
     for epoch in (0, middle, 200):
-        heat, line, marker, bars = frame(fig, epoch)["data"]
-        # The frame's grid is the recorded model's at that epoch (independent replay via logreg).
+        text, positive, negative, marker = frame(fig, epoch)["data"]
+        # The picture is the recorded model's grid at that epoch (replayed by logreg), in whole
+        # percent, with the p = 0.35 line drawn where the grid crosses 0.35.
         xs, ys, p = boundary_grid(ref, epochs=[epoch], resolution=REPLAY_RES)
-        np.testing.assert_array_equal(values(heat["z"]), np.rint(p[0] * 100))
+        percent, line = frame_picture(fig, epoch)
+        np.testing.assert_allclose(percent[~line], p[0][~line] * 100, atol=0.5 + 1e-4)
+        crossing = np.diff(p[0] >= 0.35, axis=1)
+        assert (line[:, :-1] | line[:, 1:])[crossing].all()  # the line is where p crosses
+        assert crossing.any() or not line.any()
+        assert line.mean() < 0.05
         # The loss marker sits on the loss curve at that epoch; the bars are that epoch's weights.
         assert marker["x"] == [epoch]
         assert marker["y"][0] == pytest.approx(history["data_loss"][epoch], rel=1e-9)
-        np.testing.assert_allclose(sorted(values(bars["x"]).astype(float)),
-                                   sorted(history["coef"][epoch]), rtol=1e-6, atol=1e-7)
-        assert f"epoch {epoch} ·" in frame(fig, epoch)["layout"]["title"]["text"]
-    # Epoch 0: zero weights, p = 50% everywhere, loss log 2; said under the title, not over the
-    # points (no annotation box in the plot).
-    np.testing.assert_allclose(values(frame(fig, 0)["data"][0]["z"]).astype(float), 50)
-    assert "p = 0.50 everywhere" in frame(fig, 0)["layout"]["title"]["text"]
+        w = values(positive["x"]).astype(float) + values(negative["x"]).astype(float)
+        np.testing.assert_allclose(sorted(w), sorted(history["coef"][epoch]), rtol=1e-6,
+                                   atol=1e-7)
+        assert (values(positive["x"]) >= 0).all() and (values(negative["x"]) <= 0).all()
+        assert f"epoch {epoch}</b> ·" in text["text"][0]
+    # Epoch 0: zero weights, p = 50% everywhere, loss log 2, no line; said over the plot, not
+    # in a box on the points.
+    percent, line = frame_picture(fig, 0)
+    assert (percent == 50).all() and not line.any()
+    assert "p = 0.50 everywhere" in frame(fig, 0)["data"][0]["text"][0]
+    assert frame(fig, 0)["data"][3]["y"][0] == pytest.approx(np.log(2))
     assert not annotation_texts(fig)
     # It opens at the last epoch, the epoch the cards describe.
     assert fig["layout"]["sliders"][0]["active"] == len(fig["frames"]) - 1
-    assert "epoch 200 ·" in title(fig)
+    assert "epoch 200</b>" in trace(fig, "epoch")["text"][0]
+    assert fig["layout"]["images"][0]["source"] == frame(fig, 200)["layout"]["images"][0]["source"]
     assert metric_value(at, "Epochs run") == "200"
 
 
@@ -186,17 +203,16 @@ def test_replay_epoch_from_the_link_survives_page_switches_until_a_new_run(app):
     fig = chart(at, "boundary_chart")
     names = [f["name"] for f in fig["frames"]]
     assert "37" in names and fig["layout"]["sliders"][0]["active"] == names.index("37")
-    assert "epoch 37 ·" in title(fig)
-    np.testing.assert_array_equal(values(fig["data"][0]["z"]),
-                                  values(frame(fig, 37)["data"][0]["z"]))
+    assert "epoch 37</b>" in trace(fig, "epoch")["text"][0]
+    assert fig["layout"]["images"][0]["source"] == frame(fig, 37)["layout"]["images"][0]["source"]
     assert at.query_params["replay_epoch"] in ("37", ["37"])  # a copied link reopens it
     for page in ("threshold", "data", "train"):
         goto(at, page)
-    assert "epoch 37 ·" in title(chart(at, "boundary_chart"))
+    assert "epoch 37</b>" in trace(chart(at, "boundary_chart"), "epoch")["text"][0]
     # A new run (another learning rate) opens at its last epoch.
     at.select_slider(key="w_learning_rate").set_value(0.3).run()
     assert_clean(at)
-    assert "epoch 200 ·" in title(chart(at, "boundary_chart"))
+    assert "epoch 200</b>" in trace(chart(at, "boundary_chart"), "epoch")["text"][0]
     assert state(at, "replay_epoch") == -1
 
 
