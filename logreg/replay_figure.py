@@ -247,7 +247,8 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                      x=BOUNDARY_X[1] + 0.01, xanchor="left"))
     # The line is drawn into the picture; this trace (beyond the ranges) is its legend entry.
     line = dict(type="scatter", x=[far_x, far_x + 1], y=[far_y, far_y], mode="lines", line=dict(color=INK, width=3),
-                name=f"p = {fmt_p(threshold)} boundary", showlegend=True, hoverinfo="skip")
+                name=f"p = {fmt_p(threshold)} boundary", showlegend=True, hoverinfo="skip",
+                meta=dict(level=float(threshold)))  # the exact level the line is drawn at
     curves = []
     if loss_epochs is not None:
         for values, name, dash in ((train_loss, "train loss", "solid"),
