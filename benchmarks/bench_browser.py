@@ -50,17 +50,18 @@ TARGETS = {
     "first visit (warm server)": {400: 1.2, 10_000: 1.2},
 }
 
-# What "the figure changed" means: its title, the heatmap's rendered image and the boundary
-# line's path, read from the DOM (what is on screen, not what was sent).
+# What "the figure changed" means: its title, its pictures (a heatmap's rendered image, the
+# replay's layout image), contour paths, text labels and line paths, read from the DOM (what is
+# on screen, not what was sent).
 SIGNATURE_JS = """(selector) => {
     const root = document.querySelector(selector);
     if (!root) return "absent";
     const text = (q) => Array.from(root.querySelectorAll(q)).map(
         (el) => el.getAttribute("href") || el.getAttribute("d") || el.textContent).join("|");
     const drawn = root.querySelector(".main-svg") !== null;
-    return drawn ? [text(".gtitle"), text(".heatmaplayer image"),
-                    text(".contourlayer path"), text(".scatterlayer .trace path.js-line")]
-                   .join("#") : "absent";
+    return drawn ? [text(".gtitle"), text(".heatmaplayer image"), text(".imagelayer image"),
+                    text(".contourlayer path"), text(".textpoint text"),
+                    text(".scatterlayer .trace path.js-line")].join("#") : "absent";
 }"""
 
 # Arm a watcher: the next input event starts the clock; the first animation frame at which the
