@@ -45,7 +45,7 @@ def palette_png(indices, palette) -> bytes:
     rows[:, 1:] = idx
     header = struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)  # 8-bit, colour type 3 = palette
     return (_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"PLTE", pal.tobytes())
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 3)) + _chunk(b"IEND", b""))
 
 
 def read_palette_png(png: bytes):

@@ -12,7 +12,10 @@ Numpy arrays in, ``go.Figure`` out; no streamlit.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
+import plotly.graph_objects as go
 
 from ._figure_spec import FigureSpec
 from ._figure_style import (
@@ -25,7 +28,6 @@ from ._figure_style import (
     as_1d,
     class_color,
     class_label,
-    clean_probability_grid,
     finite_pairs,
     fmt_p,
     html_escape,
@@ -105,25 +107,26 @@ LINE_HALF_WIDTH = 0.75
 
 
 def probability_picture(grid, threshold) -> np.ndarray:
-    """Palette indices (ny, nx) of a probability grid: whole percent, and ``LINE_INDEX`` on the
-    cells where p crosses ``threshold`` (a cell whose right or upper neighbour is on the other
-    side). Row 0 is the TOP of the picture (the grid's last y)."""
-    g = np.asarray(grid, dtype=float)
+    """Palette indices of probability grids (..., ny, nx): whole percent, and ``LINE_INDEX`` on
+    the cells next to where p crosses ``threshold`` and within ``LINE_HALF_WIDTH`` cells of it.
+    Row 0 is the TOP of the picture (the grid's last y). Works on one grid or a stack."""
+    g = np.asarray(grid, dtype=np.float32)
     idx = np.rint(np.clip(g, 0.0, 1.0) * 100.0).astype(np.uint8)
     above = g >= threshold
+    row_flip = above[..., :, :-1] != above[..., :, 1:]
+    col_flip = above[..., :-1, :] != above[..., 1:, :]
     crossing = np.zeros_like(above)
-    crossing[:, :-1] |= above[:, :-1] != above[:, 1:]
-    crossing[:-1, :] |= above[:-1, :] != above[1:, :]
-    crossing[:, 1:] |= above[:, 1:] != above[:, :-1]
-    crossing[1:, :] |= above[1:, :] != above[:-1, :]
+    crossing[..., :, :-1] |= row_flip
+    crossing[..., :, 1:] |= row_flip
+    crossing[..., :-1, :] |= col_flip
+    crossing[..., 1:, :] |= col_flip
     # Of the cells next to a crossing, keep those within LINE_HALF_WIDTH cells of the level
     # (first-order distance |p - T| / |grad p|): an even line instead of a staircase.
-    gy, gx = np.gradient(g)
+    gy, gx = np.gradient(g, axis=(-2, -1))
     with np.errstate(divide="ignore", invalid="ignore"):
         distance = np.abs(g - threshold) / np.hypot(gx, gy)
-    line = crossing & ~(distance > LINE_HALF_WIDTH)
-    idx[line] = LINE_INDEX
-    return idx[::-1]
+    idx[crossing & ~(distance > LINE_HALF_WIDTH)] = LINE_INDEX
+    return idx[..., ::-1, :]
 
 
 def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_train, y_train, *,
@@ -198,24 +201,28 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     w_span = w_span * 1.1 if w_span > 0 else 1.0
 
     palette = probability_palette()
+    # Non-finite cells (a diverged model) are drawn as 0.5, "undecided", as in the heatmaps.
+    finite = np.isfinite(probas)
+    grids = np.clip(np.where(finite, probas, 0.5), 0.0, 1.0).astype(np.float32)
+    any_finites = finite.reshape(k, -1).any(axis=1)
+    picture_idx = probability_picture(grids, threshold)
     frames, texts, pictures = [], [], []
     for i, epoch in enumerate(epochs):
-        grid, any_finite = clean_probability_grid(probas[i], (ys.size, xs.size), name="probas[i]")
+        grid, any_finite = grids[i], bool(any_finites[i])
         diverged = None if any_finite else f"training diverged by epoch {int(epoch)}"
         uncrossed = _uncrossed_note(grid, threshold, class_names) if any_finite else None
         b = intercepts[i]
         b_note = f"intercept b = {b:.3g}" if np.isfinite(b) else None
         text = _epoch_text(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#444444"),
                                               (b_note, "#555555")])
-        picture = data_url(palette_png(probability_picture(grid, threshold), palette))
+        picture = data_url(palette_png(picture_idx[i], palette))
         texts.append(text)
         pictures.append(picture)
         w = shown_w[i]
         frames.append(dict(
             name=str(int(epoch)),
-            data=[dict(text=[text]), dict(x=np.where(w > 0, w, 0.0).astype(np.float32)),
-                  dict(x=np.where(w < 0, w, 0.0).astype(np.float32)),
-                  _marker_xy(epoch, losses[i])],
+            data=[dict(text=[text]), dict(x=np.where(w > 0, w, 0.0).tolist()),
+                  dict(x=np.where(w < 0, w, 0.0).tolist()), _marker_xy(epoch, losses[i])],
             layout=dict(images=[dict(source=picture)]),
         ))
 
@@ -273,7 +280,7 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     traces = [label] + bars + [scale, line] + curves + [marker] + point_trs
     for f in frames:
         f["traces"] = [0, 1, 2, len(curves) + 5]
-    fig = FigureSpec(traces, frames=frames)
+    fig = FigureSpec(traces)
     apply_layout(fig, title="Decision boundary", x_title=f1, y_title=f2, height=620,
                  subtitle=join_notes(subtitle, drawn_note))
     fig.update_layout(
@@ -291,9 +298,6 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
         yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", automargin=True, autorange="reversed",
                     categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
         barmode="overlay",
-        images=[dict(source=pictures[i0], xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
-                     sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]),
-                     sizing="stretch", layer="below", xanchor="left", yanchor="top")],
         updatemenus=[_play_pause()],
         sliders=[_epoch_slider([f["name"] for f in frames], i0)],
     )
@@ -302,7 +306,32 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
         fig.add_annotation(text=f"the {MAX_WEIGHTS} largest of {n_w} weights", xref="x3 domain",
                            yref="y3 domain", x=1.0, y=-0.32, showarrow=False,
                            font=dict(size=12, color=MUTED), xanchor="right")
-    return fig.figure()
+    image = dict(source=pictures[i0], xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
+                 sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch",
+                 layer="below", xanchor="left", yanchor="top")
+    return _FramedFigure.wrap(fig.figure(), frames, [image])
+
+
+class _FramedFigure(go.Figure):
+    """A figure whose frames and layout images are plain dicts, added by :meth:`to_dict`.
+
+    plotly validates every property of every frame and decodes every data URL when a
+    ``go.Figure`` is built: for the replay's ~32 frames that cost more than the numbers and
+    pictures in them. They are built here from checked values (numbers, text, PNG data URLs),
+    so they skip that step; ``to_dict`` (what ``plotly.io.to_json`` and Streamlit read) has them.
+    """
+
+    @classmethod
+    def wrap(cls, fig: go.Figure, frames: list, images: list) -> "_FramedFigure":
+        fig.__class__ = cls
+        fig._plain_frames, fig._plain_images = frames, images
+        return fig
+
+    def to_dict(self):
+        out = super().to_dict()
+        out["frames"] = copy.deepcopy(self._plain_frames)
+        out["layout"]["images"] = copy.deepcopy(self._plain_images)
+        return out
 
 
 def _play_pause():

@@ -92,7 +92,9 @@ class _PreparedFigure(go.Figure):
 
 
 def _prepared(fig: go.Figure) -> go.Figure:
+    prepared = fig.to_dict()  # now, with the figure's own to_dict (subclasses add to it)
     fig.__class__ = _PreparedFigure  # same layout, no copy: only to_dict changes
+    fig.__dict__["_prepared_dict"] = prepared
     return fig
 
 
