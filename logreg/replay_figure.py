@@ -123,8 +123,8 @@ def probability_picture(grid, threshold) -> np.ndarray:
     # Of the cells next to a crossing, keep those within LINE_HALF_WIDTH cells of the level
     # (first-order distance |p - T| / |grad p|): an even line instead of a staircase.
     gy, gx = np.gradient(g, axis=(-2, -1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        distance = np.abs(g - threshold) / np.hypot(gx, gy)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        distance = np.abs(g - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
     idx[crossing & ~(distance > LINE_HALF_WIDTH)] = LINE_INDEX
     return idx[..., ::-1, :]
 
