@@ -61,6 +61,9 @@ SETTINGS = (
     Setting("positive", "", str),      # class name; "" = the last class
     Setting("feature_x", "", str),     # feature names to draw; "" = the first two
     Setting("feature_y", "", str),
+    # Off by default: "Epochs" then means exactly that many and the curve shows the whole run
+    # (flat once converged); on, training ends at the first epoch that meets the criterion.
+    Setting("stop_early", False, bool),
     # Epoch the training replay opens at; -1 = the last epoch (a new run always opens there).
     Setting("replay_epoch", -1, int, lo=-1, hi=1_000_000),
     # threshold
