@@ -117,17 +117,6 @@ def boundary_figure(run_key, epoch, threshold, resolution, _run, subtitle=None):
         epoch=epoch, subtitle=subtitle or pipeline.drawn_note(_run.feature_names, _run.drawn)))
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the animation...")
-def animation_figure(run_key, threshold, resolution, _run):
-    epochs = pipeline.animation_epochs(_run.model.n_iter_)
-    xs, ys, probas = pipeline.boundary_grid(_run, epochs=epochs, resolution=resolution)
-    drawn = list(_run.drawn)
-    return _prepared(figures.boundary_animation_figure(
-        xs, ys, probas, epochs, _run.X_train[:, drawn], _run.y_train,
-        class_names=_run.class_names, feature_names=[_run.feature_names[i] for i in drawn],
-        threshold=threshold, losses=_run.model.history_["loss"][epochs]))
-
-
 # Grid points per axis of the replay: each epoch travels to the browser as a 200 x 200 palette PNG
 # (about the bytes of an 80 x 80 heatmap, and the boundary line is drawn at this resolution).
 REPLAY_RES = 200
