@@ -327,3 +327,16 @@ def test_newton_with_l1_explains_instead_of_failing(app):
     at.selectbox(key="w_penalty").set_value("l2").run()
     assert_clean(at)
     assert "boundary_chart" in charts(at)
+
+
+def test_returning_to_train_shows_the_last_epoch_the_cards_describe(app):
+    at = train_page(app, n_samples=200)
+    for page in ("threshold", "data", "train"):
+        goto(at, page)
+    fig = chart(at, "boundary_chart")
+    assert "epoch 200</b>" in trace(fig, "epoch")["text"][0]
+    assert fig["layout"]["sliders"][0]["active"] == len(fig["frames"]) - 1
+    percent, _ = replay_picture(fig)
+    assert np.ptp(percent) > 50  # the trained model, not "p = 0.50 everywhere"
+    assert metric_value(at, "Epochs run") == "200"
+    assert "last epoch, 200" in texts(at.caption)
