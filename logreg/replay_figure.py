@@ -13,6 +13,7 @@ Numpy arrays in, ``go.Figure`` out; no streamlit.
 from __future__ import annotations
 
 import copy
+import hashlib
 
 import numpy as np
 import plotly.graph_objects as go
@@ -281,6 +282,12 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     for f in frames:
         f["traces"] = [0, 1, 2, len(curves) + 5]
     fig = FigureSpec(traces)
+    # Plotly.react compares data arrays by identity unless datarevision is set: a threshold step
+    # sends new copies of the same points, which would make plotly recompute every trace. The
+    # digest of everything in the traces' arrays changes exactly when one of them changes.
+    fig.update_layout(datarevision=_digest(
+        texts[i0], w0, names, loss_epochs, train_loss, val_loss, _marker_xy(start, losses[i0]),
+        X_train, y_train, X_test, y_test, p_train, p_test, max_points, seed))
     apply_layout(fig, title="Decision boundary", x_title=f1, y_title=f2, height=620,
                  subtitle=join_notes(subtitle, drawn_note))
     fig.update_layout(
@@ -310,6 +317,19 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                  sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch",
                  layer="below", xanchor="left", yanchor="top")
     return _FramedFigure.wrap(fig.figure(), frames, [image])
+
+
+def _digest(*parts) -> str:
+    """A short digest of numbers, arrays and strings (None allowed)."""
+    h = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(str((part.dtype, part.shape)).encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"|")
+    return h.hexdigest()
 
 
 class _FramedFigure(go.Figure):

@@ -122,3 +122,12 @@ def test_diverged_grid_draws_undecided_and_says_so(run):
     percent, _ = read_palette_png(base64.b64decode(
         last["layout"]["images"][0]["source"].split(",", 1)[1]))
     assert (percent == 50).all()
+
+
+def test_datarevision_changes_exactly_when_a_data_array_does(run):
+    epochs = replay_frame_epochs(run.model.n_iter_)
+    a = build(run, epochs, threshold=0.5)[0].to_dict()["layout"]["datarevision"]
+    b = build(run, epochs, threshold=0.6)[0].to_dict()["layout"]["datarevision"]
+    c = build(run, epochs, threshold=0.5, start=int(epochs[2]))[0].to_dict()["layout"]
+    assert a == b  # a threshold step changes the picture (layout) and a name, not the arrays
+    assert c["datarevision"] != a  # another epoch: other text, weights and marker
