@@ -31,7 +31,7 @@ def test_moons_then_train_draws_boundary_and_loss(app):
     expect(boundary_title(app)).to_have_text(re.compile(r"^epoch 200 · loss"))
     # The probability colours with the p = 0.5 line (one picture per epoch) are really drawn.
     expect(boundary.locator(".imagelayer image")).to_have_count(1)
-    expect(boundary.locator(".legendtext", has_text="p = 0.5 boundary")).to_have_count(1)
+    expect(boundary.locator(".legendtext", has_text="p = 0.50 boundary")).to_have_count(1)
     loss = app.keyed_chart("loss_chart")
     expect_plot_drawn(loss, min_traces=2)
     expect(loss.locator(".scatterlayer .trace path.js-line").first).to_have_attribute(
