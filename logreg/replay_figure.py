@@ -301,18 +301,15 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                     title=dict(text="loss (— train, -- test)", font=dict(size=13))),
         xaxis3=dict(domain=list(SIDE_X), anchor="y3", range=[-w_span, w_span], zeroline=True,
                     zerolinecolor=GUIDE, zerolinewidth=2,
-                    title=dict(text="weight w", standoff=4)),
+                    title=dict(text="weight w" if coefs.shape[1] <= MAX_WEIGHTS else
+                               f"weight w (the {MAX_WEIGHTS} largest of {coefs.shape[1]})",
+                               standoff=4)),
         yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", automargin=True, autorange="reversed",
                     categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
         barmode="overlay",
         updatemenus=[_play_pause()],
         sliders=[_epoch_slider([f["name"] for f in frames], i0)],
     )
-    n_w = coefs.shape[1]
-    if n_w > MAX_WEIGHTS:
-        fig.add_annotation(text=f"the {MAX_WEIGHTS} largest of {n_w} weights", xref="x3 domain",
-                           yref="y3 domain", x=1.0, y=-0.32, showarrow=False,
-                           font=dict(size=12, color=MUTED), xanchor="right")
     image = dict(source=pictures[i0], xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
                  sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch",
                  layer="below", xanchor="left", yanchor="top")
