@@ -10,8 +10,6 @@ from ui.errors import guard
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
                  "elasticnet": "elastic net (L1 + L2)"}
 SOLVER_WORDS = {"gd": "gradient descent", "newton": "Newton"}
-BOUNDARY_RES = 200
-ANIMATION_RES = 70  # coarser: every frame of the animation travels to the browser
 
 
 def preset_row():
@@ -67,21 +65,17 @@ def controls(ctx):
             st.caption(note)
 
 
-def replay_slider(run, run_key):
-    """Epoch to show; jumps to the last epoch whenever the run changes."""
+def replay_start(run, run_key):
+    """Epoch the replay opens at: the stored ``replay_epoch`` for the same run (it survives page
+    switches and, through the URL, reloads and shared links), the last epoch for a new run."""
     last = run.model.n_iter_
-    if st.session_state.get("replay_for") != run_key or st.session_state.get("replay", 0) > last:
-        st.session_state["replay"] = last
-        st.session_state["replay_for"] = run_key
-    if last == 0:
-        st.caption("Only the starting point (epoch 0) to show.")
-        return 0
-    return st.slider("Replay epoch", 0, last, key="replay",
-                     help="Drag to see the boundary at any epoch of the training run. "
-                          "Nothing is retrained: every epoch's weights were recorded.")
+    if st.session_state.get("replay_for") not in (None, run_key):
+        state.put("replay_epoch", -1)  # a new run opens at its last epoch
+    st.session_state["replay_for"] = run_key
+    wanted = state.get("replay_epoch")
+    return last if wanted < 0 or wanted > last else wanted
 
 
-VIEWS = ("Replay any epoch", "Play the training")
 # How the run's diagnosis (finished, not finished, swinging, diverged) is boxed.
 DIAGNOSIS_BOXES = {
     "success": lambda text: st.success(text, icon=":material/check_circle:"),
@@ -91,26 +85,25 @@ DIAGNOSIS_BOXES = {
 
 
 def boundary_panel(ctx, run, threshold):
-    # A switch rather than tabs: tabs build every view on each rerun, and the animation is the
-    # most expensive figure of the page.
-    st.session_state.setdefault("train_view", VIEWS[0])
-    view = st.segmented_control("View", VIEWS, key="train_view", label_visibility="collapsed")
-    if view == VIEWS[1]:
-        st.caption("Press ▶ to watch the boundary move from epoch 0 to the end (it runs in your "
-                   "browser); drag the slider under the plot to scrub.")
-        st.plotly_chart(compute.animation_figure(ctx.key, threshold, ANIMATION_RES, run),
-                        width="stretch", key="animation_chart")
-        return run.model.n_iter_
-    epoch = replay_slider(run, ctx.key)
-    st.plotly_chart(compute.boundary_figure(ctx.key, epoch, threshold, BOUNDARY_RES, run),
+    # One figure for Replay and Play: every recorded epoch travels with it as a plotly frame, so
+    # scrubbing and playing run in the browser without a rerun; the loss marker and the weights
+    # in the same figure move with the same slider.
+    start = replay_start(run, ctx.key)
+    last = run.model.n_iter_
+    st.caption("Drag the **epoch** slider under the plot, or press **▶ Play**, to watch the "
+               "boundary, the loss and the weights change epoch by epoch (it runs in your "
+               f"browser). The charts and the cards below describe the last epoch, {last:,}.")
+    st.plotly_chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
                     width="stretch", key="boundary_chart")
-    return epoch
+    return last
 
 
 def curves_panel(ctx, run, threshold, epoch):
-    st.plotly_chart(compute.loss_figure(ctx.key, threshold, epoch, run), width="stretch",
-                    key="loss_chart")
-    st.plotly_chart(compute.coef_figure(ctx.key, epoch, run), width="stretch", key="coef_chart")
+    left, right = st.columns(2)
+    left.plotly_chart(compute.loss_figure(ctx.key, threshold, epoch, run), width="stretch",
+                      key="loss_chart")
+    right.plotly_chart(compute.coef_figure(ctx.key, epoch, run), width="stretch",
+                       key="coef_chart")
 
 
 def scores(run, threshold, train_acc, test_acc):
@@ -182,7 +175,7 @@ def apply_loaded(loaded):
 
 st.title("Train")
 st.write("Watch logistic regression learn. Change any control and the model retrains at once; "
-         "drag **Replay epoch** to go back in time, or switch to **Play the training**. Colours show "
+         "drag the **epoch** slider under the plot to go back in time, or press **▶ Play**. Colours show "
          "the predicted probability, the black line is where it equals the threshold.")
 
 def results(ctx, threshold):
@@ -192,11 +185,9 @@ def results(ctx, threshold):
         st.warning(message, icon=":material/warning:")
     for level, sentence in run.diagnosis.sentences:
         DIAGNOSIS_BOXES[level](sentence)
-    left, right = st.columns([3, 2])
-    with left:
-        epoch = boundary_panel(ctx, run, threshold)
-    with right:
-        curves_panel(ctx, run, threshold, epoch)
+    # The replay figure holds the boundary, the loss and the weights side by side: full width.
+    epoch = boundary_panel(ctx, run, threshold)
+    curves_panel(ctx, run, threshold, epoch)
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
     thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
