@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import json
 import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -23,7 +22,7 @@ import numpy as np
 
 from . import metrics
 from .pipeline import BinaryRun
-from .runs_summary import (LABELS, _fmt, convergence_word, relevant, test_accuracy, test_auc,
+from .runs_summary import (LABELS, format_value, convergence_word, relevant, test_accuracy, test_auc,
                            wilson_interval)
 
 RULE_WORDS = {
@@ -126,7 +125,7 @@ def describe_run(run: BinaryRun, *, label: str, settings: dict, threshold: float
     order = np.argsort(-np.abs(coef), kind="stable")
     coefs = tuple((str(run.features.names[j]), float(coef[j]),
                    float(np.exp(np.clip(coef[j], -700, 700)))) for j in order)
-    shown = tuple((LABELS.get(k, k), _fmt(k, v)) for k, v in relevant(settings).items())
+    shown = tuple((LABELS.get(k, k), format_value(k, v)) for k, v in relevant(settings).items())
     return ReportRun(label=label, settings=shown, evaluated_on=which, metrics=tuple(rows),
                      threshold=float(threshold),
                      threshold_reason=threshold_reason(run, settings, threshold),

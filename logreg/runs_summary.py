@@ -38,7 +38,7 @@ LABELS = {
 MULTICLASS_KINDS = ("blobs", "spiral")
 
 
-def _fmt(name: str, value) -> str:
+def format_value(name: str, value) -> str:
     """A setting's value in words: "full" batch, "L2" penalty, 0.25 test share as 25%."""
     if name == "batch_size":
         return "full" if not value else str(value)
@@ -96,12 +96,12 @@ def run_name(settings: dict) -> str:
     solver = settings.get("solver", "gd")
     parts = [_SOLVER.get(solver, solver)]
     if solver != "newton":
-        parts.append(f"α {_fmt('learning_rate', settings.get('learning_rate', 0.5))}")
+        parts.append(f"α {format_value('learning_rate', settings.get('learning_rate', 0.5))}")
         if settings.get("batch_size"):
             parts.append(f"batch {settings['batch_size']}")
     penalty = settings.get("penalty", "none")
     if penalty != "none":
-        text = f"{_PENALTY[penalty]} λ {_fmt('reg_strength', settings.get('reg_strength', 0.0))}"
+        text = f"{_PENALTY[penalty]} λ {format_value('reg_strength', settings.get('reg_strength', 0.0))}"
         if penalty == "elasticnet":
             text += f" (L1 share {settings.get('l1_ratio', 0.5):g})"
         parts.append(text)
@@ -130,7 +130,7 @@ def differences(settings: dict, other: dict) -> list[tuple[str, str, str]]:
     out = []
     for name in mine:
         if name in theirs and mine[name] != theirs[name]:
-            out.append((LABELS.get(name, name), _fmt(name, theirs[name]), _fmt(name, mine[name])))
+            out.append((LABELS.get(name, name), format_value(name, theirs[name]), format_value(name, mine[name])))
     return out
 
 

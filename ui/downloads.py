@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from logreg import figures, report, reproduce, runs_summary
+from logreg import figures, report, reproduce, run_figures, runs_summary
 from logreg.data import describe
 
 from . import compute, data_source, history, state
@@ -136,8 +136,6 @@ def train_downloads(ctx, run, threshold: float) -> None:
 
 def compare_report(chosen, runs) -> bytes:
     """The HTML report of 2-4 compared history entries (``runs``: their trained runs)."""
-    from logreg import run_figures
-
     first = chosen[0]
     dataset = history.dataset_of(first)
     train, test = compute.split(dataset.content_hash, first.settings["test_size"],
@@ -168,8 +166,6 @@ def loss_overlay(chosen, runs):
 
 
 def roc_overlay(chosen, runs):
-    from logreg import run_figures
-
     curves = []
     for e, r in zip(chosen, runs):
         if r.p_test is None or len(set(r.y_test.tolist())) < 2:
@@ -180,8 +176,6 @@ def roc_overlay(chosen, runs):
 
 
 def weights_overlay(chosen, runs):
-    from logreg import run_figures
-
     return run_figures.weights_compare_figure(
         [(e.label, list(r.features.names), r.model.coef_.ravel()) for e, r in zip(chosen, runs)])
 

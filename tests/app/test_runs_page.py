@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score
 
 from logreg import pipeline
 
-from .conftest import (ROOT, assert_clean, chart, charts, goto, new_app, reference_run, state,
+from .conftest import (ROOT, assert_clean, charts, goto, new_app, reference_run, state,
                        trace, upload, values)
 
 

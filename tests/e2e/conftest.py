@@ -106,7 +106,7 @@ PAGE_TITLES = {
     "Train": "Train",
     "Threshold": "Threshold",
     "Multiclass": "Multiclass (one-vs-rest)",
-    "Compare": "Compare",
+    "Runs": "Runs",
     "About the math": "How logistic regression works",
 }
 
