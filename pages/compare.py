@@ -29,8 +29,18 @@ def highlight(frame: pd.DataFrame):
 def history_table():
     rows = history.table_rows()
     frame = pd.DataFrame(rows)
+    small = st.column_config.TextColumn
     st.dataframe(highlight(frame), hide_index=True, width="stretch", key="runs_table",
-                 height=min(38 + 35 * len(rows), 420))
+                 height=min(38 + 35 * len(rows), 420),
+                 column_config={
+                     "run": small(width=45), "★": small(width=30), "epochs": small(width=60),
+                     "T": small(width=45, help="The threshold the accuracy is measured at."),
+                     "train loss": small(width=75, help="Final training log-loss."),
+                     "test loss": small(width=70, help="Final test log-loss."),
+                     "test accuracy": small(width=95), "AUC": small(width=55),
+                     "converged": small(width=85), "status": small(width=80)})
+    st.caption("Blue: the run the Train page shows now. Yellow: what changed since the run "
+               "below it. Accuracy is on the test set at the run's threshold T.")
     dropped = st.session_state.get(history.DROPPED_KEY, [])
     if dropped:
         st.caption(f"Dropped to keep {history.LIMIT} runs (oldest first, starred runs kept): "
@@ -106,7 +116,10 @@ def compare_views(chosen):
         table = pd.DataFrame({e.label: pd.Series(run.model.coef_.ravel(),
                                                  index=list(run.features.names))
                               for e, run in zip(chosen, runs)})
-        st.dataframe(table.round(4), width="stretch", height=420, key="cmp_weights_table")
+        # A feature one run does not have (another degree) is left blank, not "None".
+        shown = table.round(4).astype(object).where(table.notna(), "")
+        st.dataframe(shown, width="stretch", height=min(38 + 35 * len(table), 420),
+                     key="cmp_weights_table")
     token = "|".join(f"{e.key}:{e.scores.threshold!r}:{e.name}" for e in chosen)
     downloads.prepared_download(
         "compare_report", token, lambda: downloads.compare_report(chosen, runs),

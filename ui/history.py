@@ -241,10 +241,10 @@ def table_rows() -> list:
             "run": f"#{entry.number}", "★": "★" if entry.starred else "", "name": entry.name,
             "changed from previous": runs_summary.changes_text(
                 entry.settings, None if previous is None else previous.settings),
-            "data": entry.data_label, "epochs": f"{s.epochs:,}",
-            "train log-loss": _num(s.train_loss), "test log-loss": _num(s.test_loss),
-            "test accuracy": _pct(s.test_accuracy), "AUC": _num(s.auc),
-            "threshold": f"{s.threshold:.2f}", "converged": s.converged, "status": status})
+            "epochs": f"{s.epochs:,}", "train loss": _num(s.train_loss),
+            "test loss": _num(s.test_loss), "test accuracy": _pct(s.test_accuracy),
+            "AUC": _num(s.auc), "T": f"{s.threshold:.2f}", "converged": s.converged,
+            "status": status, "data": entry.data_label})
     return rows
 
 
