@@ -224,13 +224,14 @@ def html_report(*, title: str, data_summary: Sequence[str], runs: Sequence[Repor
     if sentences:
         body.append("<h2>How the runs differ</h2><ul>"
                     + "".join(f"<li>{_e(s)}</li>" for s in sentences) + "</ul>")
+    body.extend(_run_section(r) for r in runs)
     if figures:
-        body.append("<h2>Figures</h2>")
+        body.append("<h2>Figures</h2><p>Interactive: hover for values, drag to zoom, "
+                    "double-click to reset.</p>")
     for i, (caption, fig) in enumerate(figures):
         body.append(f"<div class='figure'><div id='figure-{i}' aria-label='{_e(caption)}'></div>"
                     f"<script type='application/json' class='figure-data' data-target='figure-{i}'"
                     f" data-caption='{_e(caption)}'>{_figure_json(fig)}</script></div>")
-    body.extend(_run_section(r) for r in runs)
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{_e(title)}</title><style>{_STYLE}</style>"

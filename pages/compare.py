@@ -117,7 +117,7 @@ def compare_views(chosen):
                                                  index=list(run.features.names))
                               for e, run in zip(chosen, runs)})
         # A feature one run does not have (another degree) is left blank, not "None".
-        shown = table.round(4).astype(object).where(table.notna(), "")
+        shown = table.apply(lambda col: [f"{w:.4f}" if w == w else "" for w in col])
         st.dataframe(shown, width="stretch", height=min(38 + 35 * len(table), 420),
                      key="cmp_weights_table")
     token = "|".join(f"{e.key}:{e.scores.threshold!r}:{e.name}" for e in chosen)
