@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import metrics
-from .pipeline import BinaryRun
+from .runs import BinaryRun
 from .runs_summary import (LABELS, format_value, convergence_word, relevant, test_accuracy, test_auc,
                            wilson_interval)
 

@@ -20,7 +20,8 @@ from typing import Optional
 import numpy as np
 
 from . import metrics
-from .pipeline import BinaryRun, epoch_logits
+from .replay import epoch_logits
+from .runs import BinaryRun
 
 _PENALTY = {"none": "no penalty", "l2": "L2", "l1": "L1", "elasticnet": "elastic net"}
 _SOLVER = {"gd": "GD", "newton": "Newton"}

@@ -16,7 +16,7 @@ from typing import Optional
 import streamlit as st
 
 from logreg import runs_summary
-from logreg.pipeline import TrainSettings
+from logreg.settings import TrainSettings
 
 from . import compute, data_source, state
 
