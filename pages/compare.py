@@ -74,7 +74,11 @@ def actions(entries):
     if stale:
         st.warning(stale, icon=":material/history_toggle_off:")
     elif history.is_current(entry):
-        st.caption(f"{entry.label} is the current run: the Train page shows it.")
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(f"{entry.label} is the current run: the Train page shows it.")
+        with right:
+            st.page_link("pages/train.py", label="Open the Train page",
+                         icon=":material/model_training:")
 
 
 def compare_picker(entries):

@@ -113,9 +113,10 @@ def record(ctx, run, threshold: float) -> None:
         dropped = (unstarred or history)[-1]
         history.remove(dropped)
         st.session_state.setdefault(DROPPED_KEY, []).append(dropped.label)
-        st.session_state[NOTICE_KEY] = (
-            f"The run history keeps {LIMIT} runs: the oldest, {dropped.label}, was dropped. "
-            "Star a run on the Runs page to keep it.")
+        notice = (f"The run history keeps {LIMIT} runs: the oldest, {dropped.label}, was "
+                  "dropped. Star a run on the Runs page to keep it.")
+        st.session_state[NOTICE_KEY] = notice
+        st.toast(notice, icon=":material/history:")
 
 
 def current_hash() -> Optional[str]:

@@ -134,6 +134,7 @@ def test_history_keeps_the_limit_and_says_what_was_dropped(app, monkeypatch):
     goto(at, "train")
     train_with(at, learning_rate=0.1, degree=2, epochs=100)  # runs #2, #3, #4
     assert [e.number for e in history(at)] == [4, 3, 1]  # #2, the oldest unstarred, dropped
+    assert any("#2 GD, α 0.1, degree 1, was dropped" in t.value for t in at.toast)
     goto(at, "compare")
     assert any("#2 GD, α 0.1, degree 1" in i.value and "was dropped" in i.value for i in at.info)
     assert any("#2 GD, α 0.1, degree 1" in c.value and "Dropped" in c.value for c in at.caption)
