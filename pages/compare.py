@@ -135,7 +135,8 @@ def compare_views(chosen):
 st.title("Runs")
 st.write(f"Every model you train on the **Train** page is kept here for this session (up to "
          f"{history.LIMIT}, newest first). Pick a run to make it current again, star, rename or "
-         "delete it; pick 2 to 4 runs to compare them.")
+         "delete it; pick 2 to 4 runs to compare them. The history stays in this browser tab: "
+         "a copied link carries the current run's settings, not the list.")
 
 with guard("showing the runs"):
     notice = st.session_state.pop(history.NOTICE_KEY, None)
