@@ -22,12 +22,13 @@ import numpy as np
 
 from . import metrics
 from .runs import BinaryRun
-from .runs_summary import (LABELS, format_value, convergence_word, relevant, test_accuracy, test_auc,
-                           wilson_interval)
+from .runs_summary import (LABELS, convergence_word, format_value, relevant, test_accuracy,
+                           test_auc, wilson_interval)
 
 RULE_WORDS = {
     "slider": "set by hand", "youden": "best balance (Youden: max TPR − FPR)",
-    "target_tpr": "catch at least a share of positives", "max_fpr": "flag at most a share of negatives",
+    "target_tpr": "catch at least a share of positives",
+    "max_fpr": "flag at most a share of negatives",
     "cost": "cheapest expected cost", "f1": "best F1 score",
 }
 N_BOOT = 500  # as the Threshold page: the same intervals in the app and in its report
@@ -143,7 +144,8 @@ h1 { margin-bottom: 0.2rem; } .date { color: #666; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.6rem 0 1.2rem; }
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.7rem; text-align: left; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.figure { margin: 1rem 0 2rem; } .note { color: #7a4b00; background: #fff6e0; padding: 0.4rem 0.7rem; }
+.figure { margin: 1rem 0 2rem; }
+.note { color: #7a4b00; background: #fff6e0; padding: 0.4rem 0.7rem; }
 section.run { border-top: 2px solid #ddd; margin-top: 2rem; }
 """
 

@@ -88,8 +88,8 @@ def reproduce_script(settings: dict, train_settings, *, threshold: float, positi
     if epochs_run is not None and epochs_run < params["epochs"]:
         note = [f"# The app stopped training after {epochs_run:,} of {params['epochs']:,} epochs "
                 "(its time budget); this script",
-                f"# trains {epochs_run:,} to print the app's numbers. Set epochs={params['epochs']!r}"
-                " to train them all."]
+                f"# trains {epochs_run:,} to print the app's numbers. Set "
+                f"epochs={params['epochs']!r} to train them all."]
         params["epochs"] = int(epochs_run)
     created = created or _dt.datetime.now()
     settings_text = ",\n    ".join(f"{k}={v!r}" for k, v in params.items())
@@ -149,7 +149,8 @@ def reproduce_script(settings: dict, train_settings, *, threshold: float, positi
         "else:",
         "    z = Phi_test @ model.coef_.ravel() + model.intercept_.ravel()[0]  # logits",
         "    with np.errstate(divide=\"ignore\"):",
-        "        cut = np.log(THRESHOLD) - np.log1p(-THRESHOLD)  # p >= T exactly when z >= logit(T)",
+        "        # p >= T exactly when z >= logit(T), as the app counts it",
+        "        cut = np.log(THRESHOLD) - np.log1p(-THRESHOLD)",
         "    accuracy = float(((z >= cut) == (y_test == 1)).mean())",
         "    p_test = model.predict_proba(Phi_test)[:, 1]",
         "    auc = float(roc_auc(y_test, p_test)) if 0 < y_test.sum() < len(y_test) "

@@ -88,7 +88,8 @@ def weights_compare_figure(runs, *, title="Weights side by side", max_features=3
             hovertemplate=f"{hover_escape(label)}<br>%{{y}}: w = %{{x:.4f}}<extra></extra>"))
     left_out = len(order) - len(shown)
     apply_layout(fig, title=title, x_title="weight (on standardized model features)",
-                 subtitle=f"the {len(shown)} largest of {len(order)} features" if left_out else None,
+                 subtitle=(f"the {len(shown)} largest of {len(order)} features" if left_out
+                           else None),
                  height=max(420, 120 + 22 * len(shown) * max(1, len(runs)) // 2))
     fig.update_layout(barmode="group")
     fig.update_xaxes(zeroline=True, zerolinecolor=ZERO_GREY, zerolinewidth=2)

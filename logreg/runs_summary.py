@@ -29,7 +29,8 @@ _SOLVER = {"gd": "GD", "newton": "Newton"}
 # Label of each setting in a difference ("α 0.5 → 0.1"), in the order they are listed.
 LABELS = {
     "source": "data source", "kind": "shape", "builtin": "data set", "upload_name": "file",
-    "n_samples": "points", "noise": "noise", "n_classes": "classes", "balance": "share of last class",
+    "n_samples": "points", "noise": "noise", "n_classes": "classes",
+    "balance": "share of last class",
     "data_seed": "data seed", "standardize": "standardize", "test_size": "test share",
     "solver": "solver", "learning_rate": "α", "epochs": "epochs", "batch_size": "batch",
     "penalty": "penalty", "reg_strength": "λ", "l1_ratio": "L1 share", "degree": "degree",
@@ -102,7 +103,8 @@ def run_name(settings: dict) -> str:
             parts.append(f"batch {settings['batch_size']}")
     penalty = settings.get("penalty", "none")
     if penalty != "none":
-        text = f"{_PENALTY[penalty]} λ {format_value('reg_strength', settings.get('reg_strength', 0.0))}"
+        strength = format_value("reg_strength", settings.get("reg_strength", 0.0))
+        text = f"{_PENALTY[penalty]} λ {strength}"
         if penalty == "elasticnet":
             text += f" (L1 share {settings.get('l1_ratio', 0.5):g})"
         parts.append(text)
@@ -131,12 +133,16 @@ def differences(settings: dict, other: dict) -> list[tuple[str, str, str]]:
     out = []
     for name in mine:
         if name in theirs and mine[name] != theirs[name]:
-            out.append((LABELS.get(name, name), format_value(name, theirs[name]), format_value(name, mine[name])))
+            out.append((LABELS.get(name, name), format_value(name, theirs[name]),
+                        format_value(name, mine[name])))
     return out
 
 
 def changes_text(settings: dict, previous: Optional[dict]) -> str:
-    """"α 0.5 → 0.1, degree 1 → 2" against the previous run ("" when nothing or no previous)."""
+    """"α 0.5 → 0.1, degree 1 → 2" against the previous run.
+
+    "" when nothing differs or there is no previous run.
+    """
     if previous is None:
         return ""
     return ", ".join(f"{label} {old} → {new}"

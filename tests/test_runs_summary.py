@@ -49,7 +49,8 @@ def test_differences_only_name_settings_that_shape_the_run():
     a = {**BASE, "reg_strength": 0.3}  # λ without a penalty shapes nothing
     assert runs_summary.changes_text(a, BASE) == ""
     b = {**BASE, "learning_rate": 0.1, "degree": 3, "test_size": 0.3}
-    assert runs_summary.changes_text(b, BASE) == "test share 25% → 30%, α 0.5 → 0.1, degree 1 → 3"
+    assert (runs_summary.changes_text(b, BASE)
+            == "test share 25% → 30%, α 0.5 → 0.1, degree 1 → 3")
     c = {**BASE, "source": "builtin"}
     assert runs_summary.changes_text(c, BASE) == "data source generate → builtin"
 

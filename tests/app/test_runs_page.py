@@ -335,6 +335,21 @@ def test_report_failure_is_said_in_words(app, monkeypatch):
     assert not at.exception
 
 
+def test_script_failure_is_said_in_words(app, monkeypatch):
+    from ui import downloads
+
+    def broken(*args, **kwargs):
+        raise ValueError("the settings could not be written")
+
+    monkeypatch.setattr(downloads.reproduce, "reproduce_script", broken)
+    at = goto(app.run(), "train", clean=False)
+    assert [e.value for e in at.error] == [
+        "The Python script could not be made: the settings could not be written"]
+    assert not any(b.proto.label.startswith("Download a Python script")
+                   for b in at.get("download_button"))
+    assert not at.exception
+
+
 # ------------------------------------------------------------------------------------------------
 # The reproduce script, run in a subprocess
 # ------------------------------------------------------------------------------------------------
