@@ -20,6 +20,7 @@ from typing import Optional
 import numpy as np
 
 from . import metrics
+from .data import MULTICLASS_KINDS
 from .replay import epoch_logits
 from .runs import BinaryRun
 
@@ -37,7 +38,6 @@ LABELS = {
     "init": "start", "train_seed": "training seed", "positive": "positive class",
     "threshold": "threshold",
 }
-MULTICLASS_KINDS = ("blobs", "spiral")
 
 
 def format_value(name: str, value) -> str:
