@@ -1,5 +1,7 @@
 """Runs page: the session's run history, and any 2-4 runs compared side by side."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -8,6 +10,7 @@ from ui.errors import guard
 
 PICK_KEY = "runs_pick"          # widget: the run the action buttons act on
 CHOSEN_KEY = "runs_compare"     # durable: the runs to compare (widget keys die on page switch)
+TABLE_VERSION = "runs_table_version"  # a new table (no tick) after each row pick
 BOUNDARY_RES = 120
 
 
@@ -26,11 +29,26 @@ def highlight(frame: pd.DataFrame):
     return frame.style.apply(row_style, axis=1)
 
 
+def pick_clicked_row(key):
+    """A ticked table row picks that run for the buttons below the table.
+
+    The tick is then cleared (a new table key): the picker below says which run is picked, and
+    a tick left on a row that later moves down the list would point at another run.
+    """
+    rows = st.session_state[key].selection.rows
+    entries = history.entries()
+    if rows and rows[0] < len(entries):
+        st.session_state[PICK_KEY] = entries[rows[0]].number
+    st.session_state[TABLE_VERSION] = st.session_state.get(TABLE_VERSION, 0) + 1
+
+
 def history_table():
     rows = history.table_rows()
     frame = pd.DataFrame(rows)
     small = st.column_config.TextColumn
-    st.dataframe(highlight(frame), hide_index=True, width="stretch", key="runs_table",
+    key = f"runs_table_{st.session_state.get(TABLE_VERSION, 0)}"
+    st.dataframe(highlight(frame), hide_index=True, width="stretch", key=key,
+                 on_select=partial(pick_clicked_row, key), selection_mode="single-row",
                  height=min(38 + 35 * len(rows), 420),
                  column_config={
                      "run": small(width=45), "★": small(width=30), "epochs": small(width=60),
@@ -39,8 +57,9 @@ def history_table():
                      "test loss": small(width=70, help="Final test log-loss."),
                      "test accuracy": small(width=95), "AUC": small(width=55),
                      "converged": small(width=85), "status": small(width=80)})
-    st.caption("Blue: the run the Train page shows now. Yellow: what changed since the run "
-               "below it. Accuracy is on the test set at the run's threshold T.")
+    st.caption("Tick a row's box to pick that run below. Blue: the run the Train page shows now. "
+               "Yellow: what changed since the run below it. Accuracy is on the test set at "
+               "the run's threshold T.")
     dropped = st.session_state.get(history.DROPPED_KEY, [])
     if dropped:
         st.caption(f"Dropped to keep {history.LIMIT} runs (oldest first, starred runs kept): "

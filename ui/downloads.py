@@ -163,7 +163,7 @@ def loss_overlay(chosen, runs):
     return figures.compare_loss_figure(
         [(e.label, r.epochs, r.model.history_["data_loss"], r.model.history_.get("val_loss"))
          for e, r in zip(chosen, runs)],
-        title="Loss while training (dashed: validation loss on the test set)")
+        title="Loss while training (dashed: test set)")
 
 
 def roc_overlay(chosen, runs):

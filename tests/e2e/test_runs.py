@@ -108,3 +108,25 @@ def test_runs_page_downloads_and_projector_view(app, browser, tmp_path):
     app.page.screenshot(path=str(tmp_path / "runs-1280x720.png"))
     table = app.page.get_by_test_id("stDataFrame").first.bounding_box()
     assert table is not None and table["x"] + table["width"] <= 1280
+
+
+def test_clicking_a_row_picks_the_run_and_restores_it(app):
+    app.open()
+    train_two_runs(app)  # runs #1 (α 0.5), #2 (α 0.3), #3 (α 0.3, degree 2)
+    app.nav("Runs")
+    grid = app.page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    box = None
+    while box != grid.bounding_box():  # the page settles its layout first (charts below draw)
+        box = grid.bounding_box()
+        app.page.wait_for_timeout(300)
+    # Rows are 35 px high under a 35 px header; the last row is run #1. Tick its box.
+    app.page.mouse.click(box["x"] + 15, box["y"] + 35 + 2 * 35 + 17)
+    app.wait()
+    picker = app.page.get_by_role("combobox", name="Run", exact=True)
+    expect(picker).to_have_value("#1 GD, α 0.5, degree 1")
+    app.page.get_by_role("button", name=re.compile("Make it the current run")).click()
+    app.wait()
+    app.nav("Train")
+    expect(app.slider("Learning rate")).to_have_attribute("aria-valuetext", "0.5")
+    assert "degree=" not in app.page.url and "learning_rate=" not in app.page.url
