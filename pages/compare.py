@@ -18,8 +18,8 @@ def highlight(frame: pd.DataFrame):
     """Cells that say what changed since the previous run stand out; so does the current run."""
     def row_style(row):
         styles = [""] * len(row)
-        col = list(row.index).index("changed from previous")
-        if row["changed from previous"]:
+        col = list(row.index).index("changed")
+        if row["changed"]:
             styles[col] = "background-color: #fff2b3; font-weight: 600"
         if row["status"] == "current":
             styles[0] = "background-color: #d9ecff; font-weight: 600"
@@ -56,7 +56,8 @@ def history_table():
                      "train loss": small(width=75, help="Final training log-loss."),
                      "test loss": small(width=70, help="Final test log-loss."),
                      "test accuracy": small(width=95), "AUC": small(width=55),
-                     "converged": small(width=85), "status": small(width=80)})
+                     "converged": small(width=85), "status": small(width=80),
+                     "changed": small(help="What changed since the run below it.")})
     st.caption("Tick a row's box to pick that run below. Blue: the run the Train page shows now. "
                "Yellow: what changed since the run below it. Accuracy is on the test set at "
                "the run's threshold T.")
@@ -152,10 +153,9 @@ def compare_views(chosen):
 
 
 st.title("Runs")
-st.write(f"Every model you train on the **Train** page is kept here for this session (up to "
-         f"{history.LIMIT}, newest first). Pick a run to make it current again, star, rename or "
-         "delete it; pick 2 to 4 runs to compare them. The history stays in this browser tab: "
-         "a copied link carries the current run's settings, not the list.")
+st.write(f"Every model you train on the **Train** page is kept here (up to {history.LIMIT}, "
+         "newest first). Make a run current again, star, rename or delete it; compare 2 to 4 "
+         "runs. The list stays in this browser tab: a link carries the current run, not the list.")
 
 with guard("showing the runs"):
     notice = st.session_state.pop(history.NOTICE_KEY, None)

@@ -240,7 +240,7 @@ def table_rows() -> list:
             "current" if is_current(entry) else "")
         rows.append({
             "run": f"#{entry.number}", "★": "★" if entry.starred else "", "name": entry.name,
-            "changed from previous": runs_summary.changes_text(
+            "changed": runs_summary.changes_text(
                 entry.settings, None if previous is None else previous.settings),
             "epochs": f"{s.epochs:,}", "train loss": _num(s.train_loss),
             "test loss": _num(s.test_loss), "test accuracy": _pct(s.test_accuracy),

@@ -74,7 +74,7 @@ def test_history_records_each_distinct_run_with_true_numbers(app):
     goto(at, "compare")
     rows = table(at)
     assert list(rows["run"]) == ["#3", "#2", "#1"]
-    assert list(rows["changed from previous"]) == ["degree 1 → 2, threshold 0.50 → 0.40",
+    assert list(rows["changed"]) == ["degree 1 → 2, threshold 0.50 → 0.40",
                                                   "α 0.5 → 0.1", ""]
     assert list(rows["status"]) == ["current", "", ""]
 
