@@ -413,7 +413,8 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
 # ============================================================================================
 
 def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_accuracy=None,
-                current_epoch=None, diverged_epoch=None, title="Loss while training", log_y=False):
+                current_epoch=None, diverged_epoch=None, title="Loss while training", log_y=False,
+                step_name="epoch"):
     """Loss curves (train solid, validation dashed) with accuracy on a second axis.
 
     Parameters
@@ -429,6 +430,9 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     title : str, default="Loss while training"
     log_y : bool, default=False
         Logarithmic loss axis.
+    step_name : str, default="epoch"
+        What one step of training is called on the x axis and in labels ("iteration" for
+        Newton's method).
 
     Returns
     -------
@@ -438,6 +442,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     has_acc = train_accuracy is not None or val_accuracy is not None
     fig = FigureSpec()
     n_loss = 0
+    shown = []
     for values, name, dash in ((train_loss, "train loss", "solid"),
                                (val_loss, "validation loss", "dash")):
         if values is None:
@@ -447,9 +452,12 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             x, yv = x[yv > 0], yv[yv > 0]
         n_loss += x.size
         fig.add_trace(dict(
-            type="scatter", x=x, y=yv, mode="lines", name=name,
+            # One point draws no line: show it as a dot.
+            type="scatter", x=x, y=yv, mode="lines" if x.size > 1 else "markers", name=name,
             line=dict(color=INK, width=3, dash=dash),
-            hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+            marker=dict(color=INK, size=9, symbol="circle" if dash == "solid" else "circle-open"),
+            hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+        shown.append(yv)
     for values, name, dash in ((train_accuracy, "train accuracy", "solid"),
                                (val_accuracy, "validation accuracy", "dash")):
         if values is None:
@@ -458,10 +466,13 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         fig.add_trace(dict(
             type="scatter", x=x, y=yv, mode="lines", name=name, opacity=0.75,
             line=dict(color=MUTED, width=2, dash=dash),
-            hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>", yaxis="y2"))
-    apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
+            hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>",
+            yaxis="y2"))
+    apply_layout(fig, title=title, x_title=step_name, y_title="log-loss (lower is better)")
     if log_y:
         fig.update_layout(yaxis_type="log")
+    else:
+        _flat_loss_axis(fig, np.concatenate(shown) if shown else np.array([]))
     if has_acc:
         # A second y axis by hand: make_subplots costs ~40 ms for the same layout.
         # tickmode="linear": otherwise plotly syncs these ticks to the loss grid (97%, 85%, ...).
@@ -470,11 +481,11 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             side="right", anchor="x", range=[0, 1.02], tickformat=".0%", showgrid=False,
             zeroline=False, tickmode="linear", tick0=0, dtick=0.2, tickfont=dict(color=MUTED)))
     if current_epoch is not None:
-        vline(fig, current_epoch, color=INK, label=f"epoch {int(current_epoch)}")
+        vline(fig, current_epoch, color=INK, label=f"{step_name} {int(current_epoch)}")
     if diverged_epoch is not None:
         vline(fig, diverged_epoch, color=ALERT, dash="dash", label=None)
         fig.add_annotation(
-            text=f"diverged at epoch {int(diverged_epoch)}: learning rate too high",
+            text=f"diverged at {step_name} {int(diverged_epoch)}: learning rate too high",
             xref="paper", yref="paper", x=0.5, y=0.9, showarrow=False,
             font=dict(size=15, color=ALERT), bgcolor="rgba(255, 255, 255, 0.9)",
             bordercolor=ALERT, borderwidth=1, borderpad=6)
@@ -482,6 +493,23 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         add_note(fig, "No finite loss values to show yet." if diverged_epoch is None
                  else "The loss was not finite from the start.")
     return fig.figure()
+
+
+def _flat_loss_axis(fig, values: np.ndarray) -> None:
+    """A readable loss axis when the values (nearly) do not vary: one point, or a flat line.
+
+    Plotly's automatic axis around a single value zooms in until its ticks differ, and labels
+    them with 19 digits ("0.6931471805599452862"). A range of +-5% (at least +-0.01) around the
+    value with 3-significant-digit ticks reads "0.68, 0.69, 0.70" instead.
+    """
+    if values.size == 0:
+        return
+    low, high = float(values.min()), float(values.max())
+    middle = (low + high) / 2.0
+    if high - low > 1e-6 * max(abs(middle), 1e-12):
+        return
+    pad = max(0.05 * abs(middle), 0.01)
+    fig.update_layout(yaxis=dict(range=[middle - pad, middle + pad], tickformat=".3~g"))
 
 
 def compare_loss_figure(curves, *, title="Loss: A against B"):
@@ -530,7 +558,7 @@ def _odds_sentence(feature, w, target):
 
 
 def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coefficients)",
-                class_names=None, max_features=30):
+                class_names=None, max_features=30, l1_zeros=False):
     """Horizontal bars of the weights, largest |w| on top, with odds ratios in hover.
 
     Parameters
@@ -547,6 +575,10 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
         Multiclass: one name per row of ``coef``.
     max_features : int, default=30
         Only the features with the largest |w| are drawn past this many (said in the subtitle).
+    l1_zeros : bool, default=False
+        The weights come from training with an L1 (or elastic-net) penalty: the subtitle then
+        counts the exact zeros as features L1 removed. Leave False at epoch 0 or without L1,
+        where a zero says nothing about the features.
 
     Returns
     -------
@@ -573,7 +605,7 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
 
     n_zero = int((W[:, finite_cols] == 0).all(axis=0).sum())
     notes = [_intercept_note(intercept, class_names, W.shape[0])]
-    if n_zero:
+    if n_zero and l1_zeros:  # otherwise a zero is a start value (epoch 0), not L1's doing
         notes.append(f"{n_zero} of {W.shape[1]} weights are exactly 0 (L1 removed those features)")
     if finite_cols.sum() > max_features:
         notes.append(f"showing the {max_features} largest of {int(finite_cols.sum())} weights")

@@ -18,6 +18,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import diagnostics
 from .features import FeatureMap
 from .model import LogisticRegression
 from .multiclass import OneVsRestLogisticRegression, SoftmaxRegression
@@ -45,6 +46,7 @@ class BinaryRun:
     drawn: tuple
     seconds: float
     messages: tuple = field(default_factory=tuple)
+    diagnosis: Optional[object] = None  # logreg.diagnostics.Diagnosis: finished or not, and why
 
     @property
     def epochs(self) -> np.ndarray:
@@ -68,7 +70,7 @@ def binary_labels(y_codes, class_names, positive: int):
 
 def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
                settings: TrainSettings, positive: int = 1, drawn=(0, 1),
-               time_budget: Optional[float] = None) -> BinaryRun:
+               time_budget: Optional[float] = None, learning_rates=()) -> BinaryRun:
     """Train a binary model on raw features and return everything the pages draw.
 
     Parameters
@@ -79,6 +81,8 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
     drawn : the two raw feature indices drawn on the boundary plot.
     time_budget : seconds; training stops after this long (the live view's budget), and a
         message says so.
+    learning_rates : the rates the app offers; a run that swings, blows up or does not finish
+        gets one of them suggested after a refit checked that it works.
     """
     t0 = time.perf_counter()
     y01, names = binary_labels(y_train, class_names, positive)
@@ -88,11 +92,13 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
                                                feature_names, time_budget, t0)
     p_train = model.predict_proba(Phi)[:, 1]
     p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
+    diagnosis = diagnostics.diagnose_run(model, settings, Phi, y01, learning_rates, time_budget,
+                                         fit_seconds=time.perf_counter() - t0)
     return BinaryRun(model=model, features=features, X_train=np.asarray(X_train, float),
                      y_train=y01, X_test=None if X_test is None else np.asarray(X_test, float),
                      y_test=y01_test, p_train=p_train, p_test=p_test,
                      feature_names=tuple(feature_names), class_names=names, drawn=tuple(drawn),
-                     seconds=time.perf_counter() - t0, messages=messages)
+                     seconds=time.perf_counter() - t0, messages=messages, diagnosis=diagnosis)
 
 
 def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, time_budget, t0):

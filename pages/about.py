@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from logreg import figures
+from logreg import LogisticRegression, figures
 
 st.title("How logistic regression works")
 st.write("Everything the other pages show comes from a handful of formulas. Here they are, each "
@@ -42,7 +42,13 @@ st.write("Each **epoch** takes one step against the slope, of size $\\alpha$ (th
          "rate**):")
 st.latex(r"w \leftarrow w - \alpha \, \nabla_w J")
 st.write("Too small an $\\alpha$ and the loss creeps down; too large and each step overshoots, "
-         "so the loss jumps around or explodes (the app stops and says so). A **mini-batch** "
+         "so the loss jumps around (the Train page says so, and looks for a smaller rate that "
+         "does not: it names one only after trying it) or explodes (training stops there and "
+         "the page says so). "
+         f"Training has **converged** when the largest slope of the loss (penalty included) is "
+         f"below {LogisticRegression().gtol:g}; the Train page says whether it has, how far the "
+         "loss still is from its lowest value if not, and can stop as soon as it has. "
+         "A **mini-batch** "
          "uses a random handful of points per step: many cheap, noisy steps per epoch. "
          "**Newton's method** also uses the curvature of the loss and usually needs under ten "
          "steps.")

@@ -34,7 +34,8 @@ def generator_controls():
     c1.selectbox("Shape", DATASET_KINDS, format_func=KIND_WORDS.get,
                  help="Which pattern the points follow. Circles and XOR cannot be split by a "
                       "straight line: try polynomial terms on the Train page.", **state.bind("kind"))
-    c1.slider("Number of points", 20, 20_000, step=10,
+    points = state.BY_NAME["n_samples"]  # one range: the settings table's (links use it too)
+    c1.slider("Number of points", points.lo, points.hi, step=10,
               help="More points make smoother results and slower training.",
               **state.bind("n_samples"))
     c2.slider("Noise", 0.0, 1.0, step=0.05,

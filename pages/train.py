@@ -26,22 +26,26 @@ def preset_row():
 
 
 def controls(ctx):
+    newton = state.get("solver") == "newton"
+    not_used = " Newton's method does not use it: it computes its own step." if newton else ""
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns(4)
-        c1.select_slider("Learning rate α", state.LEARNING_RATES,
+        c1.select_slider("Learning rate α", state.LEARNING_RATES, disabled=newton,
                          help="How big each gradient step is. Too small: slow. Too big: the loss "
-                              "jumps around or blows up.", **state.bind("learning_rate"))
+                              "jumps around or blows up." + not_used,
+                         **state.bind("learning_rate"))
         c1.select_slider("Epochs", state.EPOCHS,
                          help="How many passes over the training data (Newton: iterations).",
                          **state.bind("epochs"))
-        c2.select_slider("Batch size", state.BATCH_SIZES,
+        c2.select_slider("Batch size", state.BATCH_SIZES, disabled=newton,
                          format_func=lambda b: "full" if b == 0 else str(b),
                          help="Points per gradient step. 'full' uses all points each step; small "
-                              "batches take many noisy steps per epoch.",
+                              "batches take many noisy steps per epoch." + not_used,
                          **state.bind("batch_size"))
         c2.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
                  help="Gradient descent follows the slope; Newton also uses the curvature and "
                       "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
+        c2.toggle("Stop early", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
         c3.selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
                      help="Regularization keeps weights small. L1 sets weak weights exactly "
                           "to zero.", **state.bind("penalty"))
@@ -62,6 +66,9 @@ def controls(ctx):
             extra = st.columns(3)
             pickers.positive_picker(ctx.dataset, ctx.positive, "train", extra[0])
             pickers.axis_pickers(ctx.dataset, ctx.drawn, "train", extra[1:])
+        note = runs.controls_note(ctx)
+        if note:
+            st.caption(note)
 
 
 def replay_slider(run, run_key):
@@ -79,6 +86,12 @@ def replay_slider(run, run_key):
 
 
 VIEWS = ("Replay any epoch", "Play the training")
+# How the run's diagnosis (finished, not finished, swinging, diverged) is boxed.
+DIAGNOSIS_BOXES = {
+    "success": lambda text: st.success(text, icon=":material/check_circle:"),
+    "info": lambda text: st.info(text, icon=":material/hourglass_top:"),
+    "warning": lambda text: st.warning(text, icon=":material/warning:"),
+}
 
 
 def boundary_panel(ctx, run, threshold):
@@ -157,6 +170,8 @@ def apply_loaded(loaded):
                  "init"):
         if state.valid(state.BY_NAME[name], params.get(name)):
             values[name] = params[name]
+    if isinstance(params.get("stop_early"), bool):  # files from before it existed lack it
+        values["stop_early"] = params["stop_early"]
     values["batch_size"] = params.get("batch_size") or 0
     if not state.valid(state.BY_NAME["batch_size"], values["batch_size"]):
         del values["batch_size"]
@@ -172,6 +187,8 @@ def results(ctx, threshold):
     run = runs.binary_run(ctx)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
+    for level, sentence in run.diagnosis.sentences:
+        DIAGNOSIS_BOXES[level](sentence)
     left, right = st.columns([3, 2])
     with left:
         epoch = boundary_panel(ctx, run, threshold)

@@ -16,6 +16,8 @@ import streamlit as st
 from logreg import data as lrdata
 from logreg import figures, metrics, pipeline
 
+from . import state
+
 # The live view stops training after this long, whatever the epochs (stated on screen).
 TIME_BUDGET_S = 5.0
 
@@ -72,7 +74,8 @@ def _arrays(train, test) -> dict:
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
     return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings, positive=positive,
-                               drawn=drawn, time_budget=TIME_BUDGET_S)
+                               drawn=drawn, time_budget=TIME_BUDGET_S,
+                               learning_rates=state.LEARNING_RATES)
 
 
 class _PreparedFigure(go.Figure):
@@ -134,7 +137,8 @@ def loss_figure(run_key, threshold, epoch, _run):
     return _prepared(figures.loss_figure(
         _run.epochs, history["data_loss"], val_loss=history.get("val_loss"),
         train_accuracy=train_acc, val_accuracy=test_acc, current_epoch=epoch,
-        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None))
+        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None,
+        step_name="iteration" if _run.model.solver == "newton" else "epoch"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -142,7 +146,14 @@ def coef_figure(run_key, epoch, _run):
     history = _run.model.history_
     return _prepared(figures.coef_figure(history["coef"][epoch], list(_run.features.names),
                                          intercept=history["intercept"][epoch],
-                                         class_names=_run.class_names))
+                                         class_names=_run.class_names,
+                                         l1_zeros=epoch > 0 and uses_l1(_run.model)))
+
+
+def uses_l1(model) -> bool:
+    """The model was trained with an L1 part in its penalty (L1 or elastic net, lambda > 0)."""
+    return (model.penalty == "l1" or (model.penalty == "elasticnet" and model.l1_ratio > 0)) \
+        and model.reg_strength > 0
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -14,10 +14,17 @@ _PENALTY_WORDS = {"none": "no penalty", "l2": "L2", "l1": "L1", "elasticnet": "e
 def model_summary() -> str:
     """One line per setting, in words."""
     batch = state.get("batch_size")
+    if state.get("solver") == "newton":  # it uses neither the learning rate nor the batch size
+        steps = [f"**Iterations:** {state.get('epochs'):,} (learning rate and batch size are "
+                 "not used by Newton)"]
+    else:
+        steps = [f"**Learning rate:** {state.get('learning_rate'):g} · **epochs:** "
+                 f"{state.get('epochs'):,}", f"**Batch:** {'full' if batch == 0 else batch}"]
+    if state.get("stop_early"):
+        steps.append("**Stop early:** at convergence")
     lines = [
         f"**Solver:** {'gradient descent' if state.get('solver') == 'gd' else 'Newton'}",
-        f"**Learning rate:** {state.get('learning_rate'):g} · **epochs:** {state.get('epochs'):,}",
-        f"**Batch:** {'full' if batch == 0 else batch}",
+        *steps,
         f"**Penalty:** {_PENALTY_WORDS[state.get('penalty')]}"
         + ("" if state.get("penalty") == "none" else f" (λ = {state.get('reg_strength'):g})"),
         f"**Polynomial degree:** {state.get('degree')}",

@@ -62,6 +62,9 @@ SETTINGS = (
     Setting("positive", "", str),      # class name; "" = the last class
     Setting("feature_x", "", str),     # feature names to draw; "" = the first two
     Setting("feature_y", "", str),
+    # Off by default: "Epochs" then means exactly that many and the curve shows the whole run
+    # (flat once converged); on, training ends at the first epoch that meets the criterion.
+    Setting("stop_early", False, bool),
     # threshold
     Setting("threshold", 0.5, float, lo=0.0, hi=1.0),
     Setting("eval_on", "test", str, ("test", "train")),
