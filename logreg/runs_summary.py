@@ -35,7 +35,8 @@ LABELS = {
     "data_seed": "data seed", "standardize": "standardize", "test_size": "test share",
     "solver": "solver", "learning_rate": "α", "epochs": "epochs", "batch_size": "batch",
     "penalty": "penalty", "reg_strength": "λ", "l1_ratio": "L1 share", "degree": "degree",
-    "init": "start", "train_seed": "training seed", "positive": "positive class",
+    "init": "start", "train_seed": "training seed", "stop_early": "stop early",
+    "positive": "positive class",
     "threshold": "threshold",
 }
 
@@ -52,7 +53,7 @@ def format_value(name: str, value) -> str:
         return f"{value:.0%}"
     if name == "threshold":
         return f"{value:.2f}"
-    if name == "standardize":
+    if name in ("standardize", "stop_early"):
         return "yes" if value else "no"
     if name == "positive":
         return value or "last class"
@@ -89,7 +90,7 @@ def relevant(settings: dict) -> dict:
         keep.append("reg_strength")
     if settings.get("penalty") == "elasticnet":
         keep.append("l1_ratio")
-    keep += ["degree", "init", "train_seed", "positive", "threshold"]
+    keep += ["degree", "init", "train_seed", "stop_early", "positive", "threshold"]
     return {name: settings[name] for name in keep if name in settings}
 
 

@@ -31,8 +31,8 @@ NOTICE_KEY = "run_history_notice"  # the last drop, shown once where it happened
 RUN_SETTINGS = ("source", "kind", "n_samples", "noise", "n_classes", "balance", "data_seed",
                 "builtin", "upload_name", "standardize", "test_size", "learning_rate", "epochs",
                 "batch_size", "solver", "penalty", "reg_strength", "l1_ratio", "degree", "init",
-                "train_seed", "positive", "feature_x", "feature_y", "threshold", "eval_on", "rule",
-                "target_tpr", "max_fpr", "cost_fp", "cost_fn", "prevalence")
+                "train_seed", "stop_early", "positive", "feature_x", "feature_y", "threshold",
+                "eval_on", "rule", "target_tpr", "max_fpr", "cost_fp", "cost_fn", "prevalence")
 
 
 @dataclass

@@ -388,6 +388,12 @@ def test_reproduce_script_prints_the_apps_numbers(app, source, tmp_path):
         at.selectbox(key="w_kind").set_value("circles").run()
     goto(at, "train")
     train_with(at, degree=2, penalty="l2", reg_strength=0.01, epochs=100, threshold=0.35)
+    if source == "generate":
+        # Newton with "stop early": the run ends before its epochs, and so must the script's.
+        at.radio(key="w_solver").set_value("newton").run()
+        at.toggle(key="w_stop_early").set_value(True).run()
+        assert_clean(at)
+        assert history(at)[0].scores.epochs < 100
     text = at.session_state["reproduce_script"]
     assert any(b.proto.label.startswith("Download a Python script")
                for b in at.get("download_button"))
