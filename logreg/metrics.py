@@ -533,12 +533,18 @@ class ThresholdChoice:
         True- and false-positive rate at the threshold (rule ``score >= threshold``).
     reason : str
         One plain sentence for the page, naming the classes and the rule that chose it.
+    shown : str
+        The threshold as the reason writes it: the shortest decimal that gives the same confusion
+        as ``threshold`` on these scores (``confusion_at(y, s, float(shown))`` equals
+        ``confusion_at(y, s, threshold)``), so a page can use ``float(shown)`` as *the* threshold
+        and every number it shows is the number at the value it shows.
     """
 
     threshold: float
     tpr: float
     fpr: float
     reason: str
+    shown: str = ""
 
 
 def _flag_nothing_threshold(top, bottom):
@@ -716,9 +722,11 @@ def choose_threshold(
     threshold = float(thresholds[i])
     if i == 0 and threshold != 1.0:
         where = f"Above the highest score ({_short_number(distinct[0], -np.inf)})"
+        shown = repr(threshold)
     else:
         lower = distinct[i] if i < distinct.size else -np.inf
-        where = f"At {_short_number(threshold, lower)}"
+        shown = _short_number(threshold, lower)
+        where = f"At {shown}"
     outcome = f"{_pct(tpr[i])} of {pos} are caught and {_pct(fpr[i])} of {neg} are flagged"
     if method == "max_fpr" and tp[i] == 0:
         reason = (
@@ -728,7 +736,8 @@ def choose_threshold(
         )
     else:
         reason = f"{where}, {outcome}; {rule}."
-    return ThresholdChoice(threshold=threshold, tpr=float(tpr[i]), fpr=float(fpr[i]), reason=reason)
+    return ThresholdChoice(threshold=threshold, tpr=float(tpr[i]), fpr=float(fpr[i]), reason=reason,
+                           shown=shown)
 
 
 # ---------------------------------------------------------------- uncertainty and cost

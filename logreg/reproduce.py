@@ -40,6 +40,14 @@ def _data_lines(settings: dict, upload_target: Optional[str]) -> list[str]:
             f"random_state={settings['data_seed']!r})"]
 
 
+def _left_out_lines(settings: dict) -> list[str]:
+    out = [n for n in (settings.get("features_out") or "").split(",") if n]
+    if not out:
+        return []
+    return ["# Columns left out on the Data page.",
+            f"dataset = without_features(dataset, {out!r})"]
+
+
 def _sklearn_lines(train_settings: dict) -> list[str]:
     penalty = train_settings["penalty"]
     lam = train_settings["reg_strength"]
@@ -70,7 +78,8 @@ def reproduce_script(settings: dict, train_settings, *, threshold: float, positi
     ----------
     settings : dict
         The app's data settings (``source``, ``kind``, ``n_samples``, ``noise``, ``n_classes``,
-        ``balance``, ``data_seed``, ``builtin``, ``upload_name``, ``test_size``).
+        ``balance``, ``data_seed``, ``builtin``, ``upload_name``, ``features_out``,
+        ``test_size``).
     train_settings : TrainSettings
         The model and feature settings of the run.
     threshold : float
@@ -108,6 +117,7 @@ def reproduce_script(settings: dict, train_settings, *, threshold: float, positi
         "sys.path.insert(0, str(Path.cwd()))  # run from the project root: its logreg package",
         "",
         "from logreg.data import load_builtin, make_dataset, read_csv, train_test_split",
+        "from logreg.decisions import without_features",
         "from logreg.metrics import roc_auc",
         "from logreg.model import LogisticRegression",
         "from logreg.features import FeatureMap",
@@ -115,6 +125,7 @@ def reproduce_script(settings: dict, train_settings, *, threshold: float, positi
         "",
         "# 1. Data",
         *_data_lines(settings, upload_target),
+        *_left_out_lines(settings),
         "",
         "# 2. Split: stratified, the same seed as the data.",
         f"train, test = train_test_split(dataset, test_size={settings['test_size']!r}, "

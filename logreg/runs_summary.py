@@ -30,6 +30,7 @@ _SOLVER = {"gd": "GD", "newton": "Newton"}
 # Label of each setting in a difference ("α 0.5 → 0.1"), in the order they are listed.
 LABELS = {
     "source": "data source", "kind": "shape", "builtin": "data set", "upload_name": "file",
+    "features_out": "left out",
     "n_samples": "points", "noise": "noise", "n_classes": "classes",
     "balance": "share of last class",
     "data_seed": "data seed", "standardize": "standardize", "test_size": "test share",
@@ -57,6 +58,8 @@ def format_value(name: str, value) -> str:
         return "yes" if value else "no"
     if name == "positive":
         return value or "last class"
+    if name == "features_out":
+        return ", ".join(n for n in str(value).split(",") if n) or "none"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -82,7 +85,7 @@ def relevant(settings: dict) -> dict:
         keep.append("builtin")
     else:
         keep.append("upload_name")
-    keep += ["standardize", "test_size", "solver"]
+    keep += ["features_out", "standardize", "test_size", "solver"]
     if settings.get("solver") != "newton":
         keep += ["learning_rate", "batch_size"]
     keep += ["epochs", "penalty"]

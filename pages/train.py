@@ -3,7 +3,9 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, downloads, history, pickers, presets, runs, state
+from logreg.decisions import threshold_text
+from ui import (compute, data_source, downloads, history, pickers, presets, runs, state,
+                thresholds)
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -59,9 +61,7 @@ def controls(ctx):
         c4.slider("Polynomial degree", 1, 5,
                   help="Adds squares, products, cubes... of the features so the boundary can "
                        "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
-        c4.slider("Threshold T", 0.0, 1.0, step=0.01,
-                  help="A point is predicted positive when its probability is at least T. "
-                       "The same value is used on the Threshold page.", **state.bind("threshold"))
+        thresholds.threshold_slider(c4, page="train")
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
             extra = st.columns(3)
             pickers.positive_picker(ctx.dataset, ctx.positive, "train", extra[0])
@@ -119,7 +119,8 @@ def curves_panel(ctx, run, threshold, epoch):
 
 def scores(run, threshold, train_acc, test_acc):
     cols = st.columns(4)
-    cols[0].metric("Training accuracy", f"{train_acc:.1%}", help=f"At threshold {threshold:.2f}.")
+    cols[0].metric("Training accuracy", f"{train_acc:.1%}",
+                   help=f"At threshold {threshold_text(threshold)}.")
     cols[1].metric("Test accuracy", "—" if test_acc is None else f"{test_acc:.1%}",
                    help="On the held-back points the model never trained on.")
     val = run.model.history_.get("val_loss")
@@ -136,14 +137,19 @@ def save_and_load(ctx, run, threshold):
                    "prepared); loading one never runs code from it.")
         c1, c2 = st.columns(2)
         # Callables: the files are built only when a button is pressed, not on every rerun.
+        # on_click="ignore": a click that reran the script would replace both buttons' file ids
+        # while the browser still holds the old ones, so a second download right after the
+        # first failed ("Deferred file ... not found").
         c1.download_button("Download this model (JSON)",
                            lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
                            file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
         c2.download_button("Download predictions (CSV)",
-                           lambda: pipeline.export_results(run, threshold),
+                           data_source.predictions_file(ctx.dataset, run, threshold),
                            file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
-                           icon=":material/table:")
+                           icon=":material/table:", on_click="ignore",
+                           help="Every row of the data: its row number, split (train or test), "
+                                "the threshold, both probabilities and the predicted class.")
         file = st.file_uploader("Load a model file", type=["json"], key="model_file",
                                 help="A JSON file downloaded from this app.")
         if file is not None:
@@ -158,14 +164,15 @@ def save_and_load(ctx, run, threshold):
                     auc = "" if loaded.auc is None else f", AUC {loaded.auc:.3f}"
                     st.info(f"On the current {'test' if ctx.test is not None else 'training'} "
                             f"data: accuracy {loaded.accuracy:.1%}{auc} at its threshold "
-                            f"{loaded.threshold:.2f}.")
+                            f"{threshold_text(loaded.threshold)}.")
                 st.button("Use its settings and threshold", on_click=apply_loaded,
                           args=(loaded,))
 
 
 def apply_loaded(loaded):
     """Copy a loaded model's settings into the controls (values the controls can show)."""
-    params, values = loaded.params, {"threshold": loaded.threshold}
+    # The file's threshold, set by hand: an active rule would otherwise replace it at once.
+    params, values = loaded.params, {"threshold": loaded.threshold, "rule": "slider"}
     for name in ("learning_rate", "epochs", "solver", "penalty", "reg_strength", "l1_ratio",
                  "init"):
         if state.valid(state.BY_NAME[name], params.get(name)):
@@ -197,6 +204,8 @@ def results(ctx, threshold):
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
     history.record(ctx, run, threshold)
+    thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
+                                              else test_acc[-1]))  # one class >= 80%
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
@@ -206,7 +215,10 @@ with guard("training the model"):
     preset_row()
     ctx = runs.binary_context()
     if ctx is not None:
+        thresholds.apply_rule(ctx)  # a rule sets T for the current run before T is drawn
         controls(ctx)
+        if notice := thresholds.manual_notice():
+            st.info(notice, icon=":material/pan_tool:")
         problem = runs.settings_problem(ctx.settings)
         if problem:
             st.warning(problem, icon=":material/warning:")

@@ -7,9 +7,6 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -36,21 +33,22 @@ def builtin(name):
     return lrdata.load_builtin(name)
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file...")
-def uploaded(content: bytes, name: str, target, features):
-    """Parse an upload. Keyed on the bytes themselves (hashed in full by Streamlit)."""
-    dataset = lrdata.read_csv(content, target=target or None,
-                              features=list(features) if features else None)
-    return dataclasses.replace(dataset, name=Path(name).stem or dataset.name)
+# Uploads are parsed in ui/data_source.py and kept in the session's own state, never in these
+# process-wide caches (the uploader promises the file is held for this browser session only).
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def csv_columns(content: bytes):
-    """Column names of an upload, for the target picker ([] when the file cannot be read)."""
-    try:
-        return list(lrdata.csv_columns(content))
-    except ValueError:
-        return []
+@st.cache_resource(max_entries=8, show_spinner=False)
+def without_features(data_hash, names, _dataset):
+    """The dataset without the named features (the Data page's "leave out" picker)."""
+    from logreg import decisions
+    return decisions.without_features(_dataset, names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def leaks(data_hash, _dataset):
+    """Features that alone (nearly) separate the classes (``logreg.decisions.leaking_columns``)."""
+    from logreg import decisions
+    return decisions.leaking_columns(_dataset.X, _dataset.y, _dataset.feature_names)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

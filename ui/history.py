@@ -29,7 +29,7 @@ NOTICE_KEY = "run_history_notice"  # the last drop, shown once where it happened
 # The settings a run is made of (data, model, threshold and its rule). Restoring an entry puts
 # these back; view settings (page, replay, lesson) are left as they are.
 RUN_SETTINGS = ("source", "kind", "n_samples", "noise", "n_classes", "balance", "data_seed",
-                "builtin", "upload_name", "standardize", "test_size", "learning_rate", "epochs",
+                "builtin", "upload_name", "features_out", "standardize", "test_size", "learning_rate", "epochs",
                 "batch_size", "solver", "penalty", "reg_strength", "l1_ratio", "degree", "init",
                 "train_seed", "stop_early", "positive", "feature_x", "feature_y", "threshold",
                 "eval_on", "rule", "target_tpr", "max_fpr", "cost_fp", "cost_fn", "prevalence")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from logreg.data import describe
+from logreg.decisions import threshold_text
 
 from . import data_source, state
 
@@ -28,7 +29,8 @@ def model_summary() -> str:
         f"**Penalty:** {_PENALTY_WORDS[state.get('penalty')]}"
         + ("" if state.get("penalty") == "none" else f" (λ = {state.get('reg_strength'):g})"),
         f"**Polynomial degree:** {state.get('degree')}",
-        f"**Threshold:** {state.get('threshold'):.2f}",
+        f"**Threshold:** {threshold_text(state.get('threshold'))}"
+        + ("" if state.get("rule") == "slider" else " (set by a rule on the Threshold page)"),
     ]
     return "  \n".join(lines)
 

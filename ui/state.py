@@ -47,6 +47,7 @@ SETTINGS = (
     Setting("builtin", "breast_cancer", str, tuple(BUILTIN_NAMES)),
     Setting("standardize", True, bool),
     Setting("test_size", 0.25, float, lo=0.0, hi=0.5),
+    Setting("features_out", "", str),  # feature names left out, comma-separated; "" = use all
     Setting("upload_name", "", str),   # name of the uploaded file (links never carry the file)
     # model
     Setting("learning_rate", 0.5, float, LEARNING_RATES),
@@ -74,6 +75,8 @@ SETTINGS = (
     Setting("cost_fp", 1.0, float, lo=0.0, hi=1e6),
     Setting("cost_fn", 5.0, float, lo=0.0, hi=1e6),
     Setting("prevalence", 0.0, float, lo=0.0, hi=1.0),  # 0 = the sample's own
+    # Set the rules choose T on: "train" (honest, the default) or "test" (optimistic).
+    Setting("tune_on", "train", str, ("train", "test")),
     # multiclass
     Setting("compare_softmax", False, bool),
 )

@@ -381,6 +381,9 @@ def test_reproduce_script_prints_the_apps_numbers(app, source, tmp_path):
     if source == "builtin":
         at.radio(key="w_source").set_value("builtin").run()
         at.selectbox(key="w_builtin").set_value("iris").run()
+        # A column left out on the Data page is left out by the script too.
+        at.multiselect(key="data_features_out").set_value(["sepal width (cm)"]).run()
+        assert state(at, "features_out") == "sepal width (cm)"
     elif source == "upload":
         upload(at, "survey.csv", noisy_csv())
         (tmp_path / "survey.csv").write_bytes(noisy_csv())
@@ -398,6 +401,8 @@ def test_reproduce_script_prints_the_apps_numbers(app, source, tmp_path):
     assert any(b.proto.label.startswith("Download a Python script")
                for b in at.get("download_button"))
     assert "C=1 / (lam * n)" in text
+    if source == "builtin":
+        assert "without_features(dataset, ['sepal width (cm)'])" in text
     if source == "upload":
         assert "CSV_PATH = Path('survey.csv')" in text and "target='label'" in text
         # Run from a copy of the project root that holds the file next to logreg/.
