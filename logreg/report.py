@@ -21,6 +21,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import metrics
+from .decisions import rule_threshold, threshold_text
 from .runs import BinaryRun
 from .runs_summary import (LABELS, convergence_word, format_value, relevant, test_accuracy,
                            test_auc, wilson_interval)
@@ -62,26 +63,33 @@ def _eval_set(run: BinaryRun, settings: dict):
 
 
 def threshold_reason(run: BinaryRun, settings: dict, threshold: float) -> str:
-    """Why the threshold is what it is, in one sentence built from the run and the rule."""
+    """Why the threshold is what it is, in one sentence built from the run and the rule.
+
+    A rule chooses T on the training set (the honest choice) unless ``tune_on`` is "test", as
+    the app does; the stored value is the decimal the rule's sentence shows.
+    """
+    t_text = threshold_text(threshold)
     rule = settings.get("rule", "slider")
     if rule == "slider":
-        return f"Threshold {threshold:.2f}, set by hand on the slider."
-    which, y, p = _eval_set(run, settings)
+        return f"Threshold {t_text}, set by hand."
+    has_test = run.y_test is not None and len(run.y_test) > 0
+    which = "test" if settings.get("tune_on", "train") == "test" and has_test else "train"
+    y, p = (run.y_test, run.p_test) if which == "test" else (run.y_train, run.p_train)
+    where = "test set" if which == "test" else "training set"
     if len(np.unique(y)) < 2:
-        return (f"Threshold {threshold:.2f}; the rule ({RULE_WORDS.get(rule, rule)}) needs both "
-                f"classes in the {which} set, which holds one only.")
+        return (f"Threshold {t_text}; the rule ({RULE_WORDS.get(rule, rule)}) needs both "
+                f"classes in the {where}, which holds one only.")
     names = run.class_names
     choice = metrics.choose_threshold(
         y, p, rule, target_tpr=settings.get("target_tpr", 0.9),
         max_fpr=settings.get("max_fpr", 0.1), cost_fp=settings.get("cost_fp", 1.0),
         cost_fn=settings.get("cost_fn", 5.0), prevalence=settings.get("prevalence") or None,
         positive_name=f"'{names[1]}' cases", negative_name=f"'{names[0]}' cases")
-    chosen = float(min(max(choice.threshold, 0.0), 1.0))
-    if abs(chosen - threshold) > 1e-9:
-        return (f"Threshold {threshold:.2f}. The chosen rule ({RULE_WORDS.get(rule, rule)}) "
-                f"would pick {chosen:.2f} for this run on the {which} set; open the Threshold "
-                "page to apply it.")
-    return f"Threshold {threshold:.2f}, chosen by a rule on the {which} set: {choice.reason}"
+    chosen = rule_threshold(choice)
+    if chosen != float(threshold):
+        return (f"Threshold {t_text}. The chosen rule ({RULE_WORDS.get(rule, rule)}) would pick "
+                f"{threshold_text(chosen)} for this run on the {where}.")
+    return f"Threshold {t_text}, chosen by a rule on the {where}: {choice.reason}"
 
 
 def _interval(low, high, fmt="{:.1%}") -> str:

@@ -21,6 +21,7 @@ import numpy as np
 
 from . import metrics
 from .data import MULTICLASS_KINDS
+from .decisions import threshold_text
 from .replay import epoch_logits
 from .runs import BinaryRun
 
@@ -53,7 +54,7 @@ def format_value(name: str, value) -> str:
     if name == "test_size":
         return f"{value:.0%}"
     if name == "threshold":
-        return f"{value:.2f}"
+        return threshold_text(value)
     if name in ("standardize", "stop_early"):
         return "yes" if value else "no"
     if name == "positive":

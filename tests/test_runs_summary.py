@@ -108,14 +108,19 @@ def test_threshold_reason_follows_the_rule():
     from logreg import metrics
 
     s, run = fit()
-    assert report.threshold_reason(run, s, 0.5) == "Threshold 0.50, set by hand on the slider."
-    choice = metrics.choose_threshold(run.y_test, run.p_test, "youden",
-                                      positive_name="'class 1' cases",
-                                      negative_name="'class 0' cases")
-    youden = {**s, "rule": "youden"}
-    text = report.threshold_reason(run, youden, choice.threshold)
-    assert text.endswith(choice.reason) and "chosen by a rule on the test set" in text
-    # A stored threshold the rule would not choose (yet) is said to be so.
-    other = report.threshold_reason(run, youden, 0.99)
-    assert "would pick" in other and f"{choice.threshold:.2f}" in other
-    assert np.isfinite(choice.threshold)
+    from logreg.decisions import rule_threshold, threshold_text
+
+    assert report.threshold_reason(run, s, 0.5) == "Threshold 0.50, set by hand."
+    for tune_on, y, p, where in (("train", run.y_train, run.p_train, "training set"),
+                                 ("test", run.y_test, run.p_test, "test set")):
+        choice = metrics.choose_threshold(y, p, "youden", positive_name="'class 1' cases",
+                                          negative_name="'class 0' cases")
+        youden = {**s, "rule": "youden", "tune_on": tune_on}
+        stored = rule_threshold(choice)
+        text = report.threshold_reason(run, youden, stored)
+        assert text.endswith(choice.reason) and f"chosen by a rule on the {where}" in text
+        assert text.startswith(f"Threshold {threshold_text(stored)},")
+        # A stored threshold the rule would not choose is said to be so.
+        other = report.threshold_reason(run, youden, 0.99)
+        assert f"would pick {threshold_text(stored)}" in other
+        assert np.isfinite(choice.threshold)

@@ -16,6 +16,7 @@ from typing import Optional
 import streamlit as st
 
 from logreg import runs_summary
+from logreg.decisions import threshold_text
 from logreg.settings import TrainSettings
 
 from . import compute, data_source, state
@@ -32,7 +33,8 @@ RUN_SETTINGS = ("source", "kind", "n_samples", "noise", "n_classes", "balance", 
                 "builtin", "upload_name", "features_out", "standardize", "test_size", "learning_rate", "epochs",
                 "batch_size", "solver", "penalty", "reg_strength", "l1_ratio", "degree", "init",
                 "train_seed", "stop_early", "positive", "feature_x", "feature_y", "threshold",
-                "eval_on", "rule", "target_tpr", "max_fpr", "cost_fp", "cost_fn", "prevalence")
+                "eval_on", "rule", "target_tpr", "max_fpr", "cost_fp", "cost_fn", "prevalence",
+                "tune_on")
 
 
 @dataclass
@@ -145,7 +147,7 @@ def is_current(entry: Entry) -> bool:
     now = current_settings()
     same = all(now.get(k) == v for k, v in entry.settings.items()
                if k not in ("threshold", "eval_on", "rule", "target_tpr", "max_fpr", "cost_fp",
-                            "cost_fn", "prevalence"))
+                            "cost_fn", "prevalence", "tune_on"))
     return same and stale_reason(entry) is None and current_hash() == entry.data_hash
 
 
@@ -244,7 +246,7 @@ def table_rows() -> list:
                 entry.settings, None if previous is None else previous.settings),
             "epochs": f"{s.epochs:,}", "train loss": _num(s.train_loss),
             "test loss": _num(s.test_loss), "test accuracy": _pct(s.test_accuracy),
-            "AUC": _num(s.auc), "T": f"{s.threshold:.2f}", "converged": s.converged,
+            "AUC": _num(s.auc), "T": threshold_text(s.threshold), "converged": s.converged,
             "status": status, "data": entry.data_label})
     return rows
 
