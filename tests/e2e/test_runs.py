@@ -12,10 +12,20 @@ from playwright.sync_api import expect
 
 from .conftest import REPO, App, data_file, expect_plot_drawn
 
+def press_and_retrain(app: App, label: str, key: str, sidebar_says: str) -> None:
+    """Press a slider key and wait for the retrained run: the sidebar, drawn after the page,
+    shows the new value (the slider sends it after a short delay, so "idle" right after the
+    press can still be the old run)."""
+    app.press_slider(label, key)
+    expect(app.page.get_by_test_id("stSidebarUserContent")).to_contain_text(sidebar_says)
+    app.wait()
+
+
 def train_two_runs(app: App) -> None:
     app.nav("Train")
-    app.press_slider("Learning rate", "ArrowLeft")  # 0.5 -> 0.3: a second run
-    app.press_slider("Polynomial degree", "ArrowRight")  # degree 2: a third
+    # 0.5 -> 0.3, then degree 2: a second and a third run
+    press_and_retrain(app, "Learning rate", "ArrowLeft", "Learning rate: 0.3")
+    press_and_retrain(app, "Polynomial degree", "ArrowRight", "Polynomial degree: 2")
 
 
 def view(app: App) -> dict:
