@@ -558,7 +558,8 @@ def _odds_sentence(feature, w, target):
 
 
 def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coefficients)",
-                class_names=None, max_features=30, l1_zeros=False):
+                class_names=None, max_features=30, l1_zeros=False, hover_sentences=None,
+                x_title=None):
     """Horizontal bars of the weights, largest |w| on top, with odds ratios in hover.
 
     Parameters
@@ -579,6 +580,11 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
         The weights come from training with an L1 (or elastic-net) penalty: the subtitle then
         counts the exact zeros as features L1 removed. Leave False at epoch 0 or without L1,
         where a zero says nothing about the features.
+    hover_sentences : dict of str, optional
+        Binary: the hover sentence of each feature by name (e.g. the effect in the units of the
+        user's column, ``logreg.why.weight_hover_sentences``), instead of "each +1 in ...".
+    x_title : str, optional
+        The axis title, when the weights are not per +1 of the feature (standardized features).
 
     Returns
     -------
@@ -599,7 +605,11 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
 
     fig = FigureSpec()
     if W.shape[0] == 1:
-        _binary_coef_traces(fig, W_ok[0], names_ok, class_names)
+        hover = None if hover_sentences is None else {
+            # "...; per standard deviation ..." on a line of its own: narrow charts cut long lines.
+            html_escape(str(k)): html_escape(str(v)).replace("; ", "<br>")
+            for k, v in hover_sentences.items()}
+        _binary_coef_traces(fig, W_ok[0], names_ok, class_names, hover)
     else:
         _multiclass_coef_traces(fig, W_ok, names_ok, class_names)
 
@@ -609,7 +619,8 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
         notes.append(f"{n_zero} of {W.shape[1]} weights are exactly 0 (L1 removed those features)")
     if finite_cols.sum() > max_features:
         notes.append(f"showing the {max_features} largest of {int(finite_cols.sum())} weights")
-    apply_layout(fig, title=title, x_title="weight w (change in log-odds per +1 of the feature)",
+    apply_layout(fig, title=title,
+                 x_title=x_title or "weight w (change in log-odds per +1 of the feature)",
                  y_title=None, subtitle=join_notes(*notes))
     fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",
                      automargin=True)
@@ -635,7 +646,7 @@ def _intercept_note(intercept, class_names, n_rows):
     return "intercepts " + ", ".join(parts)
 
 
-def _binary_coef_traces(fig, w, names, class_names):
+def _binary_coef_traces(fig, w, names, class_names, hover=None):
     """Positive weights in class 1's colour, negative in class 0's, exact zeros grey."""
     pos_name = class_label(class_names, 1) if class_names is not None else "the positive class"
     neg_name = class_label(class_names, 0) if class_names is not None else "the negative class"
@@ -649,6 +660,8 @@ def _binary_coef_traces(fig, w, names, class_names):
             continue
         odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(np.array(names, dtype=object)[mask], w[mask])))
+        if hover:
+            text = [hover.get(n, t) for n, t in zip(np.array(names, dtype=object)[mask], text)]
         fig.add_trace(dict(
             type="bar", x=w[mask], y=np.array(names, dtype=object)[mask], orientation="h",
             name=label,

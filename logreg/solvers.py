@@ -185,16 +185,16 @@ def gradient_descent(objective, penalty: Penalty, W, b, *, learning_rate, epochs
         W = penalty.prox(W - alpha * (grad_W + penalty.l2 * W), alpha)
         return W, b - alpha * grad_b
 
+    def at(W, b):
+        # The state at (W, b): one full pass gives the loss for the history and the full gradient
+        # for the next full-batch step and the convergence criterion.
+        data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
+        return {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
+                "grad_W": grad_W, "grad_b": grad_b}
+
     if full_batch:
         def step(st):
-            W, b = update(st["W"], st["b"], st["grad_W"], st["grad_b"])
-            data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
-            return {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
-                    "grad_W": grad_W, "grad_b": grad_b}
-
-        data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
-        state = {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
-                 "grad_W": grad_W, "grad_b": grad_b}
+            return at(*update(st["W"], st["b"], st["grad_W"], st["grad_b"]))
     else:
         def step(st):
             W, b = st["W"], st["b"]
@@ -205,13 +205,9 @@ def gradient_descent(objective, penalty: Penalty, W, b, *, learning_rate, epochs
                 W, b = update(W, b, grad_W, grad_b)
             # One full pass for the history's loss; it also gives the full gradient that the
             # convergence criterion needs (the mini-batch gradients do not add up to it).
-            data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
-            return {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
-                    "grad_W": grad_W, "grad_b": grad_b}
+            return at(W, b)
 
-        data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
-        state = {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
-                 "grad_W": grad_W, "grad_b": grad_b}
+    state = at(W, b)
     return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
                   monitor=monitor, callback=callback, gtol=gtol, stop_early=stop_early)
 

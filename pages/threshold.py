@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg import decisions, figures, metrics
-from ui import compute, runs, state, thresholds
+from ui import compute, runs, state, thresholds, why
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
@@ -192,3 +192,5 @@ with guard("evaluating the threshold"):
             right.plotly_chart(figures.threshold_sweep_figure(sweep_t, sweep["tpr"], sweep["fpr"],
                                                               current=threshold),
                                width="stretch", key="sweep_chart")
+            why.threshold_sections(ctx.key, which, y, p, names[1], threshold,
+                                   state.get("cost_fp"), state.get("cost_fn"), prevalence)

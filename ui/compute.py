@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
-from logreg import figures, metrics, pipeline
+from logreg import figures, metrics, pipeline, why
 
 from . import state
 
@@ -142,10 +142,11 @@ def loss_figure(run_key, threshold, epoch, _run):
 @st.cache_resource(max_entries=64, show_spinner=False)
 def coef_figure(run_key, epoch, _run):
     history = _run.model.history_
-    return _prepared(figures.coef_figure(history["coef"][epoch], list(_run.features.names),
-                                         intercept=history["intercept"][epoch],
+    coef, intercept = history["coef"][epoch], history["intercept"][epoch]
+    return _prepared(figures.coef_figure(coef, list(_run.features.names), intercept=intercept,
                                          class_names=_run.class_names,
-                                         l1_zeros=epoch > 0 and uses_l1(_run.model)))
+                                         l1_zeros=epoch > 0 and uses_l1(_run.model),
+                                         **why.weights_in_units(_run, coef, intercept)))
 
 
 def uses_l1(model) -> bool:

@@ -105,6 +105,7 @@ PAGE_TITLES = {
     "Data": "Data",
     "Train": "Train",
     "Threshold": "Threshold",
+    "Why: coefficients and paths": "Why: coefficients and paths",
     "Multiclass": "Multiclass (one-vs-rest)",
     "Runs": "Runs",
     "About the math": "How logistic regression works",
