@@ -107,7 +107,7 @@ PAGE_TITLES = {
     "Threshold": "Threshold",
     "Why: coefficients and paths": "Why: coefficients and paths",
     "Multiclass": "Multiclass (one-vs-rest)",
-    "Compare": "Compare",
+    "Runs": "Runs",
     "About the math": "How logistic regression works",
 }
 
