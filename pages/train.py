@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, pickers, presets, runs, state
+from ui import compute, pickers, presentation, presets, runs, state
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -26,42 +26,49 @@ def preset_row():
 
 
 def controls(ctx):
-    with st.container(border=True):
-        c1, c2, c3, c4 = st.columns(4)
-        c1.select_slider("Learning rate α", state.LEARNING_RATES,
+    """One compact row of the controls a demo moves; the rest behind "More settings".
+
+    Presentation mode leaves out the expert controls (batch size, elastic-net mix).
+    """
+    present = presentation.active()
+    row = st.columns([1, 0.9, 1.25, 1.05, 1.35, 1, 0.8], vertical_alignment="bottom",
+                     gap="small")
+    row[0].select_slider("Learning rate α", state.LEARNING_RATES,
                          help="How big each gradient step is. Too small: slow. Too big: the loss "
                               "jumps around or blows up.", **state.bind("learning_rate"))
-        c1.select_slider("Epochs", state.EPOCHS,
+    row[1].select_slider("Epochs", state.EPOCHS,
                          help="How many passes over the training data (Newton: iterations).",
                          **state.bind("epochs"))
-        c2.select_slider("Batch size", state.BATCH_SIZES,
-                         format_func=lambda b: "full" if b == 0 else str(b),
-                         help="Points per gradient step. 'full' uses all points each step; small "
-                              "batches take many noisy steps per epoch.",
-                         **state.bind("batch_size"))
-        c2.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
-                 help="Gradient descent follows the slope; Newton also uses the curvature and "
-                      "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
-        c3.selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
+    row[2].slider("Polynomial degree", 1, 5,
+                  help="Adds squares, products, cubes... of the features so the boundary can "
+                       "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
+    row[3].selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
                      help="Regularization keeps weights small. L1 sets weak weights exactly "
                           "to zero.", **state.bind("penalty"))
-        c3.select_slider("Penalty strength λ", state.REG_STRENGTHS,
+    row[4].select_slider("Penalty strength λ", state.REG_STRENGTHS,
                          disabled=state.get("penalty") == "none",
                          help="Larger λ = smaller weights and a smoother, less confident model.",
                          **state.bind("reg_strength"))
-        if state.get("penalty") == "elasticnet":
-            c3.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
-                      **state.bind("l1_ratio"))
-        c4.slider("Polynomial degree", 1, 5,
-                  help="Adds squares, products, cubes... of the features so the boundary can "
-                       "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
-        c4.slider("Threshold T", 0.0, 1.0, step=0.01,
+    row[5].slider("Threshold T", 0.0, 1.0, step=0.01,
                   help="A point is predicted positive when its probability is at least T. "
                        "The same value is used on the Threshold page.", **state.bind("threshold"))
+    with row[6].popover("More", width="stretch",
+                        help="Solver, batch size, and which class and features to use."):
+        st.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
+                 help="Gradient descent follows the slope; Newton also uses the curvature and "
+                      "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
+        if not present:
+            st.select_slider("Batch size", state.BATCH_SIZES,
+                             format_func=lambda b: "full" if b == 0 else str(b),
+                             help="Points per gradient step. 'full' uses all points each step; "
+                                  "small batches take many noisy steps per epoch.",
+                             **state.bind("batch_size"))
+            if state.get("penalty") == "elasticnet":
+                st.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
+                          **state.bind("l1_ratio"))
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
-            extra = st.columns(3)
-            pickers.positive_picker(ctx.dataset, ctx.positive, "train", extra[0])
-            pickers.axis_pickers(ctx.dataset, ctx.drawn, "train", extra[1:])
+            pickers.positive_picker(ctx.dataset, ctx.positive, "train")
+            pickers.axis_pickers(ctx.dataset, ctx.drawn, "train")
 
 
 def replay_slider(run, run_key):
@@ -89,19 +96,19 @@ def boundary_panel(ctx, run, threshold):
     if view == VIEWS[1]:
         st.caption("Press ▶ to watch the boundary move from epoch 0 to the end (it runs in your "
                    "browser); drag the slider under the plot to scrub.")
-        st.plotly_chart(compute.animation_figure(ctx.key, threshold, ANIMATION_RES, run),
-                        width="stretch", key="animation_chart")
+        presentation.chart(compute.animation_figure(ctx.key, threshold, ANIMATION_RES, run),
+                           key="animation_chart", height=plot_heights()[0] + 100)
         return run.model.n_iter_
     epoch = replay_slider(run, ctx.key)
-    st.plotly_chart(compute.boundary_figure(ctx.key, epoch, threshold, BOUNDARY_RES, run),
-                    width="stretch", key="boundary_chart")
+    presentation.chart(compute.boundary_figure(ctx.key, epoch, threshold, BOUNDARY_RES, run),
+                       key="boundary_chart", height=plot_heights()[0])
     return epoch
 
 
 def curves_panel(ctx, run, threshold, epoch):
-    st.plotly_chart(compute.loss_figure(ctx.key, threshold, epoch, run), width="stretch",
-                    key="loss_chart")
-    st.plotly_chart(compute.coef_figure(ctx.key, epoch, run), width="stretch", key="coef_chart")
+    presentation.chart(compute.loss_figure(ctx.key, threshold, epoch, run), key="loss_chart",
+                       height=plot_heights()[1])
+    presentation.chart(compute.coef_figure(ctx.key, epoch, run), key="coef_chart")
 
 
 def scores(run, threshold, train_acc, test_acc):
@@ -162,20 +169,38 @@ def apply_loaded(loaded):
     state.put_many(values)
 
 
-st.title("Train")
-st.write("Watch logistic regression learn. Change any control and the model retrains at once; "
-         "drag **Replay epoch** to go back in time, or switch to **Play the training**. Colours show "
-         "the predicted probability, the black line is where it equals the threshold.")
+def plot_heights():
+    """(boundary, loss) figure heights in px: the boundary plot fits the first screen of a
+    1280x720 projector under the title and the controls row (checked in tests/e2e)."""
+    return (390, 390) if presentation.active() else (375, 375)
+
+
+def header():
+    """Title and the demo picker on one row: the plot starts high on the screen."""
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    left.title("Train", anchor=False,
+               help="Watch logistic regression learn. Change any control and the model retrains "
+                    "at once; drag **Replay epoch** to go back in time, or switch to **Play the "
+                    "training**. Colours show the predicted probability, the black line is "
+                    "where it equals the threshold.")
+    with right:
+        if presentation.active():
+            st.button("Leave presentation mode", icon=":material/close_fullscreen:",
+                      on_click=state.put, args=("present", False))
+        else:
+            preset_row()
+
 
 def results(ctx, threshold):
     run = runs.binary_run(ctx)
-    for message in run.messages:
-        st.warning(message, icon=":material/warning:")
     left, right = st.columns([3, 2])
     with left:
         epoch = boundary_panel(ctx, run, threshold)
     with right:
         curves_panel(ctx, run, threshold, epoch)
+    # Under the plots, so a message never pushes the boundary below the first screen.
+    for message in run.messages:
+        st.warning(message, icon=":material/warning:")
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
@@ -184,7 +209,7 @@ def results(ctx, threshold):
 
 
 with guard("training the model"):
-    preset_row()
+    header()
     ctx = runs.binary_context()
     if ctx is not None:
         controls(ctx)

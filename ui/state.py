@@ -72,6 +72,9 @@ SETTINGS = (
     Setting("prevalence", 0.0, float, lo=0.0, hi=1.0),  # 0 = the sample's own
     # multiclass
     Setting("compare_softmax", False, bool),
+    # view: how the app is shown (a shared link opens the same view)
+    Setting("present", False, bool),        # presentation mode: no sidebar, big fonts, few controls
+    Setting("lesson", 0, int, lo=0, hi=20),  # guided-tour step (ui/lesson.py); 0 = no tour
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
