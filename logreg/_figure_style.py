@@ -177,15 +177,27 @@ def top_margin(subtitle: str | None) -> int:
     return 80 + 17 * (str(subtitle).count("<br>") + 1)
 
 
-def legend_below_y(height: float, top: float, bottom: float = 60) -> float:
-    """``legend.y`` (paper units, negative) that puts a legend ``LEGEND_GAP_PX`` under the plot.
+def _plot_height(height: float, top: float, bottom: float) -> float:
+    """The plot area's height in px once plotly has made room for a legend under it."""
+    return max(60.0, float(height) - float(top) - max(float(bottom), LEGEND_GAP_PX)
+               - LEGEND_ROWS_PX)
+
+
+def legend_below_y(height: float, top: float, bottom: float = 60,
+                   gap: float = LEGEND_GAP_PX) -> float:
+    """``legend.y`` (paper units, negative) that puts a legend ``gap`` px under the plot.
 
     Paper units are fractions of the plot area's height, which plotly shrinks to make room for
     the legend itself, so a fixed fraction (-0.16) covered the axis title on short plots.
     """
-    plot_height = max(60.0, float(height) - float(top) - max(float(bottom), LEGEND_GAP_PX)
-                      - LEGEND_ROWS_PX)
-    return -LEGEND_GAP_PX / plot_height
+    return -float(gap) / _plot_height(height, top, bottom)
+
+
+def legend_gap_px(layout: dict) -> float:
+    """The gap in px that a layout's legend-under-the-plot ``y`` stands for."""
+    margin = layout.get("margin") or {}
+    return -float(layout["legend"]["y"]) * _plot_height(
+        layout.get("height", HEIGHT), margin.get("t", 70), margin.get("b", 60))
 
 
 def apply_layout(
@@ -651,10 +663,13 @@ def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> di
     below = legend.get("orientation") == "h" and legend.get("yanchor") == "top" \
         and isinstance(legend.get("y"), (int, float)) and legend["y"] < 0
     if below and (height is not None or large):
+        # Keep the legend as many px under the plot at the new height (more for larger
+        # tick labels and axis titles).
         margin = out.get("margin") or {}
+        gap = legend_gap_px(layout) + (14 if large else 0)
         top = margin.get("t", 70) + (20 if large else 0)
         out["legend"] = {**legend, "y": legend_below_y(out.get("height", HEIGHT), top,
-                                                        margin.get("b", 60))}
+                                                        margin.get("b", 60), gap)}
     if not large:
         return out
     out = _with_font(out, LARGE_FONT)

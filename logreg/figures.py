@@ -24,6 +24,7 @@ from ._figure_style import (
     GUIDE,
     HEIGHT,
     INK,
+    LEGEND_GAP_PX,
     MUTED,
     WEBGL_THRESHOLD,
     ZERO_GREY,
@@ -44,6 +45,7 @@ from ._figure_style import (
     hover_escape,
     html_escape,
     join_notes,
+    legend_below_y,
     marker_trace,
     note_annotation,
     play_pause_menu,
@@ -609,6 +611,9 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
     fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",
                      automargin=True, tickmode="linear", dtick=1)
     fig.update_xaxes(zeroline=True, zerolinecolor=GUIDE, zerolinewidth=2, automargin=True)
+    # The axis title has two lines: the legend goes one line further down.
+    top = fig.layout["margin"]["t"]
+    fig.update_layout(legend_y=legend_below_y(height, top, gap=LEGEND_GAP_PX + 20))
     fig.update_layout(barmode="overlay" if W.shape[0] == 1 else "group", bargap=0.25)
     if not finite_cols.all():
         bad = int((~finite_cols).sum())

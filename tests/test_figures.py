@@ -399,7 +399,7 @@ def test_loss_figure_puts_accuracy_on_a_second_axis_and_marks_the_current_epoch(
     assert fig["data"][1]["line"]["dash"] == "dash"
     assert [t.get("yaxis", "y") for t in fig["data"]] == ["y", "y", "y2", "y2"]
     assert fig["layout"]["yaxis"]["title"]["text"] == "log-loss (lower is better)"
-    assert fig["layout"]["yaxis2"]["title"]["text"] == "accuracy"
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "accuracy (grey)"
     assert fig["layout"]["xaxis"]["title"]["text"] == "epoch"
     assert fig["layout"]["shapes"][0]["x0"] == 8
 

@@ -170,3 +170,51 @@ def test_my_data_door_goes_upload_then_threshold(app):
     expect(app.heading("Threshold")).to_be_visible()
     app.wait()
     app.expect_no_exception()
+
+
+# Where plotly really drew a chart's parts: legend, axis titles, tick labels, subtitle lines.
+PARTS_JS = """key => {
+    const el = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const r = n => { const b = n.getBoundingClientRect();
+        return {left: b.left, right: b.right, top: b.top, bottom: b.bottom,
+                width: b.width, height: b.height}; };
+    const all = sel => [...el.querySelectorAll(sel)].filter(n => n.getBoundingClientRect().width > 0);
+    const legend = el.querySelector('.legend');
+    return {svg: r(el.querySelector('svg.main-svg')),
+            legend: legend ? r(legend.querySelector('.bg') || legend) : null,
+            xtitle: all('.xtitle').map(r), ytitle: all('.ytitle').map(r),
+            xticks: all('.xtick text').map(r),
+            yticks: all('.yaxislayer-above .ytick text').map(n => n.textContent),
+            subtitle: all('.gtitle-subtitle, .gtitle').map(r)};
+}"""
+
+
+def overlaps(a, b, pad=1.0) -> bool:
+    return not (a["right"] <= b["left"] + pad or b["right"] <= a["left"] + pad
+                or a["bottom"] <= b["top"] + pad or b["bottom"] <= a["top"] + pad)
+
+
+def inside(inner, outer, pad=1.0) -> bool:
+    return (inner["left"] >= outer["left"] - pad and inner["right"] <= outer["right"] + pad
+            and inner["top"] >= outer["top"] - pad and inner["bottom"] <= outer["bottom"] + pad)
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_legends_titles_and_weight_labels_are_not_cut_or_covered(page, width, height):
+    # 30 features and an L1 penalty: long subtitles ("N of 30 weights are exactly 0 ...").
+    app = screen_app(page, width, height).open(
+        "source=builtin&builtin=breast_cancer&penalty=l1&reg_strength=0.03", title="Train")
+    wait_charts(app)
+    expect(app.keyed_chart("coef_chart").locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)
+    for key in ("boundary_chart", "loss_chart", "coef_chart"):
+        parts = app.page.evaluate(PARTS_JS, key)
+        for box in parts["subtitle"] + parts["xtitle"] + parts["ytitle"]:
+            assert inside(box, parts["svg"]), (key, box, parts["svg"])
+        if parts["legend"] is not None:
+            assert inside(parts["legend"], parts["svg"]), (key, "legend cut")
+            for box in parts["xtitle"] + parts["xticks"]:
+                assert not overlaps(parts["legend"], box), (key, "legend covers", box)
+    coef = app.page.evaluate(PARTS_JS, "coef_chart")
+    labels = [t for t in coef["yticks"] if t.strip()]
+    assert len(labels) == 30 and len(set(labels)) == 30, labels
