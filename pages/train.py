@@ -196,15 +196,16 @@ def results(ctx, threshold):
     left, right = st.columns([3, 2])
     with left:
         epoch = boundary_panel(ctx, run, threshold)
+        # Under the boundary, so a message never pushes it below the first screen, and the
+        # scores fill the space beside the weights.
+        for message in run.messages:
+            st.warning(message, icon=":material/warning:")
+        train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
+        scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+        st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
+                   "so the page stays responsive; the message above says when that happened.")
     with right:
         curves_panel(ctx, run, threshold, epoch)
-    # Under the plots, so a message never pushes the boundary below the first screen.
-    for message in run.messages:
-        st.warning(message, icon=":material/warning:")
-    train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
-    scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
-    st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
-               "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
 
 
