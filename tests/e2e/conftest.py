@@ -102,13 +102,13 @@ def browser_context_args(server):
 # --------------------------------------------------------------------------------------------
 
 PAGE_TITLES = {
+    "Start here": "Watch a computer learn to separate groups",
     "Data": "Data",
     "Train": "Train",
     "Threshold": "Threshold",
     "Multiclass": "Multiclass (one-vs-rest)",
     "Compare": "Compare",
     "About the math": "How logistic regression works",
-    "Start here": "Watch a computer learn to separate groups",
 }
 # Page title (heading) -> the page's address (Streamlit names it after the file; home is "").
 PAGE_PATHS = {
