@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from logreg.data import (
+from logreg.dataset import (
     MAX_ABS_VALUE,
     MAX_CATEGORIES,
     MAX_CLASSES,

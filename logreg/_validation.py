@@ -11,7 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .objective import sum_of_squares
+from ._parallel import sum_of_squares
 
 # Features larger than this overflow X @ w and X^T D X long before training can mean anything.
 MAX_ABS_FEATURE = 1e100

@@ -118,9 +118,9 @@ def test_fits_on_data_above_the_threshold_equal_one_thread_fits(monkeypatch, cls
     X = rng.normal(size=(3001, 3))
     y = rng.integers(0, n_classes, size=3001)
     params = dict(learning_rate=0.5, epochs=15)
-    monkeypatch.setattr("logreg.objective._THREADED_MIN_VALUES", 1 << 40)
+    monkeypatch.setattr("logreg._parallel.THREADED_MIN_VALUES", 1 << 40)
     single = cls(**params).fit(X, y)
-    monkeypatch.setattr("logreg.objective._THREADED_MIN_VALUES", 0)
+    monkeypatch.setattr("logreg._parallel.THREADED_MIN_VALUES", 0)
     threaded = cls(**params).fit(X, y)
     np.testing.assert_allclose(threaded.history_["loss"], single.history_["loss"], rtol=1e-12)
     np.testing.assert_allclose(threaded.coef_, single.coef_, rtol=1e-11, atol=1e-14)
@@ -158,7 +158,7 @@ def test_threaded_linear_equals_one_thread(n_outputs, block_rows):
 
 
 def test_pool_map_returns_results_in_range_order_and_raises_a_workers_error():
-    from logreg.objective import _POOL
+    from logreg._parallel import POOL as _POOL
 
     before = blas_threads()
     ranges = [(k, k + 1) for k in range(12)]
@@ -177,10 +177,10 @@ def test_pool_map_returns_results_in_range_order_and_raises_a_workers_error():
 
 def test_threaded_sum_of_squares_and_finite_check(monkeypatch):
     from logreg._validation import check_finite_features
-    from logreg.objective import sum_of_squares
+    from logreg._parallel import sum_of_squares
 
     X = np.random.default_rng(6).normal(size=(1003, 7))
-    monkeypatch.setattr("logreg.objective._THREADED_MIN_VALUES", 0)
+    monkeypatch.setattr("logreg._parallel.THREADED_MIN_VALUES", 0)
     np.testing.assert_allclose(sum_of_squares(X), np.sum(X ** 2), rtol=1e-13)
     check_finite_features(X)
     X[1001, 3] = np.nan

@@ -1,0 +1,167 @@
+"""From a dataset's rows and a :class:`~logreg.settings.TrainSettings` to a trained run.
+
+A run holds the model, its feature map, the raw train/test rows and the final probabilities:
+everything the Train, Threshold and Multiclass pages draw. :func:`fit_binary` trains one class
+against the rest (or the two classes); :func:`fit_multiclass` one-vs-rest or softmax over all of
+them. Pure (numpy, scikit-learn's ``PolynomialFeatures``): the app caches runs on a content hash
+of the data plus the settings. What is computed *from* a run lives beside it: replay over the
+epochs (:mod:`logreg.replay`), grids over the drawn plane (:mod:`logreg.grids`), model files
+(:mod:`logreg.model_files`).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from .features import FeatureMap
+from .model import LogisticRegression
+from .multiclass import OneVsRestLogisticRegression, SoftmaxRegression
+from .settings import TrainSettings
+
+
+@dataclass
+class BinaryRun:
+    """A trained binary model with the data and numbers the Train and Threshold pages show.
+
+    Arrays ``X_*`` are raw rows (n, d) in original units; ``y_*`` are 0/1 with 1 = the positive
+    class ``class_names[1]``; ``p_*`` are final predicted probabilities of the positive class.
+    """
+
+    model: LogisticRegression
+    features: FeatureMap
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: Optional[np.ndarray]
+    y_test: Optional[np.ndarray]
+    p_train: np.ndarray
+    p_test: Optional[np.ndarray]
+    feature_names: tuple
+    class_names: tuple
+    drawn: tuple
+    seconds: float
+    messages: tuple = field(default_factory=tuple)
+
+    @property
+    def epochs(self) -> np.ndarray:
+        """Epoch numbers ``0..n_iter_`` of the history."""
+        return np.arange(self.model.n_iter_ + 1)
+
+
+def binary_labels(y_codes, class_names, positive: int):
+    """0/1 labels for "class ``positive`` vs the rest" and the two class names to show.
+
+    With two classes the names are the original ones; with more, the negative side reads
+    "not <positive>".
+    """
+    y01 = (np.asarray(y_codes) == positive).astype(np.int64)
+    if len(class_names) == 2:
+        names = (str(class_names[1 - positive]), str(class_names[positive]))
+    else:
+        names = (f"not {class_names[positive]}", str(class_names[positive]))
+    return y01, names
+
+
+def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
+               settings: TrainSettings, positive: int = 1, drawn=(0, 1),
+               time_budget: Optional[float] = None) -> BinaryRun:
+    """Train a binary model on raw features and return everything the pages draw.
+
+    Parameters
+    ----------
+    X_train, X_test : ndarray (n, d) raw features; ``X_test`` may be None.
+    y_train, y_test : ndarray (n,) class codes 0..k-1.
+    class_names : names of the codes; ``positive`` is the code treated as class 1.
+    drawn : the two raw feature indices drawn on the boundary plot.
+    time_budget : seconds; training stops after this long (the live view's budget), and a
+        message says so.
+    """
+    t0 = time.perf_counter()
+    y01, names = binary_labels(y_train, class_names, positive)
+    y01_test = None if y_test is None else binary_labels(y_test, class_names, positive)[0]
+    model = LogisticRegression(**settings.model_params())
+    features, Phi, Phi_test, messages = _train(model, settings, X_train, y01, X_test, y01_test,
+                                               feature_names, time_budget, t0)
+    p_train = model.predict_proba(Phi)[:, 1]
+    p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
+    return BinaryRun(model=model, features=features, X_train=np.asarray(X_train, float),
+                     y_train=y01, X_test=None if X_test is None else np.asarray(X_test, float),
+                     y_test=y01_test, p_train=p_train, p_test=p_test,
+                     feature_names=tuple(feature_names), class_names=names, drawn=tuple(drawn),
+                     seconds=time.perf_counter() - t0, messages=messages)
+
+
+def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, time_budget, t0):
+    """Fit ``model`` on the mapped features (test set as eval_set), within the time budget.
+
+    Returns the feature map, the mapped train and test features, and the messages for the page:
+    the model's warnings in words, and a sentence when the budget stopped training.
+    """
+    features = FeatureMap(X_train, feature_names, standardize=settings.standardize,
+                          degree=settings.degree)
+    Phi = features.transform(X_train)
+    Phi_test = None if X_test is None else features.transform(X_test)
+    eval_set = (Phi_test, y_test) if Phi_test is not None and len(y_test) else None
+
+    def over_budget(epoch, _model):
+        return time.perf_counter() - t0 > time_budget
+
+    # The model's warnings reach the page as plain sentences (fit_warnings_), not as log noise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(Phi, y_train, eval_set=eval_set,
+                  callback=over_budget if time_budget is not None else None)
+    messages = list(model.fit_warnings_)
+    if model.stopped_early_:
+        messages.append(
+            f"Training stopped at epoch {model.n_iter_:,} of {settings.epochs:,}: the live view "
+            f"trains for at most {time_budget:g} s. Use fewer epochs, a larger batch size or "
+            "the Newton solver to finish.")
+    return features, Phi, Phi_test, tuple(messages)
+
+
+@dataclass
+class MulticlassRun:
+    """A trained one-vs-rest or softmax model over every class (codes ``0..k-1``).
+
+    ``proba_*`` are (n, k) class probabilities (one-vs-rest: the per-class sigmoids normalized to
+    sum 1; softmax: the softmax).
+    """
+
+    model: object
+    kind: str
+    features: FeatureMap
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: Optional[np.ndarray]
+    y_test: Optional[np.ndarray]
+    proba_train: np.ndarray
+    proba_test: Optional[np.ndarray]
+    feature_names: tuple
+    class_names: tuple
+    drawn: tuple
+    seconds: float
+    messages: tuple = field(default_factory=tuple)
+
+
+def fit_multiclass(X_train, y_train, X_test, y_test, *, feature_names, class_names,
+                   settings: TrainSettings, kind: str = "ovr", drawn=(0, 1),
+                   time_budget: Optional[float] = None) -> MulticlassRun:
+    """Train one-vs-rest (``kind="ovr"``) or softmax (``"softmax"``) on raw features."""
+    t0 = time.perf_counter()
+    estimator = OneVsRestLogisticRegression if kind == "ovr" else SoftmaxRegression
+    model = estimator(**settings.model_params())
+    features, Phi, Phi_test, messages = _train(model, settings, X_train, y_train, X_test, y_test,
+                                               feature_names, time_budget, t0)
+    return MulticlassRun(
+        model=model, kind=kind, features=features, X_train=np.asarray(X_train, float),
+        y_train=np.asarray(y_train), X_test=None if X_test is None else np.asarray(X_test, float),
+        y_test=None if y_test is None else np.asarray(y_test),
+        proba_train=model.predict_proba(Phi),
+        proba_test=None if Phi_test is None else model.predict_proba(Phi_test),
+        feature_names=tuple(feature_names), class_names=tuple(class_names), drawn=tuple(drawn),
+        seconds=time.perf_counter() - t0, messages=messages)
