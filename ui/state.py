@@ -180,6 +180,10 @@ def put_many(values: dict) -> None:
         put(name, value)
 
 
+# How the app is shown, not what it computes: "Start over" leaves it as it is.
+KEPT_ON_RESET = ("present",)
+
+
 def reset_all() -> None:
-    """Back to the defaults (keeps an uploaded file)."""
-    put_many({s.name: s.default for s in SETTINGS})
+    """Back to the defaults (keeps an uploaded file, and presentation mode)."""
+    put_many({s.name: s.default for s in SETTINGS if s.name not in KEPT_ON_RESET})

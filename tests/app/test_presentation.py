@@ -132,3 +132,12 @@ def test_my_data_door_opens_the_upload_and_then_points_to_threshold():
     assert_clean(at)
     links = [p.proto.page for p in at.get("page_link")]
     assert any("threshold" in str(p) for p in links), links
+
+
+def test_start_over_keeps_presentation_mode_and_resets_the_model(app):
+    at = open_train(app, {"present": "1", "learning_rate": "0.03"})
+    assert state(at, "learning_rate") == 0.03
+    next(b for b in at.sidebar.button if b.label.startswith("Start over")).click().run()
+    assert_clean(at)
+    assert state(at, "learning_rate") == 0.5
+    assert state(at, "present") is True
