@@ -36,6 +36,7 @@ ZERO_GREY = "#bdbdbd"
 ALERT = "#C0392B"
 
 FONT_SIZE = 14
+TICK_SIZE = 14
 TITLE_SIZE = 19
 HEIGHT = 520
 TEMPLATE = "plotly_white"
@@ -253,6 +254,10 @@ def apply_layout(
         legend=legend,
         hoverlabel=dict(font=dict(size=13)),
     )
+    # Tick labels as large as the text: Streamlit's chart theme draws them at 12 px otherwise,
+    # too small for the back of a room.
+    fig.update_layout(xaxis=dict(tickfont=dict(size=TICK_SIZE)),
+                      yaxis=dict(tickfont=dict(size=TICK_SIZE)))
     # layout.xaxis / layout.yaxis are the primary axes, also in figures with a secondary y axis.
     if x_title is not None:
         fig.update_layout(xaxis=dict(title=dict(text=x_title, font=dict(size=FONT_SIZE))))

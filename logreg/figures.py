@@ -488,7 +488,8 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         fig.update_layout(yaxis2=dict(
             title=dict(text="accuracy (grey)", font=dict(size=14, color=MUTED)), overlaying="y",
             side="right", anchor="x", range=[0, 1.02], tickformat=".0%", showgrid=False,
-            zeroline=False, tickmode="linear", tick0=0, dtick=0.2, tickfont=dict(color=MUTED)))
+            zeroline=False, tickmode="linear", tick0=0, dtick=0.2,
+            tickfont=dict(color=MUTED, size=14)))
     if current_epoch is not None:
         # Label on the side with room: past the middle it goes left of the line, inside the plot.
         late = finite_epochs.size and current_epoch > 0.5 * float(finite_epochs.max())
@@ -606,7 +607,7 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
     rows = len(names_ok) * (1 if W.shape[0] == 1 else min(W.shape[0], 3))
     height = max(HEIGHT, top_margin(wrap_note(subtitle) if subtitle else None) + 120 + 22 * rows)
     apply_layout(fig, title=title,
-                 x_title="weight w<br>(change in log-odds per +1 of the feature)",
+                 x_title="weight w: change in log-odds<br>per +1 of the feature",
                  y_title=None, subtitle=subtitle, height=height)
     fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",
                      automargin=True, tickmode="linear", dtick=1)

@@ -120,4 +120,11 @@ def test_large_style_has_projector_fonts_and_leaves_the_original_alone():
     assert large["legend"]["font"]["size"] >= 16
     assert all(a["font"]["size"] >= 18 for a in large["annotations"])
     normal = styled_layout(fig["layout"], large=False)
-    assert normal["font"] == fig["layout"]["font"] and "tickfont" not in normal["xaxis"]
+    assert normal["font"] == fig["layout"]["font"]
+    assert normal["xaxis"]["tickfont"] == fig["layout"]["xaxis"]["tickfont"]
+
+
+def test_normal_ticks_are_set_to_14_px_so_no_theme_shrinks_them():
+    fig = loss_fig(10)["layout"]
+    assert fig["xaxis"]["tickfont"]["size"] == 14 and fig["yaxis"]["tickfont"]["size"] == 14
+    assert fig["yaxis2"]["tickfont"]["size"] == 14

@@ -74,6 +74,10 @@ def test_boundary_plot_is_on_the_first_screen_and_half_the_width(page, width, he
     # The loss curve is beside it, also on the first screen.
     assert loss["y"] >= 0 and loss["bottom"] <= height, (loss, height)
     assert loss["x"] >= b["right"] - 1
+    # Ticks as large as the text (Streamlit's chart theme would draw them at 12 px).
+    for key in ("boundary_chart", "loss_chart"):
+        fonts = app.page.evaluate(FONTS_JS, key)
+        assert fonts["xtick"] >= 14 and fonts["ytick"] >= 14, (key, fonts)
 
 
 def test_presentation_mode_hides_the_sidebar_and_draws_large_ticks(page):
