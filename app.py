@@ -18,6 +18,8 @@ pages = [
     st.Page(HERE / "pages/data.py", title="Data", icon=":material/dataset:"),
     st.Page(HERE / "pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page(HERE / "pages/threshold.py", title="Threshold", icon=":material/tune:"),
+    st.Page(HERE / "pages/explain.py", title="Why: coefficients and paths",
+            icon=":material/query_stats:"),
     st.Page(HERE / "pages/multiclass.py", title="Multiclass", icon=":material/category:"),
     st.Page(HERE / "pages/compare.py", title="Compare", icon=":material/compare:"),
     st.Page(HERE / "pages/about.py", title="About the math", icon=":material/menu_book:"),

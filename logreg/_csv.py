@@ -942,7 +942,7 @@ class _TableBuilder:
 def _clean_names(columns) -> list[str]:
     names, seen = [], set()
     for i, c in enumerate(columns):
-        name = str(c).replace("\ufeff", "").replace("\u00ef\u00bb\u00bf", "").strip()
+        name = _unquote(str(c).replace("\ufeff", "").replace("\u00ef\u00bb\u00bf", "").strip())
         if not name or name.startswith("Unnamed: "):
             name = f"column {i + 1}"
         base, n = name, 2
@@ -954,11 +954,36 @@ def _clean_names(columns) -> list[str]:
     return names
 
 
+_QUOTES = ("'", '"')
+
+
+def _quoted_by(text: str):
+    """The quote character wrapped around the whole of ``text`` ('x' or "x"), else None."""
+    if len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
+        return text[0]
+    return None
+
+
+def _unquote(name: str) -> str:
+    """A column name without a pair of quotes around it: statistics packages write 'GPA'."""
+    return name[1:-1].strip() if _quoted_by(name) else name
+
+
 def _strip_text(col: pd.Series) -> pd.Series:
-    """Strings stripped of surrounding spaces; empty strings become missing."""
+    """Strings stripped of surrounding spaces; empty strings become missing.
+
+    When every present value is wrapped in the same quotes ('a' 'b', as whitespace-separated
+    files from statistics packages write them), the quotes go too: they are not part of the value.
+    """
     text = col.astype(object).where(col.notna(), None)
     text = text.map(lambda v: v.strip() if isinstance(v, str) else (None if v is None else str(v)))
-    return text.where(text.map(lambda v: v is not None and v != ""), None)
+    text = text.where(text.map(lambda v: v is not None and v != ""), None)
+    present = text.dropna()
+    if len(present):
+        quotes = set(present.map(_quoted_by))
+        if len(quotes) == 1 and None not in quotes:
+            text = text.map(lambda v: None if v is None else (v[1:-1].strip() or None))
+    return text
 
 
 def _coerce_numeric(text: pd.Series, decimal: str) -> pd.Series:

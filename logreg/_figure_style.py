@@ -114,9 +114,14 @@ def region_colorscale(k: int) -> list[list]:
 # --------------------------------------------------------------------------------------------
 
 def fmt_p(value: float) -> str:
-    """Short probability/threshold text: 0.5 -> "0.5", 0.372 -> "0.372", 0.37 -> "0.37"."""
-    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
+    """Threshold text, the same as every other label shows it: 0.5 -> "0.50", 0.03298 -> "0.03298".
+
+    All the digits the value has (``logreg.decisions.threshold_text``): a label that rounded
+    0.03298 to 0.033 would name a threshold whose metrics differ from those drawn.
+    """
+    from .decisions import threshold_text
+
+    return threshold_text(value)
 
 
 def fmt_count(n: int) -> str:

@@ -46,6 +46,9 @@ PARAM_RULES = {
                      lambda v: v is None or _is_int(v) or isinstance(
                          v, (np.random.Generator, np.random.RandomState))),
     "threshold": ("a number from 0 to 1", lambda v: _is_number(v) and 0 <= v <= 1),
+    "gtol": ("a number >= 0 (the gradient size that counts as converged)",
+             lambda v: _is_number(v) and v >= 0),
+    "stop_early": ("True or False", lambda v: isinstance(v, (bool, np.bool_))),
 }
 
 

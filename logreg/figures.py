@@ -423,11 +423,12 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
 # ============================================================================================
 
 def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_accuracy=None,
-                current_epoch=None, diverged_epoch=None, title="Loss while training", log_y=False):
+                current_epoch=None, diverged_epoch=None, title="Loss while training", log_y=False,
+                step_name="epoch"):
     """Loss curves (train solid, test dashed) with accuracy on a second axis.
 
-    The held-back points are called "test" here as on the score cards. The epoch axis runs
-    from 0 to the last epoch, whatever the markers drawn on it.
+    The held-back points are called "test" here as on the score cards. The step axis runs
+    from 0 to the last step, whatever the markers drawn on it.
 
     Parameters
     ----------
@@ -442,6 +443,9 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     title : str, default="Loss while training"
     log_y : bool, default=False
         Logarithmic loss axis.
+    step_name : str, default="epoch"
+        What one step of training is called on the x axis and in labels ("iteration" for
+        Newton's method).
 
     Returns
     -------
@@ -451,6 +455,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     has_acc = train_accuracy is not None or val_accuracy is not None
     fig = FigureSpec()
     n_loss = 0
+    shown = []
     for values, name, dash in ((train_loss, "train loss", "solid"),
                                (val_loss, "test loss", "dash")):
         if values is None:
@@ -460,9 +465,12 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             x, yv = x[yv > 0], yv[yv > 0]
         n_loss += x.size
         fig.add_trace(dict(
-            type="scatter", x=x, y=yv, mode="lines", name=name,
+            # One point draws no line: show it as a dot.
+            type="scatter", x=x, y=yv, mode="lines" if x.size > 1 else "markers", name=name,
             line=dict(color=INK, width=3, dash=dash),
-            hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+            marker=dict(color=INK, size=9, symbol="circle" if dash == "solid" else "circle-open"),
+            hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+        shown.append(yv)
     for values, name, dash in ((train_accuracy, "train accuracy", "solid"),
                                (val_accuracy, "test accuracy", "dash")):
         if values is None:
@@ -474,14 +482,17 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         fig.add_trace(dict(
             type="scatter", x=x, y=yv, mode="lines", name=name, opacity=0.75, showlegend=False,
             line=dict(color=MUTED, width=2, dash=dash),
-            hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>", yaxis="y2"))
-    apply_layout(fig, title=title, x_title="epoch", y_title="log-loss (lower is better)")
+            hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>",
+            yaxis="y2"))
+    apply_layout(fig, title=title, x_title=step_name, y_title="log-loss (lower is better)")
     finite_epochs = epochs[np.isfinite(epochs)]
     if finite_epochs.size:
         first, last = float(finite_epochs.min()), float(finite_epochs.max())
         fig.update_xaxes(range=[min(0.0, first), max(last, 1.0)], autorange=False)
     if log_y:
         fig.update_layout(yaxis_type="log")
+    else:
+        _flat_loss_axis(fig, np.concatenate(shown) if shown else np.array([]))
     if has_acc:
         # A second y axis by hand: make_subplots costs ~40 ms for the same layout.
         # tickmode="linear": otherwise plotly syncs these ticks to the loss grid (97%, 85%, ...).
@@ -493,12 +504,12 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     if current_epoch is not None:
         # Label on the side with room: past the middle it goes left of the line, inside the plot.
         late = finite_epochs.size and current_epoch > 0.5 * float(finite_epochs.max())
-        vline(fig, current_epoch, color=INK, label=f"epoch {int(current_epoch)}",
+        vline(fig, current_epoch, color=INK, label=f"{step_name} {int(current_epoch)}",
               label_side="left" if late else "right")
     if diverged_epoch is not None:
         vline(fig, diverged_epoch, color=ALERT, dash="dash", label=None)
         fig.add_annotation(
-            text=f"diverged at epoch {int(diverged_epoch)}: learning rate too high",
+            text=f"diverged at {step_name} {int(diverged_epoch)}: learning rate too high",
             xref="paper", yref="paper", x=0.5, y=0.9, showarrow=False,
             font=dict(size=15, color=ALERT), bgcolor="rgba(255, 255, 255, 0.9)",
             bordercolor=ALERT, borderwidth=1, borderpad=6)
@@ -506,6 +517,23 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         add_note(fig, "No finite loss values to show yet." if diverged_epoch is None
                  else "The loss was not finite from the start.")
     return fig.figure()
+
+
+def _flat_loss_axis(fig, values: np.ndarray) -> None:
+    """A readable loss axis when the values (nearly) do not vary: one point, or a flat line.
+
+    Plotly's automatic axis around a single value zooms in until its ticks differ, and labels
+    them with 19 digits ("0.6931471805599452862"). A range of +-5% (at least +-0.01) around the
+    value with 3-significant-digit ticks reads "0.68, 0.69, 0.70" instead.
+    """
+    if values.size == 0:
+        return
+    low, high = float(values.min()), float(values.max())
+    middle = (low + high) / 2.0
+    if high - low > 1e-6 * max(abs(middle), 1e-12):
+        return
+    pad = max(0.05 * abs(middle), 0.01)
+    fig.update_layout(yaxis=dict(range=[middle - pad, middle + pad], tickformat=".3~g"))
 
 
 def compare_loss_figure(curves, *, title="Loss: A against B"):
@@ -554,7 +582,8 @@ def _odds_sentence(feature, w, target):
 
 
 def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coefficients)",
-                class_names=None, max_features=30):
+                class_names=None, max_features=30, l1_zeros=False, hover_sentences=None,
+                x_title=None):
     """Horizontal bars of the weights, largest |w| on top, with odds ratios in hover.
 
     Parameters
@@ -571,6 +600,15 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
         Multiclass: one name per row of ``coef``.
     max_features : int, default=30
         Only the features with the largest |w| are drawn past this many (said in the subtitle).
+    l1_zeros : bool, default=False
+        The weights come from training with an L1 (or elastic-net) penalty: the subtitle then
+        counts the exact zeros as features L1 removed. Leave False at epoch 0 or without L1,
+        where a zero says nothing about the features.
+    hover_sentences : dict of str, optional
+        Binary: the hover sentence of each feature by name (e.g. the effect in the units of the
+        user's column, ``logreg.why.weight_hover_sentences``), instead of "each +1 in ...".
+    x_title : str, optional
+        The axis title, when the weights are not per +1 of the feature (standardized features).
 
     Returns
     -------
@@ -591,13 +629,17 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
 
     fig = FigureSpec()
     if W.shape[0] == 1:
-        _binary_coef_traces(fig, W_ok[0], names_ok, class_names)
+        hover = None if hover_sentences is None else {
+            # "...; per standard deviation ..." on a line of its own: narrow charts cut long lines.
+            html_escape(str(k)): html_escape(str(v)).replace("; ", "<br>")
+            for k, v in hover_sentences.items()}
+        _binary_coef_traces(fig, W_ok[0], names_ok, class_names, hover)
     else:
         _multiclass_coef_traces(fig, W_ok, names_ok, class_names)
 
     n_zero = int((W[:, finite_cols] == 0).all(axis=0).sum())
     notes = [_intercept_note(intercept, class_names, W.shape[0])]
-    if n_zero:
+    if n_zero and l1_zeros:  # otherwise a zero is a start value (epoch 0), not L1's doing
         notes.append(f"{n_zero} of {W.shape[1]} weights are exactly 0 (L1 removed those features)")
     if finite_cols.sum() > max_features:
         notes.append(f"showing the {max_features} largest of {int(finite_cols.sum())} weights")
@@ -606,8 +648,10 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
     # closer than their font, so the plot grows with the number of bars (22 px per row).
     rows = len(names_ok) * (1 if W.shape[0] == 1 else min(W.shape[0], 3))
     height = max(HEIGHT, top_margin(wrap_note(subtitle) if subtitle else None) + 120 + 22 * rows)
+    # At most two short lines: the plot may be a third of a 1280 px screen wide.
     apply_layout(fig, title=title,
-                 x_title="weight w: change in log-odds<br>per +1 of the feature",
+                 x_title=wrap_note(x_title, width=30) if x_title
+                 else "weight w: change in log-odds<br>per +1 of the feature",
                  y_title=None, subtitle=subtitle, height=height)
     fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",
                      automargin=True, tickmode="linear", dtick=1)
@@ -636,7 +680,7 @@ def _intercept_note(intercept, class_names, n_rows):
     return "intercepts " + ", ".join(parts)
 
 
-def _binary_coef_traces(fig, w, names, class_names):
+def _binary_coef_traces(fig, w, names, class_names, hover=None):
     """Positive weights in class 1's colour, negative in class 0's, exact zeros grey."""
     pos_name = class_label(class_names, 1) if class_names is not None else "the positive class"
     neg_name = class_label(class_names, 0) if class_names is not None else "the negative class"
@@ -650,6 +694,8 @@ def _binary_coef_traces(fig, w, names, class_names):
             continue
         odds, text = zip(*(_odds_sentence(n, v, target)
                            for n, v in zip(np.array(names, dtype=object)[mask], w[mask])))
+        if hover:
+            text = [hover.get(n, t) for n, t in zip(np.array(names, dtype=object)[mask], text)]
         fig.add_trace(dict(
             type="bar", x=w[mask], y=np.array(names, dtype=object)[mask], orientation="h",
             name=label,

@@ -20,8 +20,13 @@ Document (``format_version`` 1)::
       "threshold": 0.5,
       "preprocessing": {...},                     # free, for the app (standardization, ...)
       "metadata": {"key": "text or number"},
-      "training": {"n_iter": 100, "converged": false, "diverged": false}
+      "training": {"n_iter": 100, "converged": false, "diverged": false,
+                   "convergence": {"criterion": "largest |gradient| of the penalized objective",
+                                   "value": 0.0031, "tol": 0.0001}}
     }
+
+``converged`` is true when the criterion's value at the final weights is at most ``tol``
+(``value`` is null when it is not finite: a diverged run). Files without ``convergence`` load.
 
 The training history (``history_``) is not exported: it holds the weights of every epoch and can
 be far larger than the model. A loaded model predicts exactly like the original but has an empty
@@ -207,6 +212,7 @@ def model_to_json(model, *, feature_names=None, preprocessing=None, metadata=Non
             "n_iter": int(getattr(model, "n_iter_", 0)),
             "converged": bool(getattr(model, "converged_", False)),
             "diverged": bool(getattr(model, "diverged_", False)),
+            **_export_convergence(getattr(model, "convergence_", None)),
         },
     }
     # One validation path: a file this function writes is always one load_model_bundle accepts.
@@ -427,7 +433,7 @@ def _bundle_from_document(doc) -> ModelBundle:
         raise ValueError(f"threshold {_short(threshold)} differs from the parameter threshold "
                          f"{model.threshold!r}.")
 
-    n_iter, converged, diverged = _load_training(doc.get("training", {}))
+    n_iter, converged, diverged, convergence = _load_training(doc.get("training", {}))
     preprocessing = _load_free(doc.get("preprocessing", {}), "preprocessing")
     metadata = _load_metadata(doc.get("metadata", {}))
     library_version = doc.get("library_version", "")
@@ -442,6 +448,8 @@ def _bundle_from_document(doc) -> ModelBundle:
         model.feature_names_in_ = np.asarray(feature_names, dtype=object)
     model.n_iter_ = n_iter
     model.converged_ = converged
+    if convergence is not None:
+        model.convergence_ = convergence
     model.diverged_ = diverged
     model.stopped_early_ = False
     model.history_ = {}
@@ -520,10 +528,39 @@ def _number_matrix(rows, what):
     return np.array(out, dtype=np.float64)
 
 
+def _export_convergence(convergence) -> dict:
+    """The ``convergence`` entry of ``training`` ({} for a model without one)."""
+    if not convergence:
+        return {}
+    value = float(convergence["value"])
+    return {"convergence": {"criterion": str(convergence["criterion"]),
+                            "value": value if math.isfinite(value) else None,
+                            "tol": float(convergence["tol"])}}
+
+
+def _load_convergence(convergence):
+    if convergence is None:
+        return None
+    if not isinstance(convergence, dict) or set(convergence) != {"criterion", "value", "tol"}:
+        raise ValueError("training.convergence must be an object with criterion, value and tol.")
+    criterion, value, tol = convergence["criterion"], convergence["value"], convergence["tol"]
+    if not _is_text(criterion) or len(criterion) > 200:
+        raise ValueError("training.convergence.criterion must be a short text.")
+    for name, number in (("value", value), ("tol", tol)):
+        if number is None and name == "value":
+            continue
+        if isinstance(number, bool) or not isinstance(number, numbers.Real) or not (
+                math.isfinite(number) and number >= 0):
+            raise ValueError(f"training.convergence.{name} must be a number >= 0; "
+                             f"got {_short(number)}.")
+    return {"criterion": criterion, "value": math.inf if value is None else float(value),
+            "tol": float(tol)}
+
+
 def _load_training(training):
     if not isinstance(training, dict):
         raise ValueError("training must be an object with n_iter, converged and diverged.")
-    unknown = sorted(set(training) - {"n_iter", "converged", "diverged"})
+    unknown = sorted(set(training) - {"n_iter", "converged", "diverged", "convergence"})
     if unknown:
         raise ValueError(f"training has unknown fields: {_names(unknown)}.")
     n_iter = training.get("n_iter", 0)
@@ -533,7 +570,7 @@ def _load_training(training):
         raise ValueError(f"training.n_iter must be a whole number >= 0; got {_short(n_iter)}.")
     if not isinstance(converged, bool) or not isinstance(diverged, bool):
         raise ValueError("training.converged and training.diverged must be true or false.")
-    return int(n_iter), converged, diverged
+    return int(n_iter), converged, diverged, _load_convergence(training.get("convergence"))
 
 
 def _load_free(value, what, depth=0):

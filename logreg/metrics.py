@@ -45,11 +45,15 @@ __all__ = [
     "auc",
     "average_precision",
     "bootstrap_rates",
+    "brier_score",
+    "calibration_bins",
+    "calibration_curve",
     "choose_threshold",
     "confusion_at",
     "confusion_matrix",
     "confusion_sweep",
     "expected_cost",
+    "expected_cost_curve",
     "iso_cost_line",
     "iso_cost_slope",
     "macro_auc",
@@ -533,12 +537,18 @@ class ThresholdChoice:
         True- and false-positive rate at the threshold (rule ``score >= threshold``).
     reason : str
         One plain sentence for the page, naming the classes and the rule that chose it.
+    shown : str
+        The threshold as the reason writes it: the shortest decimal that gives the same confusion
+        as ``threshold`` on these scores (``confusion_at(y, s, float(shown))`` equals
+        ``confusion_at(y, s, threshold)``), so a page can use ``float(shown)`` as *the* threshold
+        and every number it shows is the number at the value it shows.
     """
 
     threshold: float
     tpr: float
     fpr: float
     reason: str
+    shown: str = ""
 
 
 def _flag_nothing_threshold(top, bottom):
@@ -716,9 +726,11 @@ def choose_threshold(
     threshold = float(thresholds[i])
     if i == 0 and threshold != 1.0:
         where = f"Above the highest score ({_short_number(distinct[0], -np.inf)})"
+        shown = repr(threshold)
     else:
         lower = distinct[i] if i < distinct.size else -np.inf
-        where = f"At {_short_number(threshold, lower)}"
+        shown = _short_number(threshold, lower)
+        where = f"At {shown}"
     outcome = f"{_pct(tpr[i])} of {pos} are caught and {_pct(fpr[i])} of {neg} are flagged"
     if method == "max_fpr" and tp[i] == 0:
         reason = (
@@ -728,7 +740,8 @@ def choose_threshold(
         )
     else:
         reason = f"{where}, {outcome}; {rule}."
-    return ThresholdChoice(threshold=threshold, tpr=float(tpr[i]), fpr=float(fpr[i]), reason=reason)
+    return ThresholdChoice(threshold=threshold, tpr=float(tpr[i]), fpr=float(fpr[i]), reason=reason,
+                           shown=shown)
 
 
 # ---------------------------------------------------------------- uncertainty and cost
@@ -1035,3 +1048,78 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
         )
     counts = np.bincount(t * n_classes + p, minlength=n_classes * n_classes)
     return counts.astype(np.int64).reshape(n_classes, n_classes)
+
+
+# ---------------------------------------------------------------- calibration and cost curve
+# (issue 15: the reliability diagram and the expected-cost curve of the Threshold page)
+
+
+def _probabilities(y_true, proba, pos_label):
+    """Labels as bool and probabilities checked to lie in [0, 1]."""
+    y, p = _binary_inputs(y_true, proba, pos_label)
+    if p.size and (p.min() < 0.0 or p.max() > 1.0):
+        raise ValueError(
+            f"Probabilities must lie between 0 and 1; got values from {p.min():g} to "
+            f"{p.max():g}. Pass predicted probabilities, not scores or logits."
+        )
+    return y, p
+
+
+def calibration_bins(y_true, proba, n_bins=10, *, pos_label=None):
+    """Uniform-bin reliability table: the bins that hold cases, with their counts.
+
+    Returns
+    -------
+    dict of ndarrays over the non-empty bins, in order: ``prob_true`` (share of positives),
+    ``prob_pred`` (mean predicted probability), ``count`` (cases), ``low``/``high`` (bin edges).
+    Bins are ``[0, 1/n_bins), ..., [1 - 1/n_bins, 1]``, assigned as scikit-learn does.
+    """
+    if not (isinstance(n_bins, numbers.Integral) and n_bins >= 1):
+        raise ValueError(f"n_bins must be a whole number >= 1, got {n_bins!r}.")
+    y, p = _probabilities(y_true, proba, pos_label)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    ids = np.searchsorted(edges[1:-1], p)  # sklearn's rule: a value on an edge goes left
+    total = np.bincount(ids, minlength=n_bins)
+    sums = np.bincount(ids, weights=p, minlength=n_bins)
+    true = np.bincount(ids, weights=y.astype(np.float64), minlength=n_bins)
+    keep = total != 0
+    return {"prob_true": true[keep] / total[keep], "prob_pred": sums[keep] / total[keep],
+            "count": total[keep], "low": edges[:-1][keep], "high": edges[1:][keep]}
+
+
+def calibration_curve(y_true, proba, n_bins=10, *, pos_label=None):
+    """``(prob_true, prob_pred)`` per non-empty uniform bin, as
+    ``sklearn.calibration.calibration_curve(y_true, proba, n_bins=n_bins)``."""
+    bins = calibration_bins(y_true, proba, n_bins, pos_label=pos_label)
+    return bins["prob_true"], bins["prob_pred"]
+
+
+def brier_score(y_true, proba, *, pos_label=None) -> float:
+    """Mean squared gap between the predicted probability and the 0/1 outcome (lower is better).
+
+    Equal to ``sklearn.metrics.brier_score_loss``; 0.25 is a constant 0.5 forecast.
+    """
+    y, p = _probabilities(y_true, proba, pos_label)
+    return float(np.mean((p - y) ** 2))
+
+
+def expected_cost_curve(y_true, scores, cost_fp, cost_fn, prevalence=None, *, n_points=201,
+                        pos_label=None):
+    """Expected cost per 1,000 cases at every threshold of a grid, and its minimum.
+
+    The same formula as :func:`expected_cost`, on ``n_points`` evenly spaced thresholds in
+    [0, 1] plus every distinct score (where the cost steps), so the minimum found is the true
+    minimum over all thresholds.
+
+    Returns
+    -------
+    dict: ``thresholds`` (m,) sorted, ``cost`` (m,), ``best_threshold`` and ``best_cost`` (the
+    lowest cost; the largest threshold among ties, which flags the fewest cases).
+    """
+    y, s = _binary_inputs(y_true, scores, pos_label)
+    grid = np.linspace(0.0, 1.0, int(n_points))
+    thresholds = np.unique(np.concatenate([grid, np.unique(s)]))
+    cost = expected_cost(y, s, thresholds, cost_fp, cost_fn, prevalence)
+    best = int(np.flatnonzero(cost == cost.min())[-1])
+    return {"thresholds": thresholds, "cost": cost, "best_threshold": float(thresholds[best]),
+            "best_cost": float(cost[best])}

@@ -22,6 +22,8 @@ from .solvers import gradient_descent, newton
 # Scale of the random initial weights: big enough to start from a visibly tilted boundary,
 # small enough that the first epochs are not spent undoing it.
 _RANDOM_INIT_SCALE = 0.1
+# What "converged" means, in words (the model file and the pages quote it).
+CONVERGENCE_CRITERION = "largest |gradient| of the penalized objective"
 
 
 class DivergenceWarning(UserWarning):
@@ -100,7 +102,7 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, learning_rate=0.1, epochs=100, batch_size=None, solver="gd",
                  penalty="none", reg_strength=0.0, l1_ratio=0.5, fit_intercept=True, tol=0.0,
-                 init="zeros", random_state=None, threshold=0.5):
+                 init="zeros", random_state=None, threshold=0.5, gtol=1e-4, stop_early=False):
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -113,6 +115,8 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         self.init = init
         self.random_state = random_state
         self.threshold = threshold
+        self.gtol = gtol
+        self.stop_early = stop_early
 
     # ----- hooks for subclasses -------------------------------------------------------------
     def _encode_targets(self, y, classes):
@@ -173,18 +177,21 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         monitor = self._monitor(eval_set)
         progress = None if callback is None else self._progress(callback)
 
+        stopping = dict(tol=self.tol, gtol=self.gtol, stop_early=bool(self.stop_early),
+                        monitor=monitor, callback=progress)
         if self.solver == "newton":
-            result = newton(objective, penalty, W, b, epochs=self.epochs, tol=self.tol,
-                            monitor=monitor, callback=progress)
+            result = newton(objective, penalty, W, b, epochs=self.epochs, **stopping)
         else:
             result = gradient_descent(objective, penalty, W, b, learning_rate=self.learning_rate,
-                                      epochs=self.epochs, batch_size=self.batch_size, tol=self.tol,
-                                      rng=rng, monitor=monitor, callback=progress)
+                                      epochs=self.epochs, batch_size=self.batch_size, rng=rng,
+                                      **stopping)
 
         self._set_weights(result.W, result.b)
         self.history_ = self._shape_history(result.history)
         self.n_iter_ = int(result.n_iter)
         self.converged_ = bool(result.converged)
+        self.convergence_ = {"criterion": CONVERGENCE_CRITERION,
+                             "value": float(result.grad_norm), "tol": float(self.gtol)}
         self.diverged_ = bool(result.diverged)
         self.stopped_early_ = bool(result.stopped_by_callback)
         self.fit_warnings_ = tuple(self._warn(result, objective, penalty))
@@ -240,12 +247,16 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         messages = []
         if result.diverged:
             lr = self.learning_rate
+            # The log-loss (penalty not counted): the quantity history_["data_loss"] holds and
+            # the loss curves draw. No smaller rate is named here: one that was not tried could
+            # diverge too (the app names one it has checked).
             messages.append((DivergenceWarning,
                 f"Training diverged at epoch {result.diverged_epoch} with learning rate {lr:g}: "
-                f"the loss jumped from {result.loss_before_divergence:.3g} to "
-                f"{result.loss_at_divergence:.3g}. The weights of epoch {result.n_iter} are kept. "
-                f"Try a smaller learning rate, such as {lr / 10:g}."))
-        elif self.tol > 0 and not result.converged and not result.stopped_by_callback:
+                f"the log-loss jumped from {result.data_loss_before_divergence:.3g} to "
+                f"{result.data_loss_at_divergence:.3g} (penalty not counted). The weights of "
+                f"epoch {result.n_iter} are kept. Try a smaller learning rate."))
+        elif (self.tol > 0 and not result.stopped_by_callback
+              and result.n_iter >= self.epochs and not result.converged):
             messages.append((ConvergenceWarning,
                 f"Training did not reach tol={self.tol:g} in {self.epochs} epochs. "
                 "Train for more epochs or raise the learning rate."))
@@ -316,6 +327,11 @@ class LogisticRegression(LogisticBase):
     fit_intercept : bool, default=True
     tol : float, default=0.0
         Stop when the objective changes by less than ``tol`` in an epoch; 0 runs every epoch.
+    gtol : float, default=1e-4
+        Convergence criterion: the model has converged when the largest |entry| of the penalized
+        objective's gradient (with L1: its minimum-norm subgradient) is at most ``gtol``.
+    stop_early : bool, default=False
+        Stop at the first epoch where the criterion holds (otherwise run every epoch).
     init : {"zeros", "random"}, default="zeros"
         Starting weights: zeros, or small normal values (sd 0.1) drawn from ``random_state``.
     random_state : int, Generator or None, default=None
@@ -332,12 +348,16 @@ class LogisticRegression(LogisticBase):
     n_iter_ : int
         Epochs run.
     converged_, diverged_, stopped_early_ : bool
-        Stopped by ``tol`` (or Newton at machine precision); stopped because the loss blew up (the
-        last finite weights are kept); stopped by the callback.
+        The convergence criterion holds at the final weights (``convergence_["value"] <= gtol``);
+        stopped because the loss blew up (the last finite weights are kept); stopped by the
+        callback.
+    convergence_ : dict
+        ``{"criterion": str, "value": float, "tol": gtol}``: the criterion at the final weights.
     history_ : dict of ndarray, indexed by epoch ``0..n_iter_``
         ``"loss"`` (n_iter_+1,) objective on the training data; ``"data_loss"`` the same without
         the penalty; ``"val_loss"`` log-loss on ``eval_set``; ``"coef"`` (n_iter_+1, n_features);
-        ``"intercept"`` (n_iter_+1,). Enough to redraw the model at any epoch.
+        ``"intercept"`` (n_iter_+1,); ``"grad_norm"`` (n_iter_+1,) the convergence criterion.
+        Enough to redraw the model at any epoch.
     fit_warnings_ : tuple of str
         Plain-language warnings from the last fit (divergence, separable data, no convergence).
 
@@ -374,7 +394,10 @@ class LogisticRegression(LogisticBase):
     def _shape_history(self, history):
         shaped = {}
         for name, values in history.items():
-            shaped[name] = values[:, 0] if name != "coef" else values[:, 0, :]
+            if values.ndim == 1:  # one value per epoch already (grad_norm)
+                shaped[name] = values
+            else:
+                shaped[name] = values[:, 0] if name != "coef" else values[:, 0, :]
         return shaped
 
     def decision_function(self, X):

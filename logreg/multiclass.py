@@ -16,14 +16,6 @@ from .objective import log1pexp, sigmoid
 from .softmax_objective import SoftmaxObjective, softmax
 
 
-def _check_at_least_two(classes):
-    if len(classes) < 2:
-        raise ValueError(
-            f"y has only one class ({classes[0] if len(classes) else 'none'}) among the samples "
-            "used: training needs examples of at least two classes."
-        )
-
-
 def _one_hot(y, classes) -> np.ndarray:
     """0/1 matrix (n_samples, n_classes): column m marks the samples labelled ``classes[m]``."""
     return (np.asarray(y)[:, None] == np.asarray(classes)[None, :]).astype(np.float64)
@@ -35,7 +27,45 @@ def _squeeze_groups(history: dict) -> dict:
             for name, values in history.items()}
 
 
-class OneVsRestLogisticRegression(LogisticBase):
+# The constructor parameters of both multiclass estimators (they take the same ones), written
+# once and put into each class docstring in place of ``{parameters}``.
+_PARAMETERS_DOC = """\
+    Parameters
+    ----------
+    learning_rate, epochs, batch_size, solver, penalty, reg_strength, l1_ratio
+        As in ``LogisticRegression`` (same defaults; newton takes penalty "none" or "l2").
+    fit_intercept, tol, init, random_state
+        As in ``LogisticRegression``. ``init="random"`` draws one vector shared by all classes.
+    threshold : float, default=0.5
+        Used only with two classes; with M >= 3 ``predict`` is the argmax.
+"""
+
+
+class _MulticlassBase(LogisticBase):
+    """What one-vs-rest and softmax share: labels of at least two classes, and the two-class case.
+
+    Subclasses define how labels become targets and scores become probabilities. Their docstrings
+    hold ``{parameters}``, replaced by the shared parameter list when the class is created.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace("    {parameters}\n", _PARAMETERS_DOC)
+
+    def _binary(self) -> bool:
+        # Unfitted models answer False so the multiclass path raises sklearn's NotFittedError.
+        return len(getattr(self, "classes_", ())) == 2
+
+    def _check_n_classes(self, classes):
+        if len(classes) < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0] if len(classes) else 'none'}) among the "
+                "samples used: training needs examples of at least two classes."
+            )
+
+
+class OneVsRestLogisticRegression(_MulticlassBase):
     """One-vs-rest logistic regression: one binary model ``p_m = sigmoid(x . w_m + b_m)`` per class.
 
     Model ``m`` answers "is it class ``m`` or any other?", minimizing its own binary objective
@@ -47,14 +77,7 @@ class OneVsRestLogisticRegression(LogisticBase):
     With two classes this *is* ``LogisticRegression``: one model, not two, ``coef_`` of shape
     (1, n_features) and ``predict`` using ``threshold``. The shapes below are for M >= 3 classes.
 
-    Parameters
-    ----------
-    learning_rate, epochs, batch_size, solver, penalty, reg_strength, l1_ratio
-        As in ``LogisticRegression`` (same defaults; newton takes penalty "none" or "l2").
-    fit_intercept, tol, init, random_state
-        As in ``LogisticRegression``. ``init="random"`` draws one vector shared by all classes.
-    threshold : float, default=0.5
-        Used only with two classes; with M >= 3 ``predict`` is the argmax.
+    {parameters}
 
     Attributes
     ----------
@@ -79,13 +102,6 @@ class OneVsRestLogisticRegression(LogisticBase):
     >>> model.fit(X, ["a", "a", "b", "b", "c", "c"]).predict([[0.1], [4.9]]).tolist()
     ['a', 'c']
     """
-
-    def _binary(self) -> bool:
-        # Unfitted models answer False so the multiclass path raises sklearn's NotFittedError.
-        return len(getattr(self, "classes_", ())) == 2
-
-    def _check_n_classes(self, classes):
-        _check_at_least_two(classes)
 
     def _encode_targets(self, y, classes):
         if len(classes) == 2:
@@ -142,7 +158,7 @@ class OneVsRestLogisticRegression(LogisticBase):
         return self.classes_[np.argmax(scores, axis=1)]
 
 
-class SoftmaxRegression(LogisticBase):
+class SoftmaxRegression(_MulticlassBase):
     """Multinomial (softmax) logistic regression: ``p(y = m | x) = softmax(x W + b)_m``.
 
     One model for all classes: the probabilities ``exp(z_m) / sum_k exp(z_k)`` with
@@ -158,14 +174,7 @@ class SoftmaxRegression(LogisticBase):
     With two classes the model keeps two weight rows (as scikit-learn's multinomial does), so an L2
     penalty acts on ``w_1 - w_0`` half as strongly as in ``LogisticRegression``.
 
-    Parameters
-    ----------
-    learning_rate, epochs, batch_size, solver, penalty, reg_strength, l1_ratio
-        As in ``LogisticRegression`` (same defaults; newton takes penalty "none" or "l2").
-    fit_intercept, tol, init, random_state
-        As in ``LogisticRegression``. ``init="random"`` draws one vector shared by all classes.
-    threshold : float, default=0.5
-        Used only with two classes; with M >= 3 ``predict`` is the argmax.
+    {parameters}
 
     Attributes
     ----------
@@ -190,13 +199,6 @@ class SoftmaxRegression(LogisticBase):
     """
 
     _objective_class = SoftmaxObjective
-
-    def _binary(self) -> bool:
-        # Unfitted models answer False so the multiclass path raises sklearn's NotFittedError.
-        return len(getattr(self, "classes_", ())) == 2
-
-    def _check_n_classes(self, classes):
-        _check_at_least_two(classes)
 
     def _encode_targets(self, y, classes):
         return _one_hot(y, classes)

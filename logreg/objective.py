@@ -184,16 +184,65 @@ class ObjectiveData:
         out += b
         return out
 
+    def _row_slices(self):
+        """Contiguous row slices of ``plain_block_rows`` rows that cover every sample in order."""
+        step = self.plain_block_rows
+        for start in range(0, self.n_samples, step):
+            yield slice(start, start + step)
+
     def _blocks(self, rows=None):
         """Yield ``(X_block, Y_block, sw_block)``: contiguous slices, or the given row indices."""
         if rows is not None:
             yield self.X[rows], self.Y[rows], None if self.sw is None else self.sw[rows]
             return
-        step = self.plain_block_rows
-        for start in range(0, self.n_samples, step):
-            stop = start + step
-            yield (self.X[start:stop], self.Y[start:stop],
-                   None if self.sw is None else self.sw[start:stop])
+        for block in self._row_slices():
+            yield self.X[block], self.Y[block], None if self.sw is None else self.sw[block]
+
+    def _blocks_with_logits(self, Z):
+        """Yield ``(X_block, Y_block, Z_block, sw_block)`` over :meth:`_row_slices`, ``Z`` as ``Y``.
+
+        ``sw_block`` is None without sample weights. The plain Newton passes walk ``X`` this way.
+        """
+        for block in self._row_slices():
+            yield (self.X[block], self.Y[block], Z[block],
+                   None if self.sw is None else self.sw[block])
+
+    def _mean_over_rows(self, total, loss, grad_W, grad_b):
+        """Sums over rows divided by their total sample weight ``total`` (1 where that is 0).
+
+        The intercept gradient is zeroed (in place) when there is no intercept to fit.
+        """
+        total = total if total > 0 else 1.0
+        if not self.fit_intercept:
+            grad_b[:] = 0.0
+        return loss / total, grad_W / total, grad_b / total
+
+    # The protocol the solvers call (logreg.solvers); each objective implements it. Losses are per
+    # group (``n_groups``): per output for independent binary problems, one for softmax.
+    def loss_gradient(self, W, b, rows=None):
+        """Mean data loss of each group and its gradient, in one pass over ``X``.
+
+        Parameters
+        ----------
+        W : ndarray (n_features, n_outputs); b : ndarray (n_outputs,)
+        rows : ndarray of int or None
+            A mini-batch of row indices; None uses every row.
+
+        Returns
+        -------
+        loss : ndarray (n_groups,)
+        grad_W : ndarray (n_features, n_outputs)  ``X^T (P - Y) / n`` (weighted)
+        grad_b : ndarray (n_outputs,)             zero when ``fit_intercept`` is False
+        """
+        raise NotImplementedError
+
+    def loss_from_logits(self, Z):
+        """Mean data loss of each group from precomputed logits ``Z`` (n_samples, n_outputs)."""
+        raise NotImplementedError
+
+    def loss(self, W, b):
+        """Mean data loss of each group at ``(W, b)``, shape ``(n_groups,)``."""
+        return self.loss_from_logits(self.linear(W, b))
 
 
 class BinaryObjective(ObjectiveData):
@@ -228,19 +277,9 @@ class BinaryObjective(ObjectiveData):
         return per_group
 
     def loss_gradient(self, W, b, rows=None):
-        """Mean data loss per output and its gradient, in one pass over ``X``.
+        """Mean data loss per output, shape (n_outputs,), and its gradient, in one pass over ``X``.
 
-        Parameters
-        ----------
-        W : ndarray (n_features, n_outputs); b : ndarray (n_outputs,)
-        rows : ndarray of int or None
-            A mini-batch of row indices; None uses every row.
-
-        Returns
-        -------
-        loss : ndarray (n_outputs,)
-        grad_W : ndarray (n_features, n_outputs)  ``X^T (p - y) / n`` (weighted)
-        grad_b : ndarray (n_outputs,)
+        Parameters and the gradient's shapes as :meth:`ObjectiveData.loss_gradient`.
         """
         W = np.asarray(W, dtype=np.float64)
         b = np.asarray(b, dtype=np.float64)
@@ -255,11 +294,7 @@ class BinaryObjective(ObjectiveData):
             sw = None if self.sw is None else self.sw[rows]
             total = float(len(rows)) if sw is None else float(sw.sum())
 
-        loss, grad_W, grad_b = self._loss_grad_pass(X, sign, sign_w, sw, W, b)
-        total = total if total > 0 else 1.0
-        if not self.fit_intercept:
-            grad_b[:] = 0.0
-        return loss / total, grad_W / total, grad_b / total
+        return self._mean_over_rows(total, *self._loss_grad_pass(X, sign, sign_w, sw, W, b))
 
     def _loss_grad_pass(self, X, sign, sign_w, sw, W, b):
         """:func:`logreg._blocks.loss_grad_rows` over every row of ``X``, threaded on large data.
@@ -298,14 +333,7 @@ class BinaryObjective(ObjectiveData):
             loss += lb.sum(axis=0)
             grad_W += Xb.T @ rb
             grad_b += rb.sum(axis=0)
-        total = total if total > 0 else 1.0
-        if not self.fit_intercept:
-            grad_b[:] = 0.0
-        return loss / total, grad_W / total, grad_b / total
-
-    def loss(self, W, b):
-        """Mean data loss per output, shape ``(n_outputs,)``."""
-        return self.loss_from_logits(self.linear(W, b))
+        return self._mean_over_rows(total, loss, grad_W, grad_b)
 
     def loss_from_logits(self, Z):
         """Mean data loss per output from precomputed logits ``Z`` (n_samples, n_outputs)."""
@@ -359,15 +387,12 @@ class BinaryObjective(ObjectiveData):
         loss = np.zeros(M)
         grad_W = np.zeros((d, M))
         grad_b = np.zeros(M)
-        step = self.plain_block_rows
-        for start in range(0, self.n_samples, step):
-            stop = start + step
-            Xb, Yb, Zb = self.X[start:stop], self.Y[start:stop], Z[start:stop]
+        for Xb, Yb, Zb, swb in self._blocks_with_logits(Z):
             lb, rb = _loss_and_residual(Zb, Yb)
             p = rb + Yb
             curv = p * (1.0 - p)
-            if self.sw is not None:
-                swb = self.sw[start:stop, None]
+            if swb is not None:
+                swb = swb[:, None]
                 lb, rb, curv = lb * swb, rb * swb, curv * swb
             loss += lb.sum(axis=0)
             grad_W += Xb.T @ rb

@@ -18,33 +18,56 @@ from typing import Optional
 
 import numpy as np
 
+from . import diagnostics
 from .features import FeatureMap
 from .model import LogisticRegression
 from .multiclass import OneVsRestLogisticRegression, SoftmaxRegression
 from .settings import TrainSettings
 
 
-@dataclass
-class BinaryRun:
-    """A trained binary model with the data and numbers the Train and Threshold pages show.
+@dataclass(kw_only=True)
+class _Run:
+    """What every trained run holds, binary or multiclass (fields by keyword only).
 
-    Arrays ``X_*`` are raw rows (n, d) in original units; ``y_*`` are 0/1 with 1 = the positive
-    class ``class_names[1]``; ``p_*`` are final predicted probabilities of the positive class.
+    ``model`` is the fitted estimator and ``features`` the map from raw rows to its inputs.
+    Arrays ``X_*`` are raw rows (n, d) in original units, ``X_test``/``y_test`` None without a
+    test set; ``drawn`` holds the two raw feature indices the plots draw; ``seconds`` the wall
+    time of the whole fit; ``messages`` the sentences for the page.
     """
 
-    model: LogisticRegression
+    model: object
     features: FeatureMap
     X_train: np.ndarray
     y_train: np.ndarray
     X_test: Optional[np.ndarray]
     y_test: Optional[np.ndarray]
-    p_train: np.ndarray
-    p_test: Optional[np.ndarray]
     feature_names: tuple
     class_names: tuple
     drawn: tuple
     seconds: float
     messages: tuple = field(default_factory=tuple)
+
+
+def _run_fields(model, features, X_train, X_test, feature_names, drawn, messages, t0) -> dict:
+    """The :class:`_Run` fields both fits fill the same way; ``seconds`` is measured now."""
+    return dict(model=model, features=features, X_train=np.asarray(X_train, float),
+                X_test=None if X_test is None else np.asarray(X_test, float),
+                feature_names=tuple(feature_names), drawn=tuple(drawn),
+                seconds=time.perf_counter() - t0, messages=messages)
+
+
+@dataclass(kw_only=True)
+class BinaryRun(_Run):
+    """A trained binary model with the data and numbers the Train and Threshold pages show.
+
+    Fields as :class:`_Run`; ``y_*`` are 0/1 with 1 = the positive class ``class_names[1]``;
+    ``p_*`` are final predicted probabilities of the positive class.
+    """
+
+    model: LogisticRegression
+    p_train: np.ndarray
+    p_test: Optional[np.ndarray]
+    diagnosis: Optional[object] = None  # logreg.diagnostics.Diagnosis: finished or not, and why
 
     @property
     def epochs(self) -> np.ndarray:
@@ -68,7 +91,7 @@ def binary_labels(y_codes, class_names, positive: int):
 
 def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
                settings: TrainSettings, positive: int = 1, drawn=(0, 1),
-               time_budget: Optional[float] = None) -> BinaryRun:
+               time_budget: Optional[float] = None, learning_rates=()) -> BinaryRun:
     """Train a binary model on raw features and return everything the pages draw.
 
     Parameters
@@ -79,6 +102,8 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
     drawn : the two raw feature indices drawn on the boundary plot.
     time_budget : seconds; training stops after this long (the live view's budget), and a
         message says so.
+    learning_rates : the rates the app offers; a run that swings, blows up or does not finish
+        gets one of them suggested after a refit checked that it works.
     """
     t0 = time.perf_counter()
     y01, names = binary_labels(y_train, class_names, positive)
@@ -88,11 +113,12 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
                                                feature_names, time_budget, t0)
     p_train = model.predict_proba(Phi)[:, 1]
     p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
-    return BinaryRun(model=model, features=features, X_train=np.asarray(X_train, float),
-                     y_train=y01, X_test=None if X_test is None else np.asarray(X_test, float),
-                     y_test=y01_test, p_train=p_train, p_test=p_test,
-                     feature_names=tuple(feature_names), class_names=names, drawn=tuple(drawn),
-                     seconds=time.perf_counter() - t0, messages=messages)
+    diagnosis = diagnostics.diagnose_run(model, settings, Phi, y01, learning_rates, time_budget,
+                                         fit_seconds=time.perf_counter() - t0)
+    return BinaryRun(**_run_fields(model, features, X_train, X_test, feature_names, drawn,
+                                   messages, t0),
+                     y_train=y01, y_test=y01_test, class_names=names, p_train=p_train,
+                     p_test=p_test, diagnosis=diagnosis)
 
 
 def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, time_budget, t0):
@@ -124,28 +150,17 @@ def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, tim
     return features, Phi, Phi_test, tuple(messages)
 
 
-@dataclass
-class MulticlassRun:
+@dataclass(kw_only=True)
+class MulticlassRun(_Run):
     """A trained one-vs-rest or softmax model over every class (codes ``0..k-1``).
 
-    ``proba_*`` are (n, k) class probabilities (one-vs-rest: the per-class sigmoids normalized to
-    sum 1; softmax: the softmax).
+    Fields as :class:`_Run`; ``kind`` is ``"ovr"`` or ``"softmax"``; ``proba_*`` are (n, k) class
+    probabilities (one-vs-rest: the per-class sigmoids normalized to sum 1; softmax: the softmax).
     """
 
-    model: object
     kind: str
-    features: FeatureMap
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: Optional[np.ndarray]
-    y_test: Optional[np.ndarray]
     proba_train: np.ndarray
     proba_test: Optional[np.ndarray]
-    feature_names: tuple
-    class_names: tuple
-    drawn: tuple
-    seconds: float
-    messages: tuple = field(default_factory=tuple)
 
 
 def fit_multiclass(X_train, y_train, X_test, y_test, *, feature_names, class_names,
@@ -157,11 +172,11 @@ def fit_multiclass(X_train, y_train, X_test, y_test, *, feature_names, class_nam
     model = estimator(**settings.model_params())
     features, Phi, Phi_test, messages = _train(model, settings, X_train, y_train, X_test, y_test,
                                                feature_names, time_budget, t0)
-    return MulticlassRun(
-        model=model, kind=kind, features=features, X_train=np.asarray(X_train, float),
-        y_train=np.asarray(y_train), X_test=None if X_test is None else np.asarray(X_test, float),
-        y_test=None if y_test is None else np.asarray(y_test),
-        proba_train=model.predict_proba(Phi),
-        proba_test=None if Phi_test is None else model.predict_proba(Phi_test),
-        feature_names=tuple(feature_names), class_names=tuple(class_names), drawn=tuple(drawn),
-        seconds=time.perf_counter() - t0, messages=messages)
+    proba_train = model.predict_proba(Phi)
+    proba_test = None if Phi_test is None else model.predict_proba(Phi_test)
+    return MulticlassRun(**_run_fields(model, features, X_train, X_test, feature_names, drawn,
+                                       messages, t0),
+                         kind=kind, y_train=np.asarray(y_train),
+                         y_test=None if y_test is None else np.asarray(y_test),
+                         class_names=tuple(class_names), proba_train=proba_train,
+                         proba_test=proba_test)

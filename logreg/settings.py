@@ -21,13 +21,14 @@ class TrainSettings:
     init: str = "zeros"
     seed: int = 0
     standardize: bool = True
+    stop_early: bool = False  # stop at the first epoch where the model has converged
 
     def model_params(self) -> dict:
         """Constructor arguments of the logreg estimators."""
         return dict(learning_rate=self.learning_rate, epochs=self.epochs,
                     batch_size=self.batch_size, solver=self.solver, penalty=self.penalty,
                     reg_strength=self.reg_strength, l1_ratio=self.l1_ratio, init=self.init,
-                    random_state=self.seed)
+                    random_state=self.seed, stop_early=self.stop_early)
 
     def key(self) -> tuple:
         """A hashable summary for caches."""

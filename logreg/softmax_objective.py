@@ -94,19 +94,9 @@ class SoftmaxObjective(ObjectiveData):
         return np.repeat(np.asarray(per_group, dtype=np.float64), self.n_outputs)
 
     def loss_gradient(self, W, b, rows=None):
-        """Mean cross-entropy and its gradient, in one blocked pass over ``X``.
+        """Mean cross-entropy, shape (1,), and its gradient, in one blocked pass over ``X``.
 
-        Parameters
-        ----------
-        W : ndarray (n_features, n_outputs); b : ndarray (n_outputs,)
-        rows : ndarray of int or None
-            A mini-batch of row indices; None uses every row.
-
-        Returns
-        -------
-        loss : ndarray (1,)
-        grad_W : ndarray (n_features, n_outputs)  ``X^T (P - Y) / n`` (weighted)
-        grad_b : ndarray (n_outputs,)             zero when ``fit_intercept`` is False
+        Parameters and gradient shapes: :meth:`logreg.objective.ObjectiveData.loss_gradient`.
         """
         loss = 0.0
         grad_W = np.zeros_like(W, dtype=np.float64)
@@ -127,14 +117,7 @@ class SoftmaxObjective(ObjectiveData):
                 total += Xb.shape[0]
             grad_W += Xb.T @ rb
             grad_b += np.ones(len(rb)) @ rb
-        total = total if total > 0 else 1.0
-        if not self.fit_intercept:
-            grad_b[:] = 0.0
-        return np.array([loss / total]), grad_W / total, grad_b / total
-
-    def loss(self, W, b):
-        """Mean cross-entropy, shape ``(1,)``."""
-        return self.loss_from_logits(self.linear(W, b))
+        return self._mean_over_rows(total, np.array([loss]), grad_W, grad_b)
 
     def loss_from_logits(self, Z):
         """Mean cross-entropy from precomputed logits ``Z`` (n_samples, n_outputs), shape ``(1,)``."""
@@ -164,10 +147,7 @@ class SoftmaxObjective(ObjectiveData):
         loss = 0.0
         grad_W = np.zeros((d, M))
         grad_b = np.zeros(M)
-        step = self.plain_block_rows
-        for start in range(0, self.n_samples, step):
-            stop = start + step
-            Xb, Yb, Zb = self.X[start:stop], self.Y[start:stop], Z[start:stop]
+        for Xb, Yb, Zb, swb in self._blocks_with_logits(Z):
             lse, P = _log_normalizer_and_proba(Zb)
             lb, rb = _sample_losses(lse, Yb, Zb), P - Yb
             Xa = np.empty((Xb.shape[0], d + 1))
@@ -176,8 +156,7 @@ class SoftmaxObjective(ObjectiveData):
             # A_i = x~_i kron p_i: both Hessian terms come from it in two BLAS calls, instead
             # of one call per pair of classes.
             A = (Xa[:, :, None] * P[:, None, :]).reshape(-1, D)
-            if self.sw is not None:
-                swb = self.sw[start:stop]
+            if swb is not None:
                 lb, rb, Aw = lb * swb, rb * swb[:, None], A * swb[:, None]
             else:
                 Aw = A

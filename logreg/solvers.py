@@ -46,6 +46,11 @@ class FitResult:
     diverged_epoch: Optional[int] = None
     loss_before_divergence: float = math.nan
     loss_at_divergence: float = math.nan
+    # The same two moments as the log-loss the loss curve draws (penalty not counted).
+    data_loss_before_divergence: float = math.nan
+    data_loss_at_divergence: float = math.nan
+    # Convergence criterion at the final weights: see :func:`gradient_criterion`.
+    grad_norm: float = math.nan
 
 
 @dataclass
@@ -68,27 +73,60 @@ class _Recorder:
         return {name: arr[: self.count] for name, arr in self.arrays.items()}
 
 
+def gradient_criterion(grad_W, grad_b, W, penalty: Penalty) -> float:
+    """Largest |entry| of the penalized objective's gradient: the convergence criterion.
+
+    ``grad_W`` (n_features, n_outputs) and ``grad_b`` (n_outputs,) are the data term's gradient
+    at ``W``; the L2 part adds ``l2 * W``. With an L1 part the objective has no gradient at 0, so
+    this is its *minimum-norm subgradient*: ``g + l1 * sign(w)`` where ``w != 0``, and
+    ``max(|g| - l1, 0)`` where ``w == 0`` (a zero weight whose pull is within the L1 band is
+    exactly where it belongs). It is 0 exactly at the optimum, and it is in the units of the
+    loss per unit of weight, so one tolerance fits every data set with standardized features.
+    """
+    G = np.asarray(grad_W, dtype=np.float64) + penalty.l2 * W
+    if penalty.l1:
+        G = np.where(W != 0, G + penalty.l1 * np.sign(W),
+                     np.maximum(np.abs(G) - penalty.l1, 0.0))
+    parts = [np.abs(G).ravel(), np.abs(np.asarray(grad_b, dtype=np.float64)).ravel()]
+    with np.errstate(invalid="ignore"):
+        value = float(np.max(np.concatenate(parts))) if any(p.size for p in parts) else 0.0
+    return value if math.isfinite(value) else math.inf
+
+
 def _diverged(total_loss: float, start_loss: float, W, b) -> bool:
     if not math.isfinite(total_loss) or not (np.isfinite(W).all() and np.isfinite(b).all()):
         return True
     return total_loss > DIVERGENCE_GROWTH * max(start_loss, math.log(2.0))
 
 
-def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, callback):
+def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, callback,
+           gtol=0.0, stop_early=False):
     """Shared epoch loop.
 
     ``step(state) -> new_state`` moves the weights by one epoch; a state is a dict holding at
-    least ``W``, ``b`` and ``data_loss`` (per group, at those weights). A step may flag its state
-    ``"stalled"`` (nothing moved: stop, converged) or ``"final"`` (record it, then stop, converged).
+    least ``W``, ``b`` and ``data_loss`` (per group, at those weights), and usually the data
+    gradient ``grad_W``, ``grad_b`` there (computed here when missing). A step may flag its state
+    ``"stalled"`` (nothing moved: stop) or ``"final"`` (record it, then stop).
+
+    Every epoch records ``"grad_norm"``, the convergence criterion (:func:`gradient_criterion`).
+    ``converged`` means it is at most ``gtol`` at the final weights; ``stop_early`` ends the run
+    at the first epoch where that holds.
     """
     rec = _Recorder(epochs)
 
     def objective_value(st):
         return st["data_loss"] + objective.group_sum(penalty.value(st["W"]))
 
+    def criterion(st):
+        if "grad_W" not in st:
+            _, st["grad_W"], st["grad_b"] = objective.loss_gradient(st["W"], st["b"])
+        return gradient_criterion(st["grad_W"], st["grad_b"], st["W"], penalty)
+
     def record(st, loss):
         extra = monitor(st["W"], st["b"]) if monitor is not None else {}
-        rec.add(loss=loss, data_loss=st["data_loss"], coef=st["W"].T, intercept=st["b"], **extra)
+        st["grad_norm"] = criterion(st)
+        rec.add(loss=loss, data_loss=st["data_loss"], coef=st["W"].T, intercept=st["b"],
+                grad_norm=st["grad_norm"], **extra)
 
     loss = objective_value(state)
     start_total = float(np.sum(loss))
@@ -100,7 +138,6 @@ def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, ca
             new_loss = objective_value(new_state)
         if new_state.get("stalled", False):
             # Nothing moved: the solver is at machine precision (or cannot descend further).
-            result.converged = True
             break
         total = float(np.sum(new_loss))
         if _diverged(total, start_total, new_state["W"], new_state["b"]):
@@ -108,23 +145,29 @@ def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, ca
             result.diverged_epoch = epoch
             result.loss_before_divergence = float(np.sum(loss))
             result.loss_at_divergence = total
+            result.data_loss_before_divergence = float(np.sum(state["data_loss"]))
+            result.data_loss_at_divergence = float(np.sum(new_state["data_loss"]))
             break
         change = np.abs(new_loss - loss)
         state, loss = new_state, new_loss
         record(state, loss)
         result.n_iter = epoch
         if new_state.get("final", False) or (tol > 0 and np.all(change < tol)):
-            result.converged = True
+            break
+        if stop_early and state["grad_norm"] <= gtol:
             break
         if callback is not None and callback(epoch, state["W"], state["b"], rec.view()):
             result.stopped_by_callback = True
             break
     result.W, result.b, result.history = state["W"], state["b"], rec.view()
+    result.grad_norm = state["grad_norm"]
+    result.converged = bool(result.grad_norm <= gtol) and not result.diverged
     return result
 
 
 def gradient_descent(objective, penalty: Penalty, W, b, *, learning_rate, epochs, batch_size=None,
-                     tol=0.0, rng=None, monitor=None, callback=None) -> FitResult:
+                     tol=0.0, rng=None, monitor=None, callback=None, gtol=0.0,
+                     stop_early=False) -> FitResult:
     """The seed's update ``w <- w - alpha * grad J``, full batch or shuffled mini-batches.
 
     The smooth part (data term + L2) takes the gradient step; the L1 part is applied by its
@@ -142,16 +185,16 @@ def gradient_descent(objective, penalty: Penalty, W, b, *, learning_rate, epochs
         W = penalty.prox(W - alpha * (grad_W + penalty.l2 * W), alpha)
         return W, b - alpha * grad_b
 
+    def at(W, b):
+        # The state at (W, b): one full pass gives the loss for the history and the full gradient
+        # for the next full-batch step and the convergence criterion.
+        data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
+        return {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
+                "grad_W": grad_W, "grad_b": grad_b}
+
     if full_batch:
         def step(st):
-            W, b = update(st["W"], st["b"], st["grad_W"], st["grad_b"])
-            data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
-            return {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
-                    "grad_W": grad_W, "grad_b": grad_b}
-
-        data_loss, grad_W, grad_b = objective.loss_gradient(W, b)
-        state = {"W": W, "b": b, "data_loss": objective.group_sum(data_loss),
-                 "grad_W": grad_W, "grad_b": grad_b}
+            return at(*update(st["W"], st["b"], st["grad_W"], st["grad_b"]))
     else:
         def step(st):
             W, b = st["W"], st["b"]
@@ -160,15 +203,17 @@ def gradient_descent(objective, penalty: Penalty, W, b, *, learning_rate, epochs
                 rows = np.sort(order[start:start + batch_size])  # sorted rows gather faster
                 _, grad_W, grad_b = objective.loss_gradient(W, b, rows=rows)
                 W, b = update(W, b, grad_W, grad_b)
-            return {"W": W, "b": b, "data_loss": objective.group_sum(objective.loss(W, b))}
+            # One full pass for the history's loss; it also gives the full gradient that the
+            # convergence criterion needs (the mini-batch gradients do not add up to it).
+            return at(W, b)
 
-        state = {"W": W, "b": b, "data_loss": objective.group_sum(objective.loss(W, b))}
+    state = at(W, b)
     return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
-                  monitor=monitor, callback=callback)
+                  monitor=monitor, callback=callback, gtol=gtol, stop_early=stop_early)
 
 
 def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
-           callback=None) -> FitResult:
+           callback=None, gtol=0.0, stop_early=False) -> FitResult:
     """Newton-Raphson (IRLS) with a backtracking (Armijo) line search, one step per epoch.
 
     Each epoch makes one blocked pass over ``X`` for loss, gradient and Hessian at the full step
@@ -230,4 +275,4 @@ def newton(objective, penalty: Penalty, W, b, *, epochs, tol=0.0, monitor=None,
 
     state = system(W, b, objective.linear(W, b))
     return _train(step, state, objective, penalty, epochs=epochs, tol=tol,
-                  monitor=monitor, callback=callback)
+                  monitor=monitor, callback=callback, gtol=gtol, stop_early=stop_early)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from logreg import figures
+from logreg import LogisticRegression, figures
+from ui import why
 
 st.title("How logistic regression works")
 st.write("Everything the other pages show comes from a handful of formulas. Here they are, each "
@@ -16,8 +17,12 @@ st.write("The **sigmoid** squeezes any score into a probability between 0 and 1:
 st.latex(r"p = \sigma(z) = \frac{1}{1 + e^{-z}}")
 st.plotly_chart(figures.sigmoid_figure(), width="stretch")
 st.write("A weight $w_j$ says how much one more unit of $x_j$ changes the log-odds; $e^{w_j}$ is "
-         "the factor by which it multiplies the odds (shown when you hover over the weights "
-         "chart on the Train page).")
+         "the factor by which it multiplies the odds. The app standardizes your columns first "
+         "(unless you turn that off on the Data page), so a model's weight is per **+1 standard "
+         "deviation** of your column; per **+1 unit** it is $w_j / s_j$, with $s_j$ the column's "
+         "standard deviation. The weights chart on the Train page (hover) and the Why page show "
+         "both, in the units of your columns.")
+why.units_example_section()
 
 st.header("2. The threshold T")
 st.write("A probability becomes a yes/no with a threshold: predict the positive class when "
@@ -42,7 +47,13 @@ st.write("Each **epoch** takes one step against the slope, of size $\\alpha$ (th
          "rate**):")
 st.latex(r"w \leftarrow w - \alpha \, \nabla_w J")
 st.write("Too small an $\\alpha$ and the loss creeps down; too large and each step overshoots, "
-         "so the loss jumps around or explodes (the app stops and says so). A **mini-batch** "
+         "so the loss jumps around (the Train page says so, and looks for a smaller rate that "
+         "does not: it names one only after trying it) or explodes (training stops there and "
+         "the page says so). "
+         f"Training has **converged** when the largest slope of the loss (penalty included) is "
+         f"below {LogisticRegression().gtol:g}; the Train page says whether it has, how far the "
+         "loss still is from its lowest value if not, and can stop as soon as it has. "
+         "A **mini-batch** "
          "uses a random handful of points per step: many cheap, noisy steps per epoch. "
          "**Newton's method** also uses the curvature of the loss and usually needs under ten "
          "steps.")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from logreg import figures
+from logreg import decisions, figures
 from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
 from ui import compute, data_source, doors, pickers, state
 from ui.errors import guard
@@ -21,6 +21,12 @@ BUILTIN_WORDS = {
     "iris": "iris (150 flowers, 4 measurements, 3 species)",
     "wine": "wine (178 wines, 13 measurements, 3 cultivars)",
 }
+# tests/app/test_decisions_page.py checks it: nothing written to disk, no other session sees it.
+UPLOAD_HELP = ("Files up to {limit} MB. The file is sent to the server running this app (your own "
+               "computer if you started the app yourself) and read there in memory: it is never "
+               "written to disk and other browser sessions cannot see it. It is kept for this "
+               "browser session only; results computed from it stay in the server's memory cache, "
+               "reachable only with the same file, until newer results replace them.")
 SOURCE_WORDS = {"generate": "Generate toy data", "builtin": "Built-in data set",
                 "upload": "Upload a CSV"}
 
@@ -34,7 +40,8 @@ def generator_controls():
     c1.selectbox("Shape", DATASET_KINDS, format_func=KIND_WORDS.get,
                  help="Which pattern the points follow. Circles and XOR cannot be split by a "
                       "straight line: try polynomial terms on the Train page.", **state.bind("kind"))
-    c1.slider("Number of points", 20, 20_000, step=10,
+    points = state.BY_NAME["n_samples"]  # one range: the settings table's (links use it too)
+    c1.slider("Number of points", points.lo, points.hi, step=10,
               help="More points make smoother results and slower training.",
               **state.bind("n_samples"))
     c2.slider("Noise", 0.0, 1.0, step=0.05,
@@ -59,15 +66,14 @@ def upload_controls():
                f"pick another). Comma, semicolon, tab or | separated. Limit {limit} MB per file.")
     # No type filter: a wrong file gets our own message saying what it is and what to do,
     # instead of the uploader's silent red mark.
-    file = st.file_uploader("CSV file", key="upload_file",
-                            help=f"Files up to {limit} MB. Nothing leaves this computer.")
+    file = st.file_uploader("CSV file", key="upload_file", help=UPLOAD_HELP.format(limit=limit))
     if file is None:
         if data_source.UPLOAD_KEY in st.session_state:
             st.caption(f"Using the file uploaded earlier: "
                        f"{st.session_state[data_source.UPLOAD_KEY].name}.")
         return
     content = file.getvalue()
-    columns = compute.csv_columns(content)
+    columns = data_source.upload_columns(content)
     target = None
     if columns:
         default_target = st.session_state.get("upload_target")
@@ -76,7 +82,7 @@ def upload_controls():
                               help="What the model should predict. It needs 2 to 20 classes.")
         st.session_state["upload_target"] = target
     try:
-        dataset = compute.uploaded(content, file.name, target, None)
+        dataset = data_source.parse_upload(content, file.name, target)
     except ValueError as exc:  # DataError: says what is wrong and what to do
         st.error(str(exc), icon=":material/warning:")
         previous = st.session_state.get(data_source.UPLOAD_KEY)
@@ -87,9 +93,67 @@ def upload_controls():
     st.success(f"Loaded **{file.name}**: {describe(dataset)}.")
 
 
+def class_line(dataset) -> str:
+    """Each class's share, and which class the binary pages treat as positive."""
+    shares = decisions.class_shares(dataset.y, dataset.n_classes)
+    parts = ", ".join(f"'{name}' {count:,} ({share:.1%})" for name, count, share
+                      in zip(dataset.class_names, dataset.class_counts, shares))
+    positive = dataset.class_names[data_source.positive_code(dataset)]
+    return (f"Classes: {parts}. The Train and Threshold pages treat **'{positive}'** as the "
+            "positive class: the one a threshold tries to catch.")
+
+
+def feature_picker(full):
+    """Which features to leave out (the ``features_out`` setting; default: use them all)."""
+    if full.n_features < 2:
+        return
+    names = list(full.feature_names)
+    chosen = [n for n in data_source.features_out() if n in names]
+    key = "data_features_out"
+    if st.session_state.get(key) != chosen:
+        st.session_state[key] = chosen
+
+    def changed():
+        picked = st.session_state[key][: len(names) - 1]  # at least one feature stays
+        state.put("features_out", ",".join(picked))
+
+    st.multiselect("Features to leave out", names, key=key, on_change=changed,
+                   max_selections=len(names) - 1, placeholder="None: the model uses every feature",
+                   help="Leave out a column the model should not use, such as one that gives the "
+                        "answer away. The choice is in the page link.")
+
+
+def leak_warning(dataset):
+    """Name every feature that alone (nearly) separates the classes, offering to leave it out."""
+    for leak in compute.leaks(dataset.content_hash, dataset):
+        if leak.pairwise:
+            how = (f"'{leak.name}' alone tells every class apart almost perfectly: for each pair "
+                   f"of classes, its values rank the rows of the two classes apart "
+                   f"{leak.separation:.1%} of the time or more.")
+        else:
+            positive = dataset.class_names[1]
+            direction = "higher" if leak.auc >= 0.5 else "lower"
+            how = (f"'{leak.name}' alone separates the classes almost perfectly: a random "
+                   f"'{positive}' row has a {direction} '{leak.name}' than a random "
+                   f"'{dataset.class_names[0]}' row {leak.separation:.1%} of the time (its own "
+                   f"AUC is {leak.auc:.3f}).")
+        st.warning(how + " A column like this may give the answer away: known only after the "
+                   "fact, or computed from the class. The model then looks perfect here and fails "
+                   "on new data. Leave it out unless it will really be known when you predict.",
+                   icon=":material/key:")
+        st.button(f"Leave out '{leak.name}'", key=f"leave_out_{leak.index}",
+                  on_click=leave_out, args=(leak.name,), icon=":material/visibility_off:")
+
+
+def leave_out(name):
+    state.put("features_out", ",".join(data_source.features_out() + [name]))
+
+
 def preview(dataset):
     for note in dataset.notes:
         st.info(note, icon=":material/info:")
+    st.markdown(class_line(dataset))
+    leak_warning(dataset)
     left, right = st.columns([3, 2])
     with left:
         drawn = data_source.drawn_features(dataset)
@@ -130,6 +194,9 @@ with st.container(border=True):
                          **state.bind("builtin"))
         else:
             upload_controls()
+        full = data_source.full_dataset()
+        if full is not None:
+            feature_picker(full)  # the target picker's neighbour
     c1, c2 = st.columns(2)
     c1.toggle("Standardize features", help="Rescale every feature to mean 0 and spread 1 "
               "(using the training part only). Gradient descent needs this when features have "

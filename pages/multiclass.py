@@ -94,5 +94,6 @@ with guard("training the multiclass model"):
                           width="stretch", key="ovr_confusion")
         right.plotly_chart(figures.coef_figure(ovr.model.coef_, list(ovr.features.names),
                                                class_names=ovr.class_names,
-                                               title="Weights of each one-vs-rest model"),
+                                               title="Weights of each one-vs-rest model",
+                                               l1_zeros=compute.uses_l1(ovr.model)),
                            width="stretch", key="ovr_coef")

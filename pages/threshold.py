@@ -3,19 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from logreg import figures, metrics
-from ui import compute, runs, state
+from logreg import decisions, figures, metrics
+from ui import compute, runs, state, thresholds, why
 from ui.errors import guard
-
-RULE_WORDS = {
-    "slider": "I set it myself (slider)",
-    "youden": "Best balance: max TPR − FPR (Youden)",
-    "target_tpr": "Catch at least a share of positives (target TPR)",
-    "max_fpr": "Flag at most a share of negatives (max FPR)",
-    "cost": "Cheapest: weigh false alarms against misses (cost)",
-    "f1": "Best F1 score",
-}
-
+from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
 def rule_controls(which_names):
     pos, neg = which_names[1], which_names[0]
@@ -37,24 +28,29 @@ def rule_controls(which_names):
                     help=f"What it costs to miss a '{pos}' case.", **state.bind("cost_fn"))
 
 
-def chosen_threshold(y, p, names):
-    """Apply the rule (if any) to the chosen set; returns the choice or None for the slider."""
-    rule = state.get("rule")
-    if rule == "slider":
-        return None
-    prevalence = state.get("prevalence") or None  # 0 = the data's own share
-    choice = metrics.choose_threshold(
-        y, p, rule, target_tpr=state.get("target_tpr"), max_fpr=state.get("max_fpr"),
-        cost_fp=state.get("cost_fp"), cost_fn=state.get("cost_fn"), prevalence=prevalence,
-        positive_name=f"'{names[1]}' cases", negative_name=f"'{names[0]}' cases")
-    # Clamp into the slider's range: "flag nothing" can sit just above the top score.
-    value = float(min(max(choice.threshold, 0.0), 1.0))
-    if abs(value - state.get("threshold")) > 1e-12:
-        state.put("threshold", value)
-    return choice
+def prevalence_input(container, share):
+    """The deployment share of positives, showing this data's own share until the user types
+    another (the setting keeps 0 for "the data's own", so a link stays valid for other data)."""
+    key = state.widget_key("prevalence")
+    shown = state.get("prevalence") or share
+    if st.session_state.get("_page_changed") or st.session_state.get(key) != shown:
+        st.session_state[key] = shown
+
+    def typed():
+        value = float(st.session_state[key])
+        state.put("prevalence", 0.0 if abs(value - share) < 5e-5 else value)
+
+    container.number_input("Share of positives where the model will be used", 0.0, 1.0,
+                           step=0.001, format="%.4f", key=key, on_change=typed,
+                           help=f"Starts at this data's own share ({share:.2%}). Real-world rates "
+                                "often differ: type the share where the model will be used and "
+                                "precision, NPV and the expected cost follow it.")
 
 
-def metrics_table(conf, intervals, names):
+def metrics_table(conf, intervals, names, prevalence, sample_share):
+    """The rates at T, with precision and NPV also at the entered share of positives."""
+    passed = conf["tn"] + conf["fn"]
+    npv_here = conf["tn"] / passed if passed else 0.0  # as confusion_at: 0 when nothing passes
     rows = [
         ("True positive rate (recall)", f"{conf['tpr']:.1%}",
          f"{intervals.tpr_low:.1%} – {intervals.tpr_high:.1%}",
@@ -62,14 +58,44 @@ def metrics_table(conf, intervals, names):
         ("False positive rate", f"{conf['fpr']:.1%}",
          f"{intervals.fpr_low:.1%} – {intervals.fpr_high:.1%}",
          f"share of '{names[0]}' wrongly flagged"),
-        ("Precision", f"{conf['precision']:.1%}", "", f"flagged cases that really are '{names[1]}'"),
+        ("Precision (PPV)", f"{conf['precision']:.1%}", "",
+         f"flagged cases that really are '{names[1]}'"),
+        ("NPV", f"{npv_here:.1%}", "", f"cases let through that really are '{names[0]}'"),
         ("F1", f"{conf['f1']:.3f}", "", "balance of precision and recall"),
         ("Accuracy", f"{conf['accuracy']:.1%}", "", "all correct predictions"),
         ("Balanced accuracy", f"{conf['balanced_accuracy']:.1%}", "", "mean of TPR and TNR"),
     ]
     frame = pd.DataFrame(rows, columns=["metric", "value", "95% interval", "meaning"])
+    if prevalence != sample_share:
+        ppv, npv = decisions.predictive_values(conf["tpr"], conf["fpr"], prevalence)
+        column = f"at {prevalence:.2%} positives"
+        frame.insert(2, column, "")
+        frame.loc[frame["metric"] == "Precision (PPV)", column] = f"{ppv:.1%}"
+        frame.loc[frame["metric"] == "NPV", column] = f"{npv:.1%}"
     # A static table wraps its text, so every meaning is readable in a half-width column.
     st.table(frame.set_index("metric"))
+
+
+def rule_sentences(outcome, which, y, p, names):
+    """The rule's own sentence (on the set it chose on) and, when the numbers are shown for the
+    other set, what the same T does there."""
+    t_text = decisions.threshold_text(outcome.threshold)
+    st.success(f"Chosen on the {SET_WORDS[outcome.tuned_on]}: {outcome.choice.reason}",
+               icon=":material/target:")
+    if outcome.tuned_on != which:
+        conf = metrics.confusion_at(y, p, outcome.threshold)
+        cost = metrics.expected_cost(y, p, outcome.threshold, state.get("cost_fp"),
+                                     state.get("cost_fn"),
+                                     prevalence=state.get("prevalence") or None)
+        st.info(f"On the {SET_WORDS[which]}, which the rule did not see, the same T = {t_text} "
+                f"catches {conf['tpr']:.1%} of '{names[1]}' ({conf['tp']:,} of "
+                f"{conf['tp'] + conf['fn']:,}) and flags {conf['fpr']:.1%} of '{names[0]}' "
+                f"({conf['fp']:,} of {conf['fp'] + conf['tn']:,}); expected cost "
+                f"{cost:,.1f} per 1,000 cases.", icon=":material/verified:")
+    elif which == "test":
+        st.warning("Optimistic: T was chosen on the same test points it is judged on, so these "
+                   "numbers flatter it. Choose on the training set for an honest estimate.",
+                   icon=":material/warning:")
 
 
 st.title("Threshold")
@@ -85,33 +111,42 @@ with guard("evaluating the threshold"):
     elif ctx is not None:
         run = runs.binary_run(ctx)
         names = run.class_names
-        has_test = run.p_test is not None and len(run.y_test) > 0
-        st.radio("Evaluate on", ["test", "train"] if has_test else ["train"],
-                 format_func={"test": "test set (honest)", "train": "training set"}.get,
-                 horizontal=True, help="Test points were never used for training, so their "
-                 "numbers predict how the model does on new data.", **state.bind("eval_on"))
+        has_test = thresholds.has_test(run)
+        left, right = st.columns(2)
+        left.radio("Show the numbers on", ["test", "train"] if has_test else ["train"],
+                   format_func={"test": "test set (honest)", "train": "training set"}.get,
+                   horizontal=True, help="Test points were never used for training, so their "
+                   "numbers predict how the model does on new data.", **state.bind("eval_on"))
+        if has_test:
+            right.radio("Rules choose T on", list(TUNE_WORDS), format_func=TUNE_WORDS.get,
+                        horizontal=True, help="Choosing T on the training set and judging it on "
+                        "the test set is honest. Choosing on the test set makes its numbers look "
+                        "better than they will be on new data.", **state.bind("tune_on"))
         which = state.get("eval_on") if has_test else "train"
-        y, p = (run.y_test, run.p_test) if which == "test" else (run.y_train, run.p_train)
+        y, p = thresholds.scores_of(run, which)
+        notice = thresholds.manual_notice()
+        if notice:
+            st.info(notice, icon=":material/pan_tool:")
         if len(set(y.tolist())) < 2:
             st.warning(f"The {which} set has only one class, so ROC and rates are undefined. "
                        "Use a larger test share or the training set.")
         else:
             with st.container(border=True):
                 rule_controls(names)
-                choice = chosen_threshold(y, p, names)
-                st.slider("Threshold T", 0.0, 1.0, step=0.01, disabled=choice is not None,
-                          help="Predicted positive when probability ≥ T.",
-                          **state.bind("threshold"))
+                outcome = thresholds.apply_rule(ctx, run)
+                thresholds.threshold_slider(st, page="threshold")
             threshold = state.get("threshold")
+            t_text = decisions.threshold_text(threshold)
             conf = metrics.confusion_at(y, p, threshold)
-            if choice is not None:
-                st.success(choice.reason, icon=":material/target:")
+            if outcome is not None:
+                rule_sentences(outcome, which, y, p, names)
             else:
-                st.info(f"At {threshold:.2f}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
-                        f"{conf['fpr']:.0%} of '{names[0]}' are flagged.", icon=":material/tune:")
+                st.info(f"At T = {t_text}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
+                        f"{conf['fpr']:.0%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
+                        icon=":material/tune:")
             curves = compute.curves(ctx.key, which, y, p)
-            prevalence_in = state.get("prevalence")
-            prevalence = prevalence_in if prevalence_in > 0 else float(y.mean())
+            sample_share = float(y.mean())
+            prevalence = state.get("prevalence") or sample_share
             iso = metrics.iso_cost_line(state.get("cost_fp"), state.get("cost_fn"), prevalence,
                                         (conf["fpr"], conf["tpr"]))
             marker = dict(fpr=conf["fpr"], tpr=conf["tpr"], threshold=threshold)
@@ -129,19 +164,23 @@ with guard("evaluating the threshold"):
             matrix = [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
             left.plotly_chart(figures.confusion_figure(matrix, names), width="stretch",
                               key="confusion_chart")
+            left.caption(f"Counts on the {SET_WORDS[which]} at T = {t_text}.")
             with right:
                 intervals = compute.bootstrap(ctx.key, which, threshold, y, p)
-                metrics_table(conf, intervals, names)
-                st.number_input("Share of positives where the model will be used", 0.0, 1.0,
-                                step=0.01, format="%.2f",
-                                help="0 uses this data's own share "
-                                     f"({y.mean():.1%}). Real-world rates often differ.",
-                                **state.bind("prevalence"))
-                cost = metrics.expected_cost(y, p, threshold, state.get("cost_fp"),
-                                             state.get("cost_fn"), prevalence=prevalence)
-                st.metric("Expected cost per 1,000 cases", f"{float(cost):,.1f}",
+                metrics_table(conf, intervals, names, prevalence, sample_share)
+                prevalence_input(st, thresholds.data_prevalence(run))
+                cost_fp, cost_fn = state.get("cost_fp"), state.get("cost_fn")
+                own = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn)
+                c1, c2 = st.columns(2)
+                c1.metric("Expected cost per 1,000 cases", f"{own:,.1f}",
                           help="False alarms × their cost + misses × their cost, for 1,000 "
-                               f"cases with {prevalence:.1%} positives.")
+                               f"cases with {sample_share:.2%} positives (this set's share).")
+                if prevalence != sample_share:
+                    there = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn,
+                                                  prevalence=prevalence)
+                    c2.metric(f"… at {prevalence:.2%} positives", f"{there:,.1f}",
+                              help="The same TPR and FPR, weighted by the share of positives "
+                                   "you entered.")
             left, right = st.columns(2)
             left.plotly_chart(figures.pr_figure(
                 curves["precision"], curves["recall"], average_precision=curves["ap"],
@@ -153,3 +192,5 @@ with guard("evaluating the threshold"):
             right.plotly_chart(figures.threshold_sweep_figure(sweep_t, sweep["tpr"], sweep["fpr"],
                                                               current=threshold),
                                width="stretch", key="sweep_chart")
+            why.threshold_sections(ctx.key, which, y, p, names[1], threshold,
+                                   state.get("cost_fp"), state.get("cost_fn"), prevalence)

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from logreg import pipeline
-from ui import compute, pickers, presentation, presets, runs, state
+from logreg.decisions import threshold_text
+from ui import compute, data_source, pickers, presentation, presets, runs, state, thresholds
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -26,16 +27,19 @@ def preset_row():
 
 
 def controls(ctx):
-    """One compact row of the controls a demo moves; the rest behind "More settings".
+    """One compact row of the controls a demo moves; the rest behind "More".
 
     Presentation mode leaves out the expert controls (batch size, elastic-net mix).
     """
     present = presentation.active()
+    newton = state.get("solver") == "newton"
+    not_used = " Newton's method does not use it: it computes its own step." if newton else ""
     row = st.columns([1, 0.9, 1.25, 1.05, 1.35, 1, 0.8], vertical_alignment="bottom",
                      gap="small")
-    row[0].select_slider("Learning rate α", state.LEARNING_RATES,
+    row[0].select_slider("Learning rate α", state.LEARNING_RATES, disabled=newton,
                          help="How big each gradient step is. Too small: slow. Too big: the loss "
-                              "jumps around or blows up.", **state.bind("learning_rate"))
+                              "jumps around or blows up." + not_used,
+                         **state.bind("learning_rate"))
     row[1].select_slider("Epochs", state.EPOCHS,
                          help="How many passes over the training data (Newton: iterations).",
                          **state.bind("epochs"))
@@ -49,19 +53,18 @@ def controls(ctx):
                          disabled=state.get("penalty") == "none",
                          help="Larger λ = smaller weights and a smoother, less confident model.",
                          **state.bind("reg_strength"))
-    row[5].slider("Threshold T", 0.0, 1.0, step=0.01,
-                  help="A point is predicted positive when its probability is at least T. "
-                       "The same value is used on the Threshold page.", **state.bind("threshold"))
+    thresholds.threshold_slider(row[5], page="train")
     with row[6].popover("More", width="stretch",
-                        help="Solver, batch size, and which class and features to use."):
+                        help="Solver, stopping, batch size, and which class and features to use."):
         st.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
                  help="Gradient descent follows the slope; Newton also uses the curvature and "
                       "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
+        st.toggle("Stop early", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
         if not present:
-            st.select_slider("Batch size", state.BATCH_SIZES,
+            st.select_slider("Batch size", state.BATCH_SIZES, disabled=newton,
                              format_func=lambda b: "full" if b == 0 else str(b),
                              help="Points per gradient step. 'full' uses all points each step; "
-                                  "small batches take many noisy steps per epoch.",
+                                  "small batches take many noisy steps per epoch." + not_used,
                              **state.bind("batch_size"))
             if state.get("penalty") == "elasticnet":
                 st.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
@@ -69,6 +72,9 @@ def controls(ctx):
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
             pickers.positive_picker(ctx.dataset, ctx.positive, "train")
             pickers.axis_pickers(ctx.dataset, ctx.drawn, "train")
+    note = runs.controls_note(ctx)
+    if note:
+        st.caption(note)
 
 
 def replay_slider(run, run_key):
@@ -86,6 +92,12 @@ def replay_slider(run, run_key):
 
 
 VIEWS = ("Replay any epoch", "Play the training")
+# How the run's diagnosis (finished, not finished, swinging, diverged) is boxed.
+DIAGNOSIS_BOXES = {
+    "success": lambda text: st.success(text, icon=":material/check_circle:"),
+    "info": lambda text: st.info(text, icon=":material/hourglass_top:"),
+    "warning": lambda text: st.warning(text, icon=":material/warning:"),
+}
 
 
 def boundary_panel(ctx, run, threshold):
@@ -113,7 +125,8 @@ def curves_panel(ctx, run, threshold, epoch):
 
 def scores(run, threshold, train_acc, test_acc):
     cols = st.columns(4)
-    cols[0].metric("Training accuracy", f"{train_acc:.1%}", help=f"At threshold {threshold:.2f}.")
+    cols[0].metric("Training accuracy", f"{train_acc:.1%}",
+                   help=f"At threshold {threshold_text(threshold)}.")
     cols[1].metric("Test accuracy", "—" if test_acc is None else f"{test_acc:.1%}",
                    help="On the held-back points the model never trained on.")
     val = run.model.history_.get("val_loss")
@@ -129,14 +142,19 @@ def save_and_load(ctx, run, threshold):
                    "prepared); loading one never runs code from it.")
         c1, c2 = st.columns(2)
         # Callables: the files are built only when a button is pressed, not on every rerun.
+        # on_click="ignore": a click that reran the script would replace both buttons' file ids
+        # while the browser still holds the old ones, so a second download right after the
+        # first failed ("Deferred file ... not found").
         c1.download_button("Download this model (JSON)",
                            lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
                            file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
         c2.download_button("Download predictions (CSV)",
-                           lambda: pipeline.export_results(run, threshold),
+                           data_source.predictions_file(ctx.dataset, run, threshold),
                            file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
-                           icon=":material/table:")
+                           icon=":material/table:", on_click="ignore",
+                           help="Every row of the data: its row number, split (train or test), "
+                                "the threshold, both probabilities and the predicted class.")
         file = st.file_uploader("Load a model file", type=["json"], key="model_file",
                                 help="A JSON file downloaded from this app.")
         if file is not None:
@@ -151,18 +169,21 @@ def save_and_load(ctx, run, threshold):
                     auc = "" if loaded.auc is None else f", AUC {loaded.auc:.3f}"
                     st.info(f"On the current {'test' if ctx.test is not None else 'training'} "
                             f"data: accuracy {loaded.accuracy:.1%}{auc} at its threshold "
-                            f"{loaded.threshold:.2f}.")
+                            f"{threshold_text(loaded.threshold)}.")
                 st.button("Use its settings and threshold", on_click=apply_loaded,
                           args=(loaded,))
 
 
 def apply_loaded(loaded):
     """Copy a loaded model's settings into the controls (values the controls can show)."""
-    params, values = loaded.params, {"threshold": loaded.threshold}
+    # The file's threshold, set by hand: an active rule would otherwise replace it at once.
+    params, values = loaded.params, {"threshold": loaded.threshold, "rule": "slider"}
     for name in ("learning_rate", "epochs", "solver", "penalty", "reg_strength", "l1_ratio",
                  "init"):
         if state.valid(state.BY_NAME[name], params.get(name)):
             values[name] = params[name]
+    if isinstance(params.get("stop_early"), bool):  # files from before it existed lack it
+        values["stop_early"] = params["stop_early"]
     values["batch_size"] = params.get("batch_size") or 0
     if not state.valid(state.BY_NAME["batch_size"], values["batch_size"]):
         del values["batch_size"]
@@ -200,8 +221,12 @@ def results(ctx, threshold):
         # scores fill the space beside the weights.
         for message in run.messages:
             st.warning(message, icon=":material/warning:")
+        for level, sentence in run.diagnosis.sentences:
+            DIAGNOSIS_BOXES[level](sentence)
         train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
         scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+        thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
+                                                  else test_acc[-1]))  # one class >= 80%
         st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                    "so the page stays responsive; the message above says when that happened.")
     with right:
@@ -213,7 +238,10 @@ with guard("training the model"):
     header()
     ctx = runs.binary_context()
     if ctx is not None:
+        thresholds.apply_rule(ctx)  # a rule sets T for the current run before T is drawn
         controls(ctx)
+        if notice := thresholds.manual_notice():
+            st.info(notice, icon=":material/pan_tool:")
         problem = runs.settings_problem(ctx.settings)
         if problem:
             st.warning(problem, icon=":material/warning:")

@@ -120,7 +120,7 @@ def build_all(d):
                               train_accuracy=np.linspace(0.5, 0.9, 20),
                               val_accuracy=np.linspace(0.5, 0.85, 20), current_epoch=8),
         "coef": F.coef_figure([0.8, -1.5, 0.0], ["x1", "x2", "x1*x2"], intercept=-0.2,
-                              class_names=CLASS_NAMES),
+                              class_names=CLASS_NAMES, l1_zeros=True),
         "coef_multiclass": F.coef_figure(np.array([[1.0, -0.5], [0.2, 0.0], [-1.2, 0.4]]),
                                          ["x1", "x2"], class_names=three),
         "roc": F.roc_figure([0, 0.1, 0.4, 1], [0, 0.6, 0.9, 1], auc=0.85,
@@ -414,6 +414,21 @@ def test_loss_figure_drops_non_finite_losses_and_flags_divergence():
     assert "No finite loss" in annotation_texts(empty)
 
 
+def test_loss_figure_with_one_point_has_a_readable_axis_and_names_its_steps():
+    fig = F.loss_figure([0], [np.log(2.0)], step_name="iteration").to_dict()
+    axis = fig["layout"]["yaxis"]
+    low, high = axis["range"]
+    # Plotly would zoom into the 17th digit; the range is +-5% around the value, 3-digit ticks.
+    assert low == pytest.approx(np.log(2) * 0.95) and high == pytest.approx(np.log(2) * 1.05)
+    assert axis["tickformat"] == ".3~g"
+    assert fig["data"][0]["mode"] == "markers"  # one point: a dot, since a line needs two
+    assert fig["layout"]["xaxis"]["title"]["text"] == "iteration"
+    assert fig["data"][0]["hovertemplate"].startswith("iteration ")
+    # A curve that moves keeps plotly's automatic axis.
+    moving = F.loss_figure([0, 1, 2], [0.69, 0.5, 0.4]).to_dict()
+    assert "range" not in moving["layout"].get("yaxis", {})
+
+
 def test_coef_figure_sorts_by_magnitude_and_marks_exact_zeros(figs):
     fig = figs["coef"]
     assert fig["layout"]["yaxis"]["categoryarray"] == ["x2", "x1", "x1*x2"]
@@ -421,6 +436,9 @@ def test_coef_figure_sorts_by_magnitude_and_marks_exact_zeros(figs):
     assert list(zero["y"]) == ["x1*x2"] and zero["marker"]["color"] == "#bdbdbd"
     assert "1 of 3 weights are exactly 0" in title_text(fig)
     assert "intercept b = -0.2" in title_text(fig)
+    # Without an L1 penalty (or at epoch 0) a zero is a start value: no claim about L1.
+    plain = F.coef_figure([0.0, 0.0], ["x1", "x2"]).to_dict()
+    assert "exactly 0" not in title_text(plain) and "L1" not in title_text(plain)
     positive = next(t for t in fig["data"] if "w > 0" in t["name"])
     assert positive["marker"]["color"] == F.class_color(1)
     assert "multiplies the odds of dog by 2.23" in positive["hovertext"][0]

@@ -99,7 +99,11 @@ def test_document_holds_the_documented_fields():
                                                                         model.intercept_)
     assert doc["n_features_in"] == 3
     assert doc["threshold"] == 0.5
-    assert doc["training"] == {"n_iter": 7, "converged": False, "diverged": False}
+    assert doc["training"] == {
+        "n_iter": 7, "converged": False, "diverged": False,
+        "convergence": {"criterion": "largest |gradient| of the penalized objective",
+                        "value": model.convergence_["value"], "tol": 1e-4}}
+    assert model.convergence_["value"] > 1e-4  # 7 epochs: not converged, and the file says so
     assert doc["metadata"] == {"dataset": "moons", "rows": 40}
     assert "history" not in json.dumps(doc)
 
@@ -111,7 +115,9 @@ def test_history_is_not_exported_so_the_file_does_not_grow_with_epochs():
     assert abs(len(model_to_json(long)) - len(model_to_json(short))) < 100
     loaded = model_from_json(model_to_json(long))
     assert loaded.history_ == {} and loaded.fit_warnings_ == ()
-    assert (loaded.n_iter_, loaded.converged_, loaded.diverged_) == (2000, False, False)
+    # 2000 epochs reach the gradient criterion: the file says converged, with its value.
+    assert (loaded.n_iter_, loaded.converged_, loaded.diverged_) == (2000, True, False)
+    assert loaded.convergence_ == long.convergence_ and long.convergence_["value"] <= 1e-4
 
 
 def test_fitted_attributes_restored_so_the_loaded_model_can_be_refitted():

@@ -249,7 +249,9 @@ def test_tol_stops_early_when_the_objective_stops_moving(cancer):
     X, y, _ = cancer
     model = LogisticRegression(epochs=10_000, learning_rate=1.0, tol=1e-6, penalty="l2",
                                reg_strength=0.01).fit(X, y)
-    assert model.converged_ and 10 < model.n_iter_ < 10_000
+    assert 10 < model.n_iter_ < 10_000
+    # Stopping by tol is not "converged": that is the gradient criterion, checked on its own.
+    assert model.converged_ == (model.convergence_["value"] <= model.gtol)
     changes = np.abs(np.diff(model.history_["loss"]))
     assert changes[-1] < 1e-6 and np.all(changes[:-1] >= 1e-6)
 
@@ -309,7 +311,10 @@ def test_huge_learning_rate_diverges_with_a_warning_and_finite_weights(cancer, s
             X if scaled else X_raw, y)
     message = str(record[0].message)
     assert f"learning rate {learning_rate:g}" in message
-    assert "smaller learning rate" in message and f"{learning_rate / 10:g}" in message
+    # No untried rate is suggested (a tenth of it may diverge too); the numbers are the log-loss
+    # the loss curve draws, penalty not counted.
+    assert message.endswith("Try a smaller learning rate.")
+    assert "log-loss" in message and "penalty not counted" in message
     assert model.diverged_ and not model.converged_
     assert_all_finite(model)
     assert len(model.history_["loss"]) == model.n_iter_ + 1

@@ -7,14 +7,13 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
-from logreg import figures, metrics, pipeline
+from logreg import figures, metrics, pipeline, why
+
+from . import state
 
 # The live view stops training after this long, whatever the epochs (stated on screen).
 TIME_BUDGET_S = 5.0
@@ -34,21 +33,22 @@ def builtin(name):
     return lrdata.load_builtin(name)
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file...")
-def uploaded(content: bytes, name: str, target, features):
-    """Parse an upload. Keyed on the bytes themselves (hashed in full by Streamlit)."""
-    dataset = lrdata.read_csv(content, target=target or None,
-                              features=list(features) if features else None)
-    return dataclasses.replace(dataset, name=Path(name).stem or dataset.name)
+# Uploads are parsed in ui/data_source.py and kept in the session's own state, never in these
+# process-wide caches (the uploader promises the file is held for this browser session only).
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def csv_columns(content: bytes):
-    """Column names of an upload, for the target picker ([] when the file cannot be read)."""
-    try:
-        return list(lrdata.csv_columns(content))
-    except ValueError:
-        return []
+@st.cache_resource(max_entries=8, show_spinner=False)
+def without_features(data_hash, names, _dataset):
+    """The dataset without the named features (the Data page's "leave out" picker)."""
+    from logreg import decisions
+    return decisions.without_features(_dataset, names)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def leaks(data_hash, _dataset):
+    """Features that alone (nearly) separate the classes (``logreg.decisions.leaking_columns``)."""
+    from logreg import decisions
+    return decisions.leaking_columns(_dataset.X, _dataset.y, _dataset.feature_names)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -72,7 +72,8 @@ def _arrays(train, test) -> dict:
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
     return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings, positive=positive,
-                               drawn=drawn, time_budget=TIME_BUDGET_S)
+                               drawn=drawn, time_budget=TIME_BUDGET_S,
+                               learning_rates=state.LEARNING_RATES)
 
 
 class _PreparedFigure(go.Figure):
@@ -134,15 +135,24 @@ def loss_figure(run_key, threshold, epoch, _run):
     return _prepared(figures.loss_figure(
         _run.epochs, history["data_loss"], val_loss=history.get("val_loss"),
         train_accuracy=train_acc, val_accuracy=test_acc, current_epoch=epoch,
-        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None))
+        diverged_epoch=_run.model.n_iter_ + 1 if _run.model.diverged_ else None,
+        step_name="iteration" if _run.model.solver == "newton" else "epoch"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def coef_figure(run_key, epoch, _run):
     history = _run.model.history_
-    return _prepared(figures.coef_figure(history["coef"][epoch], list(_run.features.names),
-                                         intercept=history["intercept"][epoch],
-                                         class_names=_run.class_names))
+    coef, intercept = history["coef"][epoch], history["intercept"][epoch]
+    return _prepared(figures.coef_figure(coef, list(_run.features.names), intercept=intercept,
+                                         class_names=_run.class_names,
+                                         l1_zeros=epoch > 0 and uses_l1(_run.model),
+                                         **why.weights_in_units(_run, coef, intercept)))
+
+
+def uses_l1(model) -> bool:
+    """The model was trained with an L1 part in its penalty (L1 or elastic net, lambda > 0)."""
+    return (model.penalty == "l1" or (model.penalty == "elasticnet" and model.l1_ratio > 0)) \
+        and model.reg_strength > 0
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

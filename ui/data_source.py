@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+from pathlib import Path
 from typing import Optional
 
 import streamlit as st
 
+from logreg import data as lrdata
+from logreg import exports
 from logreg.data import MULTICLASS_KINDS
 
 from . import compute, state
@@ -13,11 +18,27 @@ from . import compute, state
 UPLOAD_KEY = "upload_dataset"
 
 
+def features_out() -> list:
+    """Names of the features the user left out on the Data page (the ``features_out`` setting)."""
+    text = state.get("features_out")
+    return [name for name in text.split(",") if name] if text else []
+
+
 def current_dataset():
-    """The chosen Dataset, or None when the source is "upload" and nothing is uploaded yet.
+    """The chosen Dataset without the features the user left out, or None when the source is
+    "upload" and nothing is uploaded yet.
 
     Raises ``DataError`` (a ValueError) when the settings cannot make a dataset.
     """
+    dataset = full_dataset()
+    out = features_out()
+    if dataset is None or not out:
+        return dataset
+    return compute.without_features(dataset.content_hash, tuple(out), dataset)
+
+
+def full_dataset():
+    """The chosen Dataset with every feature (see :func:`current_dataset`)."""
     source = state.get("source")
     if source == "builtin":
         return compute.builtin(state.get("builtin"))
@@ -66,4 +87,56 @@ def require_dataset() -> Optional[object]:
     if dataset is None:
         st.info("No data yet: upload a CSV on the **Data** page, or pick a generated or built-in set.")
         st.page_link("pages/data.py", label="Go to the Data page", icon=":material/dataset:")
+    return dataset
+
+
+def predictions_file(dataset, run, threshold):
+    """A callable that builds the predictions CSV of every row (for a download button).
+
+    The settings are read now: the callable runs later, outside the script run, when the button
+    is clicked.
+    """
+    test_size, seed = state.get("test_size"), state.get("data_seed")
+
+    def build() -> str:
+        train_rows, test_rows = exports.split_rows(dataset, test_size, seed)
+        return exports.predictions_csv(run, threshold, train_rows, test_rows)
+
+    return build
+
+
+# ---- uploads: parsed once per browser session, kept in that session's state only -------------
+# Not in st.cache_data: that cache is shared by every session of the server process and outlives
+# the session, while the uploader's help promises the file is held for this session only.
+_PARSED_KEY = "upload_parsed"
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def upload_columns(content: bytes) -> list:
+    """Column names of an upload, for the target picker ([] when the file cannot be read)."""
+    cached = st.session_state.get("upload_columns")
+    key = _digest(content)
+    if cached is None or cached[0] != key:
+        try:
+            columns = list(lrdata.csv_columns(content))
+        except ValueError:
+            columns = []
+        cached = st.session_state["upload_columns"] = (key, columns)
+    return cached[1]
+
+
+def parse_upload(content: bytes, name: str, target):
+    """The upload as a Dataset named after the file; raises DataError (a ValueError) when it is
+    not a usable table. Parsed once per (content, target) in this session."""
+    key = (_digest(content), name, target)
+    cached = st.session_state.get(_PARSED_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with st.spinner("Reading the file..."):
+        dataset = lrdata.read_csv(content, target=target or None)
+    dataset = dataclasses.replace(dataset, name=Path(name).stem or dataset.name)
+    st.session_state[_PARSED_KEY] = (key, dataset)
     return dataset

@@ -32,8 +32,8 @@ PRESETS = (
            "Twenty small steps are not enough: the loss is still falling steeply at the last "
            "epoch and the boundary has barely moved. Raise the epochs or the learning rate."),
     Preset("L1 makes weights zero",
-           {**_GENTLE, "source": "builtin", "builtin": "breast_cancer", "learning_rate": 0.5,
-            "epochs": 300, "penalty": "l1", "reg_strength": 0.03},
+           {**_GENTLE, "source": "builtin", "builtin": "breast_cancer", "learning_rate": 3.0,
+            "epochs": 1000, "stop_early": True, "penalty": "l1", "reg_strength": 0.03},
            "The L1 penalty pushes weak weights to exactly zero (grey bars in the weights chart): "
            "the model keeps only a few of the 30 measurements. Raise λ to keep even fewer."),
     Preset("Circles need polynomial terms",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
 
+from logreg import LogisticRegression
 from logreg.pipeline import TrainSettings
 
 from . import compute, data_source, state
@@ -19,7 +20,8 @@ def train_settings() -> TrainSettings:
         batch_size=None if batch == 0 else batch, solver=state.get("solver"),
         penalty=state.get("penalty"), reg_strength=state.get("reg_strength"),
         l1_ratio=state.get("l1_ratio"), degree=state.get("degree"), init=state.get("init"),
-        seed=state.get("train_seed"), standardize=state.get("standardize"))
+        seed=state.get("train_seed"), standardize=state.get("standardize"),
+        stop_early=state.get("stop_early"))
 
 
 @dataclass(frozen=True)
@@ -70,4 +72,25 @@ def settings_problem(settings: TrainSettings) -> Optional[str]:
         return ("Newton's method cannot use an L1 or elastic-net penalty: it needs a loss that "
                 "curves smoothly, and L1 has a corner at zero. Choose gradient descent, or the "
                 "L2 penalty.")
+    return None
+
+
+STOP_EARLY_HELP = (
+    "Stop as soon as the model has converged: the largest slope (gradient) of the loss, penalty "
+    f"included, is below {LogisticRegression().gtol:g}, so more epochs would change it by almost "
+    "nothing. Off (the default): every epoch you ask for is run and the curve shows the whole "
+    "run; the page still says whether and when the model converged.")
+
+
+def controls_note(ctx: Context) -> Optional[str]:
+    """A sentence for controls that do nothing with the current settings, else None."""
+    settings = ctx.settings
+    if settings.solver == "newton":
+        return ("Newton's method ignores the learning rate and the batch size (greyed out): it "
+                "takes its own step from the curvature, on all training rows, once per "
+                "iteration; the epochs control counts its iterations.")
+    n_rows = ctx.train.n_samples
+    if settings.batch_size is not None and settings.batch_size >= n_rows:
+        return (f"A batch of {settings.batch_size:,} is at least the {n_rows:,} training rows: "
+                "each step uses all of them, the same as a full batch.")
     return None

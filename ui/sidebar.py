@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from logreg.data import describe
+from logreg.decisions import threshold_text
 
 from . import data_source, state
 
@@ -14,14 +15,22 @@ _PENALTY_WORDS = {"none": "no penalty", "l2": "L2", "l1": "L1", "elasticnet": "e
 def model_summary() -> str:
     """One line per setting, in words."""
     batch = state.get("batch_size")
+    if state.get("solver") == "newton":  # it uses neither the learning rate nor the batch size
+        steps = [f"**Iterations:** {state.get('epochs'):,} (learning rate and batch size are "
+                 "not used by Newton)"]
+    else:
+        steps = [f"**Learning rate:** {state.get('learning_rate'):g} · **epochs:** "
+                 f"{state.get('epochs'):,}", f"**Batch:** {'full' if batch == 0 else batch}"]
+    if state.get("stop_early"):
+        steps.append("**Stop early:** at convergence")
     lines = [
         f"**Solver:** {'gradient descent' if state.get('solver') == 'gd' else 'Newton'}",
-        f"**Learning rate:** {state.get('learning_rate'):g} · **epochs:** {state.get('epochs'):,}",
-        f"**Batch:** {'full' if batch == 0 else batch}",
+        *steps,
         f"**Penalty:** {_PENALTY_WORDS[state.get('penalty')]}"
         + ("" if state.get("penalty") == "none" else f" (λ = {state.get('reg_strength'):g})"),
         f"**Polynomial degree:** {state.get('degree')}",
-        f"**Threshold:** {state.get('threshold'):.2f}",
+        f"**Threshold:** {threshold_text(state.get('threshold'))}"
+        + ("" if state.get("rule") == "slider" else " (set by a rule on the Threshold page)"),
     ]
     return "  \n".join(lines)
 

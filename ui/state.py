@@ -47,6 +47,7 @@ SETTINGS = (
     Setting("builtin", "breast_cancer", str, tuple(BUILTIN_NAMES)),
     Setting("standardize", True, bool),
     Setting("test_size", 0.25, float, lo=0.0, hi=0.5),
+    Setting("features_out", "", str),  # feature names left out, comma-separated; "" = use all
     # model
     Setting("learning_rate", 0.5, float, LEARNING_RATES),
     Setting("epochs", 200, int, EPOCHS),
@@ -61,6 +62,9 @@ SETTINGS = (
     Setting("positive", "", str),      # class name; "" = the last class
     Setting("feature_x", "", str),     # feature names to draw; "" = the first two
     Setting("feature_y", "", str),
+    # Off by default: "Epochs" then means exactly that many and the curve shows the whole run
+    # (flat once converged); on, training ends at the first epoch that meets the criterion.
+    Setting("stop_early", False, bool),
     # threshold
     Setting("threshold", 0.5, float, lo=0.0, hi=1.0),
     Setting("eval_on", "test", str, ("test", "train")),
@@ -70,6 +74,8 @@ SETTINGS = (
     Setting("cost_fp", 1.0, float, lo=0.0, hi=1e6),
     Setting("cost_fn", 5.0, float, lo=0.0, hi=1e6),
     Setting("prevalence", 0.0, float, lo=0.0, hi=1.0),  # 0 = the sample's own
+    # Set the rules choose T on: "train" (honest, the default) or "test" (optimistic).
+    Setting("tune_on", "train", str, ("train", "test")),
     # multiclass
     Setting("compare_softmax", False, bool),
     # view: how the app is shown (a shared link opens the same view)

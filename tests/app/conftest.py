@@ -312,7 +312,8 @@ def reference_settings(at: AppTest, **changes):
         batch_size=None if batch == 0 else batch, solver=state(at, "solver"),
         penalty=state(at, "penalty"), reg_strength=state(at, "reg_strength"),
         l1_ratio=state(at, "l1_ratio"), degree=state(at, "degree"), init=state(at, "init"),
-        seed=state(at, "train_seed"), standardize=state(at, "standardize"))
+        seed=state(at, "train_seed"), standardize=state(at, "standardize"),
+        stop_early=state(at, "stop_early"))
     settings.update(changes)
     return TrainSettings(**settings)
 

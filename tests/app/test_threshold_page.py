@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from logreg import metrics
+from logreg import decisions, metrics
 
 from .conftest import (assert_clean, chart, contour_level, goto, metric_value, reference_run,
                        state, texts, trace, values)
@@ -36,12 +36,19 @@ def marker_point(at):
     return float(values(marker["x"])[0]), float(values(marker["y"])[0])
 
 
-def check_rule(at, y, p, rule):
+def check_rule(at, y, p, rule, *, shown_on=None, where="training set"):
+    """The rule chose on (y, p); the threshold stored is its shown decimal, which reproduces its
+    counts there; the ROC marker is the confusion at that value on the set shown (shown_on)."""
     choice = expected_choice(at, y, p, rule)
-    t = min(max(choice.threshold, 0.0), 1.0)
-    assert state(at, "threshold") == pytest.approx(t, abs=1e-12), rule
-    assert choice.reason in texts(at.success), rule
-    assert marker_point(at) == pytest.approx((choice.fpr, choice.tpr)), rule
+    t = decisions.rule_threshold(choice)
+    assert state(at, "threshold") == t, rule
+    assert decisions.threshold_text(t) in choice.reason
+    ours = metrics.confusion_at(y, p, t)
+    assert (ours["tpr"], ours["fpr"]) == (choice.tpr, choice.fpr), rule  # same counts
+    assert f"Chosen on the {where}: {choice.reason}" in texts(at.success), rule
+    ys, ps = shown_on if shown_on is not None else (y, p)
+    conf = metrics.confusion_at(ys, ps, t)
+    assert marker_point(at) == pytest.approx((conf["fpr"], conf["tpr"])), rule
     assert at.slider(key="w_threshold").disabled  # the rule sets it, not the slider
     return choice
 
@@ -52,29 +59,36 @@ def test_each_rule_sets_the_threshold_choose_threshold_gives(threshold_page):
     for rule in RULES:
         at.selectbox(key="w_rule").set_value(rule).run()
         assert_clean(at)
-        chosen[rule] = check_rule(at, ref.y_test, ref.p_test, rule).threshold
+        chosen[rule] = check_rule(at, ref.y_train, ref.p_train, rule,
+                                  shown_on=(ref.y_test, ref.p_test)).threshold
     assert len(set(np.round(list(chosen.values()), 6))) >= 3  # the rules really differ here
 
     # The rule's parameters move the threshold too.
     at.selectbox(key="w_rule").set_value("target_tpr").run()
     at.slider(key="w_target_tpr").set_value(0.99).run()
-    high = check_rule(at, ref.y_test, ref.p_test, "target_tpr")
+    high = check_rule(at, ref.y_train, ref.p_train, "target_tpr", shown_on=(ref.y_test, ref.p_test))
     assert high.tpr >= 0.99 and high.threshold < chosen["target_tpr"]
 
     at.selectbox(key="w_rule").set_value("max_fpr").run()
     at.slider(key="w_max_fpr").set_value(0.02).run()
-    strict = check_rule(at, ref.y_test, ref.p_test, "max_fpr")
+    strict = check_rule(at, ref.y_train, ref.p_train, "max_fpr", shown_on=(ref.y_test, ref.p_test))
     assert strict.fpr <= 0.02 and strict.threshold > chosen["max_fpr"]
 
     at.selectbox(key="w_rule").set_value("cost").run()
     at.number_input(key="w_cost_fn").set_value(50.0).run()
-    costly_misses = check_rule(at, ref.y_test, ref.p_test, "cost")
+    costly_misses = check_rule(at, ref.y_train, ref.p_train, "cost", shown_on=(ref.y_test, ref.p_test))
     assert costly_misses.threshold < chosen["cost"]  # misses cost more: flag more
 
-    # Rules apply to the chosen set: the training set gives the training set's choice.
+    # Shown on the training set: the same choice (it was made there).
     at.radio(key="w_eval_on").set_value("train").run()
     assert_clean(at)
     check_rule(at, ref.y_train, ref.p_train, "cost")
+    # The optimistic option chooses on the test set, and says it is optimistic.
+    at.radio(key="w_eval_on").set_value("test").run()
+    at.radio(key="w_tune_on").set_value("test").run()
+    assert_clean(at)
+    check_rule(at, ref.y_test, ref.p_test, "cost", where="test set")
+    assert "Optimistic" in texts(at.warning)
 
     # One threshold everywhere: the Train page draws the rule's threshold.
     t = state(at, "threshold")
@@ -114,14 +128,15 @@ def test_expected_cost_follows_the_prevalence_input(threshold_page):
     sample = metrics.expected_cost(ref.y_test, ref.p_test, t, cfp, cfn)
     assert shown_cost() == f"{sample:,.1f}"  # 0 = the sample's own share of positives
     results = {}
-    for prevalence in (0.05, 0.5):
+    for prevalence in (0.05, 0.3):
         at.number_input(key="w_prevalence").set_value(prevalence).run()
         assert_clean(at)
         cost = metrics.expected_cost(ref.y_test, ref.p_test, t, cfp, cfn, prevalence=prevalence)
-        assert shown_cost() == f"{cost:,.1f}"
+        assert shown_cost() == f"{sample:,.1f}"  # the sample's stays, next to the entered one
+        assert metric_value(at, f"… at {prevalence:.2%} positives") == f"{cost:,.1f}"
         assert iso_slope() == pytest.approx(metrics.iso_cost_slope(cfp, cfn, prevalence))
-        results[prevalence] = shown_cost()
-    assert results[0.05] != results[0.5]
+        results[prevalence] = metric_value(at, f"… at {prevalence:.2%} positives")
+    assert results[0.05] != results[0.3]
 
 
 def test_cost_rule_is_cheapest_at_the_entered_prevalence(threshold_page):
@@ -132,8 +147,9 @@ def test_cost_rule_is_cheapest_at_the_entered_prevalence(threshold_page):
     at.selectbox(key="w_rule").set_value("cost").run()
     assert_clean(at)
     cfp, cfn = state(at, "cost_fp"), state(at, "cost_fn")
-    candidates = np.unique(np.r_[ref.p_test, 1.0])
-    costs = metrics.expected_cost(ref.y_test, ref.p_test, candidates, cfp, cfn, prevalence=0.05)
-    shown = float(metric_value(at, "Expected cost per 1,000 cases").replace(",", ""))
+    at.radio(key="w_eval_on").set_value("train").run()  # the set the rule chose on
+    candidates = np.unique(np.r_[ref.p_train, 1.0])
+    costs = metrics.expected_cost(ref.y_train, ref.p_train, candidates, cfp, cfn, prevalence=0.05)
+    shown = float(metric_value(at, "… at 5.00% positives").replace(",", ""))
     assert shown == pytest.approx(costs.min(), abs=0.05)
-    check_rule(at, ref.y_test, ref.p_test, "cost")  # and the reason sentence says so
+    check_rule(at, ref.y_train, ref.p_train, "cost")  # and the reason sentence says so

@@ -183,7 +183,7 @@ def test_threshold_is_one_value_everywhere(app):
         cells = chart(at, "confusion_chart")["data"][0]["text"]
         counts = [[int(str(c).split("<br>")[0]) for c in row] for row in cells]
         assert counts == [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
-        assert f"At {t:.2f}," in texts(at.info)
+        assert f"At T = {t:.2f}," in texts(at.info)
 
     at.slider(key="w_threshold").set_value(0.3).run()
     assert contour_level(chart(at, "boundary_chart")) == pytest.approx(0.3)

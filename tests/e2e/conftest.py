@@ -106,6 +106,7 @@ PAGE_TITLES = {
     "Data": "Data",
     "Train": "Train",
     "Threshold": "Threshold",
+    "Why: coefficients and paths": "Why: coefficients and paths",
     "Multiclass": "Multiclass (one-vs-rest)",
     "Compare": "Compare",
     "About the math": "How logistic regression works",

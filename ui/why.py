@@ -1,0 +1,194 @@
+"""Streamlit glue of the "why" views (issue 15): cached calls into logreg.why / inference, and the
+sections the Explain and Threshold pages place with one call each.
+
+Pages call :func:`coefficients_section`, :func:`path_section`, :func:`surface_section`,
+:func:`calibration_section`, :func:`cost_curve_section` and :func:`units_example`; every number
+on screen comes from logreg, every figure is cached on the run's key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from logreg import figures_why, metrics, why
+
+from . import state
+
+
+# ------------------------------------------------------------------ cached computations
+
+@st.cache_data(max_entries=32, show_spinner="Computing the coefficient table...")
+def coefficient_report(run_key, _run):
+    return why.coefficient_report(_run)
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting the regularization path...")
+def run_path(run_key, _run):
+    return why.run_path(_run)
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing the loss surface...")
+def run_surface(run_key, _run):
+    return why.run_surface(_run)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def effects_figure(run_key, _report, target):
+    return figures_why.effects_figure(_report.table, target=target)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def path_figures(run_key, _path):
+    weights = figures_why.path_figure(
+        _path.reg_strengths, _path.coefs, _path.names, current=_path.current,
+        penalty=_path.penalty)
+    loss = figures_why.path_loss_figure(_path.reg_strengths, _path.test_loss, _path.train_loss,
+                                        current=_path.current)
+    return weights, loss
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def surface_figure(run_key, epoch, _surface, penalty):
+    return figures_why.surface_figure(_surface.surface, _surface.path, epoch, _surface.optimum,
+                                      names=_surface.names, penalty=penalty)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def calibration(run_key, which, n_bins, _y, _p):
+    return metrics.calibration_bins(_y, _p, n_bins), metrics.brier_score(_y, _p)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cost_curve(run_key, which, cost_fp, cost_fn, prevalence, _y, _p):
+    return metrics.expected_cost_curve(_y, _p, cost_fp, cost_fn, prevalence)
+
+
+# ------------------------------------------------------------------ the replay epoch
+
+def replay_epoch(run, run_key) -> int:
+    """The Train page's replay epoch for this run (a setting once there is one), else the last."""
+    last = int(run.model.n_iter_)
+    if "replay_epoch" in state.BY_NAME:
+        value = state.get("replay_epoch")
+        if isinstance(value, int) and 0 <= value <= last:
+            return value
+        return last
+    if st.session_state.get("replay_for") == run_key:
+        value = st.session_state.get("replay", last)
+        return int(min(max(value, 0), last))
+    return last
+
+
+# ------------------------------------------------------------------ sections
+
+def coefficients_section(run, run_key):
+    """The table in the user's units, the top effects in words, the CI plot and the fit lines."""
+    st.subheader("Coefficients in the units of your columns")
+    report = coefficient_report(run_key, run)
+    for note in report.notes:
+        st.info(note, icon=":material/info:")
+    if report.table is None:
+        st.warning(report.error, icon=":material/warning:")
+        return
+    target = run.class_names[1]
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**The strongest effects, in words**")
+        st.markdown("\n".join(f"- {sentence}" for _, sentence in report.sentences))
+        st.markdown("**How well the model fits**")
+        st.markdown("\n".join(f"- {line}" for line in report.fit_lines))
+    with right:
+        st.plotly_chart(effects_figure(run_key, report, target), width="stretch",
+                        key="effects_chart")
+    st.caption("Click a column header to sort. Per +1 unit of your column, and per +1 standard "
+               "deviation (its size in your units is in the '1 SD' column).")
+    st.dataframe(why.display_table(report.table), width="stretch", key="coef_table",
+                 column_config=_number_formats(report.table))
+
+
+def _number_formats(table):
+    shown = why.display_table(table)
+    return {name: st.column_config.NumberColumn(format="%.4g") for name in shown.columns}
+
+
+def path_section(run, run_key):
+    st.subheader("What the penalty strength λ does")
+    path = run_path(run_key, run)
+    if run.model.get_params()["penalty"] == "none":
+        st.caption("Your model has no penalty; this shows what an L2 penalty of each strength "
+                   "would do (choose a penalty on the Train page to mark it here).")
+    elif path.penalty in ("l1", "elasticnet"):
+        st.caption("With L1 the weights reach exactly zero one by one as λ grows: the "
+                   "features leave the model in that order.")
+    left, right = st.columns(2)
+    weights, loss = path_figures(run_key, path)
+    left.plotly_chart(weights, width="stretch", key="path_chart")
+    right.plotly_chart(loss, width="stretch", key="path_loss_chart")
+
+
+def surface_section(run, run_key):
+    surface = run_surface(run_key, run)
+    epoch = replay_epoch(run, run_key)
+    params = run.model.get_params()
+    solver = "Newton" if params["solver"] == "newton" else (
+        f"gradient descent (learning rate {params['learning_rate']:g})")
+    if surface.note:
+        st.info(surface.note, icon=":material/info:")
+    st.plotly_chart(surface_figure(run_key, epoch, surface, params["penalty"]),
+                    width="stretch", key="surface_chart")
+    st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
+               f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
+               f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "
+               "run's own; the contours hold the other weights fixed, so a path that moves "
+               "other weights too need not follow them exactly.")
+
+
+def calibration_section(run_key, which, y, p, target, n_bins=10):
+    """Reliability diagram with the Brier score and bin counts (Threshold page)."""
+    bins, brier = calibration(run_key, which, n_bins, y, p)
+    st.plotly_chart(figures_why.reliability_figure(bins, brier, target=target, n_bins=n_bins),
+                    width="stretch", key="calibration_chart")
+
+
+def cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, prevalence):
+    """Expected cost per 1,000 cases across thresholds, minimum and current T marked."""
+    curve = cost_curve(run_key, which, cost_fp, cost_fn, prevalence, y, p)
+    current = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn, prevalence=prevalence)
+    st.plotly_chart(figures_why.cost_curve_figure(
+        curve["thresholds"], curve["cost"], best_threshold=curve["best_threshold"],
+        best_cost=curve["best_cost"], current=threshold, current_cost=float(current)),
+        width="stretch", key="cost_curve_chart")
+
+
+def threshold_sections(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence):
+    """The Threshold page's two "why" charts side by side (one call from the page)."""
+    left, right = st.columns(2)
+    with left:
+        cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, prevalence)
+    with right:
+        calibration_section(run_key, which, y, p, target)
+
+
+def units_example(run):
+    """About page: the current run's weights as per-unit and per-SD odds ratios, in words."""
+    effects = why.unit_effects(run, run.model.coef_[0], run.model.intercept_[0])
+    target = run.class_names[1]
+    lines = [why.unit_effect_sentence(e, target) for e in effects[:4]]
+    more = (f" (the first 4 of {len(effects)} columns; the Why page lists all)"
+            if len(effects) > 4 else "")
+    st.markdown(f"On the data and model you have now{more}:\n"
+                + "\n".join(f"- {t}" for t in lines))
+
+
+def units_example_section():
+    """About page: the current binary run's weights per unit and per SD (nothing without data)."""
+    from . import runs
+
+    ctx = runs.binary_context()
+    if ctx is None or runs.settings_problem(ctx.settings):
+        return
+    run = runs.binary_run(ctx)
+    if not np.isfinite(run.model.coef_).all():
+        return
+    units_example(run)
