@@ -64,7 +64,7 @@ def test_long_subtitles_are_wrapped_into_lines_that_fit():
     names = [f"feature number {i}" for i in range(30)]
     coef = np.zeros(30)
     coef[:13] = np.linspace(1, 2, 13)
-    fig = F.coef_figure(coef, names, intercept=0.5, max_features=20).to_dict()
+    fig = F.coef_figure(coef, names, intercept=0.5, max_features=20, l1_zeros=True).to_dict()
     sub = fig["layout"]["title"]["subtitle"]["text"]
     lines = sub.split("<br>")
     assert len(lines) >= 2
