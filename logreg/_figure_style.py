@@ -161,17 +161,27 @@ LEGEND_ROWS_PX = 46
 
 
 def wrap_note(text: str, width: int = NOTE_LINE_CHARS) -> str:
-    """``text`` with ``<br>`` between words so no line is longer than ``width`` characters
-    (a longer single word stays whole). Existing ``<br>`` breaks are kept."""
+    """``text`` with ``<br>`` so no line is longer than ``width`` characters.
+
+    Lines break between the notes of a joined subtitle (" · ") where they can, else between
+    words (a longer single word stays whole). Existing ``<br>`` breaks are kept.
+    """
     lines = []
     for paragraph in str(text).split("<br>"):
         line = ""
-        for word in paragraph.split(" "):
-            if line and len(line) + 1 + len(word) > width:
+        for note in paragraph.split(" · "):
+            if line and len(line) + 3 + len(note) <= width:
+                line = f"{line} · {note}"
+                continue
+            if line:
                 lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
+            line = ""
+            for word in note.split(" "):
+                if line and len(line) + 1 + len(word) > width:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}" if line else word
         lines.append(line)
     return "<br>".join(lines)
 

@@ -650,7 +650,7 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
     height = max(HEIGHT, top_margin(wrap_note(subtitle) if subtitle else None) + 120 + 22 * rows)
     # At most two short lines: the plot may be a third of a 1280 px screen wide.
     apply_layout(fig, title=title,
-                 x_title=wrap_note(x_title, width=30) if x_title
+                 x_title=wrap_note(x_title, width=40) if x_title
                  else "weight w: change in log-odds<br>per +1 of the feature",
                  y_title=None, subtitle=subtitle, height=height)
     fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",

@@ -216,8 +216,10 @@ def title(fig: dict) -> str:
 
 
 def subtitle(fig: dict) -> str:
+    """The subtitle as read: its lines (long subtitles are wrapped with <br>) joined by spaces."""
     t = fig["layout"].get("title", {})
-    return t.get("subtitle", {}).get("text", "") if isinstance(t, dict) else ""
+    text = t.get("subtitle", {}).get("text", "") if isinstance(t, dict) else ""
+    return text.replace("<br>", " ")
 
 
 def annotation_texts(fig: dict) -> list:
