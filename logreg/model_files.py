@@ -26,19 +26,6 @@ def export_model(run: BinaryRun, dataset_name: str, threshold: float) -> str:
                          preprocessing=preprocessing, metadata={"dataset": dataset_name})
 
 
-def export_results(run: BinaryRun, threshold: float) -> str:
-    """Per-row results (test set if there is one, else training set) as CSV text."""
-    from .io import results_to_csv
-
-    test = run.X_test is not None and len(run.y_test) > 0
-    X, y, p = (run.X_test, run.y_test, run.p_test) if test else (run.X_train, run.y_train,
-                                                                 run.p_train)
-    names = np.asarray(run.class_names, dtype=object)
-    return results_to_csv(X, names[y], np.column_stack([1 - p, p]),
-                          feature_names=list(run.feature_names),
-                          class_names=list(run.class_names), threshold=threshold)
-
-
 @dataclass(frozen=True)
 class LoadedModel:
     """A model file read back, and how it does on the current data (None when it cannot apply)."""

@@ -12,7 +12,7 @@ pipeline`` keeps working. New code may import from the modules directly:
                              ``animation_epochs``
 ``logreg/grids.py``          probabilities over the drawn plane: ``boundary_grid``, ``class_grids``
 ``logreg/feature_pair.py``   which two features to draw: ``informative_pair``, ``drawn_note``
-``logreg/model_files.py``    ``export_model``, ``export_results``, ``load_model``
+``logreg/model_files.py``    ``export_model``, ``load_model``
 ===========================  ==================================================================
 
 New computations on a run (statistical inference, reports, reproduction scripts) go in modules of
@@ -27,7 +27,7 @@ from __future__ import annotations
 from .feature_pair import drawn_note, informative_pair
 from .features import MAX_MODEL_FEATURES, FeatureMap, _moments  # noqa: F401
 from .grids import boundary_grid, class_grids, grid_axes, grid_rows
-from .model_files import LoadedModel, export_model, export_results, load_model
+from .model_files import LoadedModel, export_model, load_model
 from .objective import sigmoid  # noqa: F401
 from .replay import (ACCURACY_SAMPLE, _logit, accuracy_history,  # noqa: F401
                      animation_epochs, epoch_logits)
@@ -51,7 +51,6 @@ __all__ = [
     "drawn_note",
     "epoch_logits",
     "export_model",
-    "export_results",
     "fit_binary",
     "fit_multiclass",
     "grid_axes",

@@ -10,8 +10,6 @@ from ui.errors import guard
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
                  "elasticnet": "elastic net (L1 + L2)"}
 SOLVER_WORDS = {"gd": "gradient descent", "newton": "Newton"}
-BOUNDARY_RES = 200
-ANIMATION_RES = 70  # coarser: every frame of the animation travels to the browser
 
 
 def preset_row():
@@ -77,21 +75,17 @@ def controls(ctx):
         st.caption(note)
 
 
-def replay_slider(run, run_key):
-    """Epoch to show; jumps to the last epoch whenever the run changes."""
+def replay_start(run, run_key):
+    """Epoch the replay opens at: the stored ``replay_epoch`` for the same run (it survives page
+    switches and, through the URL, reloads and shared links), the last epoch for a new run."""
     last = run.model.n_iter_
-    if st.session_state.get("replay_for") != run_key or st.session_state.get("replay", 0) > last:
-        st.session_state["replay"] = last
-        st.session_state["replay_for"] = run_key
-    if last == 0:
-        st.caption("Only the starting point (epoch 0) to show.")
-        return 0
-    return st.slider("Replay epoch", 0, last, key="replay",
-                     help="Drag to see the boundary at any epoch of the training run. "
-                          "Nothing is retrained: every epoch's weights were recorded.")
+    if st.session_state.get("replay_for") not in (None, run_key):
+        state.put("replay_epoch", -1)  # a new run opens at its last epoch
+    st.session_state["replay_for"] = run_key
+    wanted = state.get("replay_epoch")
+    return last if wanted < 0 or wanted > last else wanted
 
 
-VIEWS = ("Replay any epoch", "Play the training")
 # How the run's diagnosis (finished, not finished, swinging, diverged) is boxed.
 DIAGNOSIS_BOXES = {
     "success": lambda text: st.success(text, icon=":material/check_circle:"),
@@ -101,26 +95,25 @@ DIAGNOSIS_BOXES = {
 
 
 def boundary_panel(ctx, run, threshold):
-    # A switch rather than tabs: tabs build every view on each rerun, and the animation is the
-    # most expensive figure of the page.
-    st.session_state.setdefault("train_view", VIEWS[0])
-    view = st.segmented_control("View", VIEWS, key="train_view", label_visibility="collapsed")
-    if view == VIEWS[1]:
-        st.caption("Press ▶ to watch the boundary move from epoch 0 to the end (it runs in your "
-                   "browser); drag the slider under the plot to scrub.")
-        presentation.chart(compute.animation_figure(ctx.key, threshold, ANIMATION_RES, run),
-                           key="animation_chart", height=plot_heights()[0] + 100)
-        return run.model.n_iter_
-    epoch = replay_slider(run, ctx.key)
-    presentation.chart(compute.boundary_figure(ctx.key, epoch, threshold, BOUNDARY_RES, run),
-                       key="boundary_chart", height=plot_heights()[0])
-    return epoch
+    # One figure for Replay and Play: every recorded epoch travels with it as a plotly frame, so
+    # scrubbing and playing run in the browser without a rerun; the loss marker and the weights
+    # in the same figure move with the same slider.
+    start = replay_start(run, ctx.key)
+    last = run.model.n_iter_
+    st.caption("Drag the **epoch** slider under the plot, or press **▶ Play**, to watch the "
+               "boundary, the loss and the weights change epoch by epoch (it runs in your "
+               f"browser). The charts and the cards below describe the last epoch, {last:,}.")
+    # Its own height: squeezed to fit 720 px its plot areas became strips (see the report).
+    presentation.chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
+                       key="boundary_chart")
+    return last
 
 
 def curves_panel(ctx, run, threshold, epoch):
+    left, right = st.columns(2)
     presentation.chart(compute.loss_figure(ctx.key, threshold, epoch, run), key="loss_chart",
-                       height=plot_heights()[1])
-    presentation.chart(compute.coef_figure(ctx.key, epoch, run), key="coef_chart")
+                       height=plot_heights()[1], where=left)
+    presentation.chart(compute.coef_figure(ctx.key, epoch, run), key="coef_chart", where=right)
 
 
 def scores(run, threshold, train_acc, test_acc):
@@ -191,9 +184,8 @@ def apply_loaded(loaded):
 
 
 def plot_heights():
-    """(boundary, loss) figure heights in px: the boundary plot fits the first screen of a
-    1280x720 projector under the title and the controls row (checked in tests/e2e)."""
-    return (390, 390) if presentation.active() else (375, 375)
+    """(replay, loss) figure heights in px (None: the figure's own)."""
+    return (None, 390) if presentation.active() else (None, 375)
 
 
 def header():
@@ -201,8 +193,8 @@ def header():
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     left.title("Train", anchor=False,
                help="Watch logistic regression learn. Change any control and the model retrains "
-                    "at once; drag **Replay epoch** to go back in time, or switch to **Play the "
-                    "training**. Colours show the predicted probability, the black line is "
+                    "at once; drag the **epoch** slider under the plot to go back in time, or "
+                    "press **▶ Play**. Colours show the predicted probability, the black line is "
                     "where it equals the threshold.")
     with right:
         if presentation.active():
@@ -214,23 +206,20 @@ def header():
 
 def results(ctx, threshold):
     run = runs.binary_run(ctx)
-    left, right = st.columns([3, 2])
-    with left:
-        epoch = boundary_panel(ctx, run, threshold)
-        # Under the boundary, so a message never pushes it below the first screen, and the
-        # scores fill the space beside the weights.
-        for message in run.messages:
-            st.warning(message, icon=":material/warning:")
-        for level, sentence in run.diagnosis.sentences:
-            DIAGNOSIS_BOXES[level](sentence)
-        train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
-        scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
-        thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
-                                                  else test_acc[-1]))  # one class >= 80%
-        st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
-                   "so the page stays responsive; the message above says when that happened.")
-    with right:
-        curves_panel(ctx, run, threshold, epoch)
+    # The replay figure holds the boundary, the loss and the weights side by side: full width,
+    # first on the page; messages come under it so they never push it below the first screen.
+    epoch = boundary_panel(ctx, run, threshold)
+    for message in run.messages:
+        st.warning(message, icon=":material/warning:")
+    for level, sentence in run.diagnosis.sentences:
+        DIAGNOSIS_BOXES[level](sentence)
+    train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
+    scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+    thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
+                                              else test_acc[-1]))  # one class >= 80%
+    curves_panel(ctx, run, threshold, epoch)
+    st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
+               "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
 
 

@@ -37,14 +37,15 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port, stopped by its PID."""
+    """``streamlit run app.py`` (or another ``script`` of the repository) on 127.0.0.1 and a free
+    port, stopped by its PID."""
 
-    def __init__(self, log_prefix: str = "streamlit-") -> None:
+    def __init__(self, log_prefix: str = "streamlit-", script: str = "app.py") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = tempfile.NamedTemporaryFile(prefix=log_prefix, suffix=".log", delete=False)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              "--server.fileWatcherType", "none"],
             cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

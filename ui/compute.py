@@ -12,6 +12,7 @@ import streamlit as st
 
 from logreg import data as lrdata
 from logreg import figures, metrics, pipeline, why
+from logreg.replay_figure import replay_frame_epochs, training_replay_figure
 
 from . import state
 
@@ -92,7 +93,9 @@ class _PreparedFigure(go.Figure):
 
 
 def _prepared(fig: go.Figure) -> go.Figure:
+    prepared = fig.to_dict()  # now, with the figure's own to_dict (subclasses add to it)
     fig.__class__ = _PreparedFigure  # same layout, no copy: only to_dict changes
+    fig.__dict__["_prepared_dict"] = prepared
     return fig
 
 
@@ -112,15 +115,32 @@ def boundary_figure(run_key, epoch, threshold, resolution, _run, subtitle=None):
         epoch=epoch, subtitle=subtitle or pipeline.drawn_note(_run.feature_names, _run.drawn)))
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the animation...")
-def animation_figure(run_key, threshold, resolution, _run):
-    epochs = pipeline.animation_epochs(_run.model.n_iter_)
-    xs, ys, probas = pipeline.boundary_grid(_run, epochs=epochs, resolution=resolution)
-    drawn = list(_run.drawn)
-    return _prepared(figures.boundary_animation_figure(
-        xs, ys, probas, epochs, _run.X_train[:, drawn], _run.y_train,
+# Grid points per axis of the replay: each epoch travels to the browser as a 200 x 200 palette PNG
+# (about the bytes of an 80 x 80 heatmap, and the boundary line is drawn at this resolution).
+REPLAY_RES = 200
+
+
+# The replay's grids do not depend on the threshold: a threshold step only rebuilds the figure.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def replay_grids(run_key, epochs: tuple, resolution, _run):
+    return pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Preparing the replay...")
+def replay_figure(run_key, threshold, start, resolution, _run):
+    """The one Replay/Play figure: every frame epoch, opening at epoch ``start``."""
+    epochs = replay_frame_epochs(_run.model.n_iter_, start)
+    xs, ys, probas = replay_grids(run_key, tuple(int(e) for e in epochs), resolution, _run)
+    history, drawn = _run.model.history_, list(_run.drawn)
+    return _prepared(training_replay_figure(
+        xs, ys, probas, epochs, history["data_loss"][epochs], history["coef"][epochs],
+        history["intercept"][epochs], _run.X_train[:, drawn], _run.y_train,
         class_names=_run.class_names, feature_names=[_run.feature_names[i] for i in drawn],
-        threshold=threshold, losses=_run.model.history_["loss"][epochs]))
+        weight_names=list(_run.features.names), threshold=threshold, start=start,
+        loss_epochs=_run.epochs, train_loss=history["data_loss"], val_loss=history.get("val_loss"),
+        X_test=None if _run.X_test is None else _run.X_test[:, drawn], y_test=_run.y_test,
+        p_train=_run.p_train, p_test=_run.p_test,
+        subtitle=pipeline.drawn_note(_run.feature_names, _run.drawn)))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -65,6 +65,8 @@ SETTINGS = (
     # Off by default: "Epochs" then means exactly that many and the curve shows the whole run
     # (flat once converged); on, training ends at the first epoch that meets the criterion.
     Setting("stop_early", False, bool),
+    # Epoch the training replay opens at; -1 = the last epoch (a new run always opens there).
+    Setting("replay_epoch", -1, int, lo=-1, hi=1_000_000),
     # threshold
     Setting("threshold", 0.5, float, lo=0.0, hi=1.0),
     Setting("eval_on", "test", str, ("test", "train")),

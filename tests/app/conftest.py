@@ -226,8 +226,46 @@ def annotation_texts(fig: dict) -> list:
     return [a.get("text", "") for a in fig["layout"].get("annotations", [])]
 
 
+def replay_picture(fig: dict, source: str | None = None):
+    """The training replay's probability picture (``layout.images[0]`` or a frame's ``source``):
+    ``(percent, line)``, both (ny, nx) with row 0 at the grid's first y; ``percent`` is the
+    palette index (p in whole percent) and ``line`` marks the cells drawn as the boundary."""
+    from logreg._png import read_palette_png
+    from logreg.replay_figure import LINE_INDEX
+
+    source = source or fig["layout"]["images"][0]["source"]
+    idx, _ = read_palette_png(base64.b64decode(source.split(",", 1)[1]))
+    idx = idx[::-1]
+    return idx, idx == LINE_INDEX
+
+
 def contour_level(fig: dict) -> float:
-    """The single level of the boundary figure's ``p = threshold`` contour."""
+    """The single level of the boundary figure's ``p = threshold`` line.
+
+    Replay figure (the line is drawn into its picture): the level its legend names, checked
+    against the picture: every line cell has neighbours on both sides of that level.
+    """
+    if not traces_of(fig, "contour") and fig["layout"].get("images"):
+        from logreg._figure_style import fmt_p
+
+        (legend,) = [t for t in fig["data"] if str(t.get("name", "")).endswith(" boundary")]
+        level = legend["meta"]["level"]
+        assert legend["name"] == f"p = {fmt_p(level)} boundary"
+        percent, line = replay_picture(fig)
+        pct = np.where(line, np.nan, percent.astype(float))
+        r = 3  # the line is about two cells wide: look three cells around each line cell
+        padded = np.pad(pct, r, constant_values=np.nan)
+        ny, nx = pct.shape
+        near = np.stack([padded[r + dy:r + dy + ny, r + dx:r + dx + nx]
+                         for dy in range(-r, r + 1) for dx in range(-r, r + 1)])
+        with np.errstate(invalid="ignore"):
+            low = np.nanmin(near, axis=0)[line]
+            high = np.nanmax(near, axis=0)[line]
+        ok = (low <= level * 100 + 1) & (high >= level * 100 - 1)
+        assert ok.all(), ok.mean()
+        if not line.any():  # no line: the whole picture is on one side of the level
+            assert (percent <= level * 100 + 1).all() or (percent >= level * 100 - 1).all()
+        return level
     (contour,) = traces_of(fig, "contour")
     levels = contour["contours"]
     assert levels["start"] == levels["end"], levels
@@ -235,7 +273,11 @@ def contour_level(fig: dict) -> float:
 
 
 def heatmap_z(fig: dict) -> np.ndarray:
-    """p(class 1) on the boundary grid (the heatmap draws it in whole percent)."""
+    """p(class 1) on the boundary grid (the heatmap draws it in whole percent; the replay's
+    picture too, with its boundary-line cells read as the threshold itself)."""
+    if not traces_of(fig, "heatmap") or fig["layout"].get("images"):
+        percent, line = replay_picture(fig)
+        return np.where(line, contour_level(fig), percent / 100.0)
     (heat,) = traces_of(fig, "heatmap")
     return values(heat["z"]).astype(float) / 100.0
 

@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 
 from logreg import metrics
-from logreg.pipeline import animation_epochs
+from logreg.pipeline import boundary_grid
+from logreg.replay_figure import replay_frame_epochs
 from ui import presets
+from ui.compute import REPLAY_RES
 
 from .conftest import (annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
-                       goto, heatmap_z, metric_value, reference_run, state, subtitle, texts, title,
+                       goto, heatmap_z, metric_value, reference_run, replay_picture, state,
+                       subtitle, texts, title,
                        trace,
                        values, weights)
 
@@ -44,7 +47,7 @@ def test_default_run_matches_logreg(app):
     np.testing.assert_array_equal(loss_x(at), np.arange(state(at, "epochs") + 1))
     boundary = chart(at, "boundary_chart")
     assert contour_level(boundary) == 0.5
-    assert "epoch 200" in title(boundary)
+    assert "epoch 200</b>" in trace(boundary, "epoch")["text"][0]
     w = weights(chart(at, "coef_chart"))
     for name, value in zip(ref.features.names, ref.model.coef_.ravel()):
         assert w[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
@@ -139,35 +142,78 @@ def test_polynomial_degree_closes_the_circles_boundary(app):
     assert names == {"x1", "x2", "x1^2", "x1 x2", "x2^2"}
 
 
-def test_replay_epoch_zero_shows_the_zero_weight_model(app):
-    at = train_page(app, n_samples=200)
-    at.slider(key="replay").set_value(0).run()
-    assert_clean(at)
-    fig = chart(at, "boundary_chart")
-    assert "epoch 0" in title(fig) and "epoch 200" not in title(fig)
-    np.testing.assert_allclose(heatmap_z(fig), 0.5)  # zero weights: p = 0.5 everywhere
-    assert all(v == 0.0 for v in weights(chart(at, "coef_chart")).values())
-    assert "epoch 0" in annotation_texts(chart(at, "loss_chart"))  # the epoch marker on the loss
-    # Replaying never retrains: the final model is unchanged.
-    assert metric_value(at, "Epochs run") == "200"
-    at.slider(key="replay").set_value(37).run()
-    assert "epoch 37" in title(chart(at, "boundary_chart"))
-    assert "epoch 37" in annotation_texts(chart(at, "loss_chart"))
+def frame(fig: dict, epoch: int) -> dict:
+    """The replay figure's frame for ``epoch``: epoch text, weight bars (+, -), loss marker and
+    the probability picture."""
+    (found,) = [f for f in fig["frames"] if f["name"] == str(epoch)]
+    return found
 
 
-def test_play_view_animates_every_recorded_epoch(app):
+def frame_picture(fig: dict, epoch: int):
+    return replay_picture(fig, frame(fig, epoch)["layout"]["images"][0]["source"])
+
+
+def test_replay_frames_carry_every_epoch_s_boundary_loss_and_weights(app):
     at = train_page(app, n_samples=200)
     at.slider(key="w_threshold").set_value(0.35).run()
-    at.button_group(key="train_view").set_value("Play the training").run()
     assert_clean(at)
-    fig = chart(at, "animation_chart")
-    assert [f["name"] for f in fig["frames"]] == [str(e) for e in animation_epochs(200)]
-    first, last = fig["frames"][0]["data"][0], fig["frames"][-1]["data"][0]
-    np.testing.assert_allclose(values(first["z"]).astype(float), 50)  # epoch 0: p = 50% everywhere
-    assert np.ptp(values(last["z"]).astype(float)) > 50                 # trained: confident
+    ref = reference_run(at)
+    fig = chart(at, "boundary_chart")
+    assert [f["name"] for f in fig["frames"]] == [str(e) for e in replay_frame_epochs(200)]
     assert contour_level(fig) == 0.35
     assert not bad_numbers(fig)
-    assert "boundary_chart" not in charts(at)
+    history = ref.model.history_
+    middle = int(replay_frame_epochs(200)[len(fig["frames"]) // 2])
+    for epoch in (0, middle, 200):
+        text, positive, negative, marker = frame(fig, epoch)["data"]
+        # The picture is the recorded model's grid at that epoch (replayed by logreg), in whole
+        # percent, with the p = 0.35 line drawn where the grid crosses 0.35.
+        xs, ys, p = boundary_grid(ref, epochs=[epoch], resolution=REPLAY_RES)
+        percent, line = frame_picture(fig, epoch)
+        np.testing.assert_allclose(percent[~line], p[0][~line] * 100, atol=0.5 + 1e-4)
+        crossing = np.diff(p[0] >= 0.35, axis=1)
+        assert (line[:, :-1] | line[:, 1:])[crossing].all()  # the line is where p crosses
+        assert crossing.any() or not line.any()
+        assert line.mean() < 0.05
+        # The loss marker sits on the loss curve at that epoch; the bars are that epoch's weights.
+        assert marker["x"] == [epoch]
+        assert marker["y"][0] == pytest.approx(history["data_loss"][epoch], rel=1e-9)
+        w = values(positive["x"]).astype(float) + values(negative["x"]).astype(float)
+        np.testing.assert_allclose(sorted(w), sorted(history["coef"][epoch]), rtol=1e-6,
+                                   atol=1e-7)
+        assert (values(positive["x"]) >= 0).all() and (values(negative["x"]) <= 0).all()
+        assert f"epoch {epoch}</b> ·" in text["text"][0]
+    # Epoch 0: zero weights, p = 50% everywhere, loss log 2, no line; said over the plot, not
+    # in a box on the points.
+    percent, line = frame_picture(fig, 0)
+    assert (percent == 50).all() and not line.any()
+    assert "p = 0.50 everywhere" in frame(fig, 0)["data"][0]["text"][0]
+    assert frame(fig, 0)["data"][3]["y"][0] == pytest.approx(np.log(2))
+    assert not annotation_texts(fig)
+    # It opens at the last epoch, the epoch the cards describe.
+    assert fig["layout"]["sliders"][0]["active"] == len(fig["frames"]) - 1
+    assert "epoch 200</b>" in trace(fig, "epoch")["text"][0]
+    assert fig["layout"]["images"][0]["source"] == frame(fig, 200)["layout"]["images"][0]["source"]
+    assert metric_value(at, "Epochs run") == "200"
+
+
+def test_replay_epoch_from_the_link_survives_page_switches_until_a_new_run(app):
+    app.query_params["replay_epoch"] = "37"
+    at = train_page(app, n_samples=200)
+    fig = chart(at, "boundary_chart")
+    names = [f["name"] for f in fig["frames"]]
+    assert "37" in names and fig["layout"]["sliders"][0]["active"] == names.index("37")
+    assert "epoch 37</b>" in trace(fig, "epoch")["text"][0]
+    assert fig["layout"]["images"][0]["source"] == frame(fig, 37)["layout"]["images"][0]["source"]
+    assert at.query_params["replay_epoch"] in ("37", ["37"])  # a copied link reopens it
+    for page in ("threshold", "data", "train"):
+        goto(at, page)
+    assert "epoch 37</b>" in trace(chart(at, "boundary_chart"), "epoch")["text"][0]
+    # A new run (another learning rate) opens at its last epoch.
+    at.select_slider(key="w_learning_rate").set_value(0.3).run()
+    assert_clean(at)
+    assert "epoch 200</b>" in trace(chart(at, "boundary_chart"), "epoch")["text"][0]
+    assert state(at, "replay_epoch") == -1
 
 
 def test_threshold_is_one_value_everywhere(app):
@@ -249,8 +295,6 @@ def test_divergence_is_explained_and_no_figure_has_nan(app):
     assert any("diverged" in a for a in annotation_texts(figs["loss_chart"]))
     assert len(loss_y(at)) >= 1  # not an empty plot
 
-    at.button_group(key="train_view").set_value("Play the training").run()
-    assert not bad_numbers(chart(at, "animation_chart"))
     for page in ("threshold", "compare"):
         goto(at, page)
         for key, fig in charts(at).items():
@@ -283,3 +327,16 @@ def test_newton_with_l1_explains_instead_of_failing(app):
     at.selectbox(key="w_penalty").set_value("l2").run()
     assert_clean(at)
     assert "boundary_chart" in charts(at)
+
+
+def test_returning_to_train_shows_the_last_epoch_the_cards_describe(app):
+    at = train_page(app, n_samples=200)
+    for page in ("threshold", "data", "train"):
+        goto(at, page)
+    fig = chart(at, "boundary_chart")
+    assert "epoch 200</b>" in trace(fig, "epoch")["text"][0]
+    assert fig["layout"]["sliders"][0]["active"] == len(fig["frames"]) - 1
+    percent, _ = replay_picture(fig)
+    assert np.ptp(percent) > 50  # the trained model, not "p = 0.50 everywhere"
+    assert metric_value(at, "Epochs run") == "200"
+    assert "last epoch, 200" in texts(at.caption)

@@ -1,0 +1,381 @@
+"""The training replay: one plotly figure whose frames carry every recorded epoch.
+
+Replay and Play are the same figure: the decision boundary (left), the loss curve with a marker
+at the shown epoch (top right) and the weights at that epoch (bottom right), all moved by ONE
+plotly slider and a Play/Pause button. Scrubbing runs entirely in the browser (no server rerun),
+and the boundary, the loss marker and the weights always show the same epoch because one frame
+updates all three. The probabilities travel as one small palette PNG per epoch (a layout image,
+with the boundary line drawn into it), so a frame never makes plotly redraw the points.
+
+Numpy arrays in, ``go.Figure`` out; no streamlit.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ._figure_spec import FigureSpec
+from ._figure_style import (
+    ALERT,
+    GUIDE,
+    INK,
+    MUTED,
+    TITLE_SIZE,
+    apply_layout,
+    as_1d,
+    class_color,
+    class_label,
+    finite_pairs,
+    fmt_p,
+    html_escape,
+    join_notes,
+    probability_colorscale,
+)
+from ._png import data_url, palette_png
+from .figures import _boundary_points, _grid_axes, _uncrossed_note
+
+__all__ = ["training_replay_figure", "replay_frame_epochs", "REPLAY_FRAME_MS"]
+
+# Milliseconds per frame while playing: slow enough to follow one epoch's change, and a steady
+# pace even with 10,000 WebGL points redrawn per frame on a slow machine.
+REPLAY_FRAME_MS = 150
+# Panels (paper fractions): the boundary on the left, loss and weights stacked on the right.
+BOUNDARY_X = (0.0, 0.55)
+SIDE_X = (0.73, 1.0)
+LOSS_Y = (0.64, 1.0)
+WEIGHTS_Y = (0.0, 0.48)
+# Weights drawn in the side panel (largest |w| after the last epoch first).
+MAX_WEIGHTS = 8
+
+
+def replay_frame_epochs(n_iter: int, wanted=None, max_frames: int = 40) -> np.ndarray:
+    """Epochs that get a frame: all when few, else geometrically spaced (early epochs change the
+    boundary most), always with 0, the last epoch and ``wanted`` (the epoch to open at).
+
+    Returns int array, sorted and unique, values in ``0..n_iter``.
+    """
+    if n_iter + 1 <= max_frames:
+        picks = np.arange(n_iter + 1)
+    else:
+        picks = np.round(np.geomspace(1, n_iter + 1, max_frames)).astype(int) - 1
+    extra = [0, n_iter] + ([] if wanted is None else [int(np.clip(wanted, 0, n_iter))])
+    return np.unique(np.concatenate([picks, extra])).astype(int)
+
+
+def _epoch_text(epoch, loss, notes):
+    """The line over the boundary plot: "epoch 37 · loss 0.412", then notes in smaller type."""
+    text = f"<b>epoch {int(epoch)}</b>"
+    if loss is not None and np.isfinite(loss):
+        text += f" · loss {float(loss):.3f}"
+    # Notes go over the plot, never on the points (issue 13: no box covering epoch 0).
+    for note, color in notes:
+        if note:
+            text += f"<br><span style='font-size:13px;color:{color}'>{note}</span>"
+    return text
+
+
+def _marker_xy(epoch, loss):
+    """The loss marker at ``epoch`` (no point where the loss is not finite: a diverged run)."""
+    ok = bool(np.isfinite(loss))
+    return dict(x=[int(epoch)] if ok else [], y=[float(loss)] if ok else [])
+
+
+def _hex_rgb(color: str) -> np.ndarray:
+    if color.startswith("#"):
+        return np.array([int(color[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)
+    return np.array([float(v) for v in color[color.index("(") + 1:-1].split(",")])
+
+
+def probability_palette() -> np.ndarray:
+    """(102, 3) uint8: the heatmap's colour scale at p = 0%, 1%, ..., 100%, then the line's ink
+    (index ``LINE_INDEX``)."""
+    stops = probability_colorscale()
+    pos = np.array([s[0] for s in stops]) * 100.0
+    rgb = np.array([_hex_rgb(s[1]) for s in stops])
+    pct = np.arange(101.0)
+    # Linear in RGB between stops, as plotly interpolates a colour scale.
+    cols = np.stack([np.interp(pct, pos, rgb[:, c]) for c in range(3)], axis=1)
+    return np.vstack([np.rint(cols), _hex_rgb(INK)[None, :]]).astype(np.uint8)
+
+
+LINE_INDEX = 101
+# Half the boundary line's width, in grid cells (the picture is stretched ~2-3x on screen).
+LINE_HALF_WIDTH = 0.75
+
+
+def probability_picture(grid, threshold) -> np.ndarray:
+    """Palette indices of probability grids (..., ny, nx): whole percent, and ``LINE_INDEX`` on
+    the cells next to where p crosses ``threshold`` and within ``LINE_HALF_WIDTH`` cells of it.
+    Row 0 is the TOP of the picture (the grid's last y). Works on one grid or a stack."""
+    g = np.asarray(grid, dtype=np.float32)
+    idx = np.rint(np.clip(g, 0.0, 1.0) * 100.0).astype(np.uint8)
+    above = g >= threshold
+    row_flip = above[..., :, :-1] != above[..., :, 1:]
+    col_flip = above[..., :-1, :] != above[..., 1:, :]
+    crossing = np.zeros_like(above)
+    crossing[..., :, :-1] |= row_flip
+    crossing[..., :, 1:] |= row_flip
+    crossing[..., :-1, :] |= col_flip
+    crossing[..., 1:, :] |= col_flip
+    # Of the cells next to a crossing, keep those within LINE_HALF_WIDTH cells of the level
+    # (first-order distance |p - T| / |grad p|): an even line instead of a staircase.
+    gy, gx = np.gradient(g, axis=(-2, -1))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        distance = np.abs(g - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
+    idx[crossing & ~(distance > LINE_HALF_WIDTH)] = LINE_INDEX
+    return idx[..., ::-1, :]
+
+
+def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_train, y_train, *,
+                           class_names, feature_names, weight_names, threshold=0.5, start=None,
+                           loss_epochs=None, train_loss=None, val_loss=None, X_test=None,
+                           y_test=None, p_train=None, p_test=None, subtitle=None,
+                           max_points=20000, seed=0):
+    """Decision boundary, loss marker and weights for every listed epoch, in one animated figure.
+
+    Each frame changes only the picture of the probabilities (a layout image with the
+    ``p = threshold`` line drawn into it), the epoch line over the plot, the loss marker and the
+    weight bars: none of them needs plotly to redraw the points, so a frame is drawn in a few
+    milliseconds whatever the number of points.
+
+    Parameters
+    ----------
+    xs, ys : array-like of shape (nx,) / (ny,)
+        Grid values of the two drawn features (evenly spaced).
+    probas : array-like of shape (k, ny, nx)
+        p(class 1) on the grid at each listed epoch.
+    epochs : array-like of int, shape (k,)
+        Epoch of each grid (the frame names), increasing.
+    losses : array-like of shape (k,)
+        Training loss (the loss curve's value) at each listed epoch.
+    coefs : array-like of shape (k, d)
+        Weights at each listed epoch; ``intercepts`` (k,) the intercept.
+    X_train, y_train : arrays (n, 2) / (n,)
+        Points (they do not move between frames).
+    class_names, feature_names : sequences of str (2 feature names: the drawn axes)
+    weight_names : sequence of d str
+        Name of each weight (model features, e.g. "x1^2").
+    threshold : float
+        Level of the boundary line.
+    start : int, optional
+        Epoch the figure opens at (must be in ``epochs``; default the last).
+    loss_epochs, train_loss, val_loss : arrays (E,), optional
+        The whole loss curves (every epoch) drawn under the marker.
+    X_test, y_test : optional test points ("x" markers).
+    p_train, p_test : optional final probabilities per point (hover says "after the last epoch").
+    subtitle : str, optional
+        A static note (e.g. which features are drawn).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: 0 epoch text, 1-2 weight bars (w > 0, w < 0), 3 colour bar, 4 the boundary
+        line's legend entry, then the loss lines, the loss marker and the points. One frame per
+        epoch (named by the epoch number) updates the text, the bars, the marker and
+        ``layout.images[0]``; the slider's current value reads "epoch 37".
+    """
+    xs, ys = _grid_axes(xs, ys)
+    probas = np.asarray(probas, dtype=float)
+    epochs = np.asarray(epochs).astype(int).ravel()
+    k = epochs.size
+    if k == 0 or probas.shape != (k, ys.size, xs.size):
+        raise ValueError(f"probas must have shape (len(epochs), ny, nx) = ({k}, {ys.size}, "
+                         f"{xs.size}), got {probas.shape}.")
+    losses = as_1d(losses, "losses")
+    coefs = np.asarray(coefs, dtype=float).reshape(k, -1)
+    intercepts = as_1d(intercepts, "intercepts")
+    start = int(epochs[-1] if start is None else start)
+    if start not in epochs:
+        raise ValueError(f"start epoch {start} has no frame.")
+    i0 = int(np.flatnonzero(epochs == start)[0])
+
+    # Weights: a fixed order (largest |w| at the last epoch on top) so bars do not jump around.
+    final = np.where(np.isfinite(coefs[-1]), np.abs(coefs[-1]), -1.0)
+    order = np.argsort(-final, kind="stable")[:MAX_WEIGHTS]
+    names = [html_escape(weight_names[j]) for j in order]
+    shown_w = np.where(np.isfinite(coefs[:, order]), coefs[:, order], 0.0)
+    w_span = float(np.max(np.abs(shown_w))) if shown_w.size else 1.0
+    w_span = w_span * 1.1 if w_span > 0 else 1.0
+
+    palette = probability_palette()
+    # Non-finite cells (a diverged model) are drawn as 0.5, "undecided", as in the heatmaps.
+    finite = np.isfinite(probas)
+    grids = np.clip(np.where(finite, probas, 0.5), 0.0, 1.0).astype(np.float32)
+    any_finites = finite.reshape(k, -1).any(axis=1)
+    picture_idx = probability_picture(grids, threshold)
+    frames, texts, pictures = [], [], []
+    for i, epoch in enumerate(epochs):
+        grid, any_finite = grids[i], bool(any_finites[i])
+        diverged = None if any_finite else f"training diverged by epoch {int(epoch)}"
+        uncrossed = _uncrossed_note(grid, threshold, class_names) if any_finite else None
+        b = intercepts[i]
+        b_note = f"intercept b = {b:.3g}" if np.isfinite(b) else None
+        text = _epoch_text(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#444444"),
+                                              (b_note, "#555555")])
+        picture = data_url(palette_png(picture_idx[i], palette))
+        texts.append(text)
+        pictures.append(picture)
+        w = shown_w[i]
+        frames.append(dict(
+            name=str(int(epoch)),
+            data=[dict(text=[text]), dict(x=np.where(w > 0, w, 0.0).tolist()),
+                  dict(x=np.where(w < 0, w, 0.0).tolist()), _marker_xy(epoch, losses[i])],
+            layout=dict(images=[dict(source=picture)]),
+        ))
+
+    w0 = shown_w[i0]
+    # The epoch line sits on the plot's top left corner (outside it: cliponaxis=False).
+    label = dict(type="scatter", x=[float(xs[0])], y=[float(ys[-1])], text=[texts[i0]],
+                 mode="text", textposition="top right", textfont=dict(size=17, color=INK),
+                 cliponaxis=False, showlegend=False, hoverinfo="skip", name="epoch")
+    marker = dict(type="scatter", **_marker_xy(start, losses[i0]), mode="markers",
+                  marker=dict(size=13, color=INK, line=dict(color="white", width=2)),
+                  xaxis="x2", yaxis="y2", showlegend=False, name="shown epoch",
+                  hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>")
+    bars = [dict(type="bar", x=np.where(sign * w0 > 0, w0, 0.0).astype(np.float32), y=names,
+                 orientation="h", marker=dict(color=class_color(c)), xaxis="x3", yaxis="y3",
+                 showlegend=False, name=f"weights {word}",
+                 hovertemplate="<b>%{y}</b><br>weight w = %{x:.4g}<extra></extra>")
+            for sign, c, word in ((1, 1, "> 0"), (-1, 0, "< 0"))]
+    f1, f2 = (html_escape(f) for f in feature_names)
+    # The colour bar of the picture: a heatmap beyond the (fixed) axis ranges, never seen.
+    far_x, far_y = float(xs[-1] + 10 * (xs[-1] - xs[0])), float(ys[-1] + 10 * (ys[-1] - ys[0]))
+    scale = dict(type="heatmap", x=[far_x, far_x + 1], y=[far_y, far_y + 1],
+                 z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale=probability_colorscale(),
+                 hoverinfo="skip", showlegend=False, name="predicted probability",
+                 colorbar=dict(
+                     title=dict(text=f"p({html_escape(class_label(class_names, 1))})",
+                                side="right"),
+                     tickvals=[0, 25, 50, 75, 100], ticktext=["0", "0.25", "0.5", "0.75", "1"],
+                     thickness=12, len=1.0, y=0.5, yanchor="middle", outlinewidth=0,
+                     x=BOUNDARY_X[1] + 0.01, xanchor="left"))
+    # The line is drawn into the picture; this trace (beyond the ranges) is its legend entry.
+    line = dict(type="scatter", x=[far_x, far_x + 1], y=[far_y, far_y], mode="lines", line=dict(color=INK, width=3),
+                name=f"p = {fmt_p(threshold)} boundary", showlegend=True, hoverinfo="skip",
+                meta=dict(level=float(threshold)))  # the exact level the line is drawn at
+    curves = []
+    if loss_epochs is not None:
+        for values, name, dash in ((train_loss, "train loss", "solid"),
+                                   (val_loss, "test loss", "dash")):
+            if values is None:
+                continue
+            x, yv = finite_pairs(loss_epochs, values)
+            curves.append(dict(type="scatter", x=x, y=yv.astype(np.float32), mode="lines",
+                               name=name, line=dict(color=MUTED if dash == "dash" else INK,
+                                                    width=2, dash=dash),
+                               xaxis="x2", yaxis="y2", showlegend=False,
+                               hovertemplate=f"epoch %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
+    point_trs, drawn_note = _boundary_points(
+        X_train, y_train, X_test, y_test, p_train, p_test, class_names=class_names,
+        feature_names=feature_names, max_points=max_points, seed=seed)
+    for tr in point_trs:
+        # The points do not move; their hover probability is the final model's, and says so.
+        if "customdata" in tr:
+            tr["hovertemplate"] = tr["hovertemplate"].replace(
+                "<extra>", " (after the last epoch)<extra>")
+    # The marker comes after the loss lines so it is drawn over them; frames name it by index.
+    traces = [label] + bars + [scale, line] + curves + [marker] + point_trs
+    for f in frames:
+        f["traces"] = [0, 1, 2, len(curves) + 5]
+    fig = FigureSpec(traces)
+    # Plotly.react compares data arrays by identity unless datarevision is set: a threshold step
+    # sends new copies of the same points, which would make plotly recompute every trace. The
+    # digest of everything in the traces' arrays changes exactly when one of them changes.
+    fig.update_layout(datarevision=_digest(
+        texts[i0], w0, names, loss_epochs, train_loss, val_loss, _marker_xy(start, losses[i0]),
+        X_train, y_train, X_test, y_test, p_train, p_test, max_points, seed))
+    apply_layout(fig, title="Decision boundary", x_title=f1, y_title=f2, height=620,
+                 subtitle=join_notes(subtitle, drawn_note))
+    fig.update_layout(
+        margin=dict(t=150 if (subtitle or drawn_note) else 130, b=200, l=70, r=20),
+        legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.15, yanchor="top"),
+        xaxis=dict(domain=list(BOUNDARY_X), range=[xs[0], xs[-1]], showgrid=False,
+                   zeroline=False),
+        yaxis=dict(range=[ys[0], ys[-1]], showgrid=False, zeroline=False),
+        xaxis2=dict(domain=list(SIDE_X), anchor="y2", title=dict(text="epoch", standoff=4)),
+        yaxis2=dict(domain=list(LOSS_Y), anchor="x2",
+                    title=dict(text="loss (— train, -- test)", font=dict(size=13))),
+        xaxis3=dict(domain=list(SIDE_X), anchor="y3", range=[-w_span, w_span], zeroline=True,
+                    zerolinecolor=GUIDE, zerolinewidth=2,
+                    title=dict(text="weight w" if coefs.shape[1] <= MAX_WEIGHTS else
+                               f"weight w (the {MAX_WEIGHTS} largest of {coefs.shape[1]})",
+                               standoff=4)),
+        yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", automargin=True, autorange="reversed",
+                    categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
+        barmode="overlay",
+        updatemenus=[_play_pause()],
+        sliders=[_epoch_slider([f["name"] for f in frames], i0)],
+    )
+    image = dict(source=pictures[i0], xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
+                 sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch",
+                 layer="below", xanchor="left", yanchor="top")
+    return _FramedFigure.wrap(fig.figure(), frames, [image])
+
+
+def _digest(*parts) -> str:
+    """A short digest of numbers, arrays and strings (None allowed)."""
+    h = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(str((part.dtype, part.shape)).encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"|")
+    return h.hexdigest()
+
+
+class _FramedFigure(go.Figure):
+    """A figure whose frames and layout images are plain dicts, added by :meth:`to_dict`.
+
+    plotly validates every property of every frame and decodes every data URL when a
+    ``go.Figure`` is built: for the replay's ~32 frames that cost more than the numbers and
+    pictures in them. They are built here from checked values (numbers, text, PNG data URLs),
+    so they skip that step; ``to_dict`` (what ``plotly.io.to_json`` and Streamlit read) has them.
+    """
+
+    @classmethod
+    def wrap(cls, fig: go.Figure, frames: list, images: list) -> "_FramedFigure":
+        fig.__class__ = cls
+        fig._plain_frames, fig._plain_images = frames, images
+        return fig
+
+    def to_dict(self):
+        out = super().to_dict()
+        out["frames"] = copy.deepcopy(self._plain_frames)
+        out["layout"]["images"] = copy.deepcopy(self._plain_images)
+        return out
+
+
+def _play_pause():
+    """Large Play and Pause buttons under the plot (a projector needs a big target)."""
+    # Play always runs from epoch 0 (the figure opens at the last epoch, where "from the current
+    # frame" would have nothing left to play).
+    play = dict(label="▶  Play", method="animate", args=[None, dict(
+        frame=dict(duration=REPLAY_FRAME_MS, redraw=False), fromcurrent=False,
+        transition=dict(duration=0), mode="immediate")])
+    # Animating to [None] with zero duration is plotly's documented way to stop an animation.
+    pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
+        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
+    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
+                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=118, r=10, b=8, l=0),
+                font=dict(size=18), bgcolor="#f2f2f2", bordercolor=GUIDE)
+
+
+def _epoch_slider(frame_names, active):
+    """One step per frame, opening at ``active``; its current value reads "epoch 37"."""
+    # redraw=False: a frame only moves what it changes (picture, text, marker, bars).
+    steps = [dict(label=name, method="animate", args=[[name], dict(
+        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
+        for name in frame_names]
+    return dict(
+        active=int(active), steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
+        pad=dict(t=106, l=240, b=0), font=dict(size=12), ticklen=4,
+        currentvalue=dict(prefix="epoch ", visible=True, xanchor="left",
+                          font=dict(size=TITLE_SIZE - 2, color=INK)),
+        transition=dict(duration=0),
+    )

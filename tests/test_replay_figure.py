@@ -1,0 +1,133 @@
+"""logreg.replay_figure and logreg._png: the training replay's frames, pictures and PNG bytes."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image  # an independent PNG decoder (Pillow comes with Streamlit)
+
+from logreg import pipeline
+from logreg._png import palette_png, read_palette_png
+from logreg.data import make_dataset, train_test_split
+from logreg.replay_figure import (LINE_INDEX, probability_palette, probability_picture,
+                                  replay_frame_epochs, training_replay_figure)
+
+
+def decode(url: str) -> np.ndarray:
+    return np.array(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
+
+
+def test_palette_png_decodes_to_the_same_pixels_in_pillow():
+    rng = np.random.default_rng(0)
+    idx = rng.integers(0, 7, size=(13, 29))
+    pal = rng.integers(0, 256, size=(7, 3))
+    png = palette_png(idx, pal)
+    np.testing.assert_array_equal(np.array(Image.open(io.BytesIO(png)).convert("RGB")), pal[idx])
+    back, back_pal = read_palette_png(png)
+    np.testing.assert_array_equal(back, idx)
+    np.testing.assert_array_equal(back_pal, pal)
+    with pytest.raises(ValueError):
+        palette_png(idx, pal[:3])  # indices past the palette
+
+
+def test_palette_matches_the_colour_scale_ends_and_middle():
+    pal = probability_palette()
+    assert pal.shape == (102, 3)
+    np.testing.assert_array_equal(pal[50], [255, 255, 255])  # p = 0.5 is white
+    assert tuple(pal[LINE_INDEX]) == (0x22, 0x22, 0x22)      # the line is ink
+
+
+def test_picture_line_follows_the_level_of_a_linear_field():
+    xs = np.linspace(-1, 1, 101)
+    gx, gy = np.meshgrid(xs, xs)
+    p = 1 / (1 + np.exp(-(3 * gx)))          # p = 0.5 exactly on x = 0 (column 50)
+    idx = probability_picture(p, 0.5)[::-1]  # back to row 0 = first y
+    line_cols = np.unique(np.nonzero(idx == LINE_INDEX)[1])
+    assert set(line_cols) <= {49, 50, 51} and 50 in line_cols
+    off = idx != LINE_INDEX
+    np.testing.assert_allclose(idx[off], p[off] * 100, atol=0.5 + 1e-6)
+    # A grid entirely above the level has no line.
+    assert not (probability_picture(np.full((5, 5), 0.9), 0.5) == LINE_INDEX).any()
+
+
+@pytest.fixture(scope="module")
+def run():
+    data = make_dataset("moons", n_samples=300, noise=0.2, random_state=0)
+    train, test = train_test_split(data, test_size=0.25, random_state=0)
+    return pipeline.fit_binary(train.X, train.y, test.X, test.y,
+                               feature_names=train.feature_names, class_names=train.class_names,
+                               settings=pipeline.TrainSettings(epochs=120))
+
+
+def build(run, epochs, **kw):
+    xs, ys, probas = pipeline.boundary_grid(run, epochs=list(epochs), resolution=60)
+    h = run.model.history_
+    return training_replay_figure(
+        xs, ys, probas, epochs, h["data_loss"][epochs], h["coef"][epochs],
+        h["intercept"][epochs], run.X_train, run.y_train, class_names=run.class_names,
+        feature_names=run.feature_names, weight_names=list(run.features.names),
+        loss_epochs=run.epochs, train_loss=h["data_loss"], **kw), probas
+
+
+def test_frame_epochs_hold_zero_the_last_and_the_wanted_epoch():
+    e = replay_frame_epochs(1000, wanted=437)
+    assert e[0] == 0 and e[-1] == 1000 and 437 in e and np.all(np.diff(e) > 0)
+    assert len(e) <= 42
+    np.testing.assert_array_equal(replay_frame_epochs(5), np.arange(6))
+    assert replay_frame_epochs(5, wanted=99)[-1] == 5  # clipped to the run
+
+
+def test_frames_show_each_epoch_s_picture_marker_and_weights(run):
+    epochs = replay_frame_epochs(run.model.n_iter_)
+    fig, probas = build(run, epochs, start=int(epochs[3]), threshold=0.4)
+    d = fig.to_dict()
+    assert [f["name"] for f in d["frames"]] == [str(e) for e in epochs]
+    assert d["layout"]["sliders"][0]["active"] == 3
+    assert d["layout"]["images"][0]["source"] == d["frames"][3]["layout"]["images"][0]["source"]
+    pal = probability_palette()
+    for k in (0, 3, len(epochs) - 1):
+        f = d["frames"][k]
+        rgb = decode(f["layout"]["images"][0]["source"])[::-1]  # row 0 = first y
+        line = (rgb == pal[LINE_INDEX]).all(axis=2)
+        expected = pal[np.rint(np.clip(probas[k], 0, 1) * 100).astype(int)]
+        np.testing.assert_array_equal(rgb[~line], expected[~line])
+        marker = d["data"][f["traces"][3]]
+        assert marker["name"] == "shown epoch"
+        assert f["data"][3]["x"] == [int(epochs[k])]
+        assert f["data"][3]["y"][0] == pytest.approx(run.model.history_["data_loss"][epochs[k]])
+        w = np.add(f["data"][1]["x"], f["data"][2]["x"])
+        np.testing.assert_allclose(sorted(w), sorted(run.model.history_["coef"][epochs[k]]))
+    # Every frame moves only what changes: no redraw of the points.
+    for step in d["layout"]["sliders"][0]["steps"]:
+        assert step["args"][1]["frame"]["redraw"] is False
+
+
+def test_diverged_grid_draws_undecided_and_says_so(run):
+    epochs = np.array([0, 1])
+    xs, ys, probas = pipeline.boundary_grid(run, epochs=list(epochs), resolution=20)
+    probas = probas.copy()
+    probas[1] = np.nan
+    h = run.model.history_
+    fig = training_replay_figure(
+        xs, ys, probas, epochs, [0.69, np.inf], h["coef"][epochs], h["intercept"][epochs],
+        run.X_train, run.y_train, class_names=run.class_names,
+        feature_names=run.feature_names, weight_names=list(run.features.names))
+    d = fig.to_dict()
+    last = d["frames"][1]
+    assert "diverged" in last["data"][0]["text"][0]
+    assert last["data"][3] == {"x": [], "y": []}  # no loss marker where the loss is not finite
+    percent, _ = read_palette_png(base64.b64decode(
+        last["layout"]["images"][0]["source"].split(",", 1)[1]))
+    assert (percent == 50).all()
+
+
+def test_datarevision_changes_exactly_when_a_data_array_does(run):
+    epochs = replay_frame_epochs(run.model.n_iter_)
+    a = build(run, epochs, threshold=0.5)[0].to_dict()["layout"]["datarevision"]
+    b = build(run, epochs, threshold=0.6)[0].to_dict()["layout"]["datarevision"]
+    c = build(run, epochs, threshold=0.5, start=int(epochs[2]))[0].to_dict()["layout"]
+    assert a == b  # a threshold step changes the picture (layout) and a name, not the arrays
+    assert c["datarevision"] != a  # another epoch: other text, weights and marker
