@@ -21,7 +21,7 @@ pages = [
     st.Page(HERE / "pages/explain.py", title="Why: coefficients and paths",
             icon=":material/query_stats:"),
     st.Page(HERE / "pages/multiclass.py", title="Multiclass", icon=":material/category:"),
-    st.Page(HERE / "pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page(HERE / "pages/compare.py", title="Runs", icon=":material/compare:"),
     st.Page(HERE / "pages/about.py", title="About the math", icon=":material/menu_book:"),
 ]
 page = st.navigation(pages)

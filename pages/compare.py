@@ -1,85 +1,184 @@
-"""Compare page: the Train page's model next to a variant with some settings changed."""
+"""Runs page: the session's run history, and any 2-4 runs compared side by side."""
 
-from dataclasses import replace
+from functools import partial
 
+import pandas as pd
 import streamlit as st
 
-from logreg import figures
-from ui import compute, runs, state
+from ui import compute, data_source, downloads, history
 from ui.errors import guard
 
-B_KEY = "compare_b"  # durable copy of the variant's settings (widget keys die on page switch)
-PENALTIES = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
-             "elasticnet": "elastic net"}
+PICK_KEY = "runs_pick"          # widget: the run the action buttons act on
+CHOSEN_KEY = "runs_compare"     # durable: the runs to compare (widget keys die on page switch)
+TABLE_VERSION = "runs_table_version"  # a new table (no tick) after each row pick
+BOUNDARY_RES = 120
 
 
-def variant_controls(base):
-    """Controls for variant B, starting from A's settings; returns B's settings."""
-    saved = st.session_state.setdefault(B_KEY, {})
-
-    def current(name, fallback):
-        key = f"cmp_{name}"
-        st.session_state.setdefault(key, saved.get(name, fallback))
-        return key
-
-    c = st.columns(6)
-    values = {
-        "learning_rate": c[0].select_slider("Learning rate α", state.LEARNING_RATES,
-                                            key=current("learning_rate", base.learning_rate)),
-        "epochs": c[1].select_slider("Epochs", state.EPOCHS, key=current("epochs", base.epochs)),
-        "batch_size": c[2].select_slider("Batch size", state.BATCH_SIZES,
-                                         format_func=lambda b: "full" if b == 0 else str(b),
-                                         key=current("batch_size", base.batch_size or 0)),
-        "penalty": c[3].selectbox("Penalty", list(PENALTIES), format_func=PENALTIES.get,
-                                  key=current("penalty", base.penalty)),
-        "degree": c[5].slider("Polynomial degree", 1, 5, key=current("degree", base.degree)),
-    }
-    values["reg_strength"] = c[4].select_slider(
-        "Penalty strength λ", state.REG_STRENGTHS, disabled=values["penalty"] == "none",
-        key=current("reg_strength", base.reg_strength))
-    st.session_state[B_KEY] = values
-    return replace(base, **{**values, "batch_size": values["batch_size"] or None})
+def highlight(frame: pd.DataFrame):
+    """Cells that say what changed since the previous run stand out; so does the current run."""
+    def row_style(row):
+        styles = [""] * len(row)
+        col = list(row.index).index("changed")
+        if row["changed"]:
+            styles[col] = "background-color: #fff2b3; font-weight: 600"
+        if row["status"] == "current":
+            styles[0] = "background-color: #d9ecff; font-weight: 600"
+        elif row["status"].startswith("stale"):
+            styles = ["color: #999999"] * len(row)
+        return styles
+    return frame.style.apply(row_style, axis=1)
 
 
-def boundary_column(ctx, run, key, label):
-    for message in run.messages:
-        st.warning(message, icon=":material/warning:")
-    st.plotly_chart(compute.boundary_figure(key, run.model.n_iter_, state.get("threshold"), 120,
-                                            run, subtitle=label),
-                    width="stretch", key=f"cmp_boundary_{label}")
-    val = run.model.history_.get("val_loss")
-    st.metric("Final test log-loss" if val is not None else "Final training loss",
-              f"{(val if val is not None else run.model.history_['data_loss'])[-1]:.3f}",
-              help=f"{run.model.n_iter_:,} epochs in {run.seconds * 1000:.0f} ms.")
+def pick_clicked_row(key):
+    """A ticked table row picks that run for the buttons below the table.
+
+    The tick is then cleared (a new table key): the picker below says which run is picked, and
+    a tick left on a row that later moves down the list would point at another run.
+    """
+    rows = st.session_state[key].selection.rows
+    entries = history.entries()
+    if rows and rows[0] < len(entries):
+        st.session_state[PICK_KEY] = entries[rows[0]].number
+    st.session_state[TABLE_VERSION] = st.session_state.get(TABLE_VERSION, 0) + 1
 
 
-def show_both(ctx, run_settings):
-    trained = {label: compute.train_binary(ctx.key_for(settings), ctx.positive, ctx.drawn,
-                                           ctx.train, ctx.test, settings)
-               for label, settings in run_settings.items()}
-    for column, (label, run) in zip(st.columns(2), trained.items()):
-        with column:
-            boundary_column(ctx, run, ctx.key_for(run_settings[label]), label)
-    st.plotly_chart(figures.compare_loss_figure(
-        [(label, run.epochs, run.model.history_["data_loss"],
-          run.model.history_.get("val_loss")) for label, run in trained.items()],
-        title="Loss while training: A against B"), width="stretch", key="cmp_loss")
+def history_table():
+    rows = history.table_rows()
+    frame = pd.DataFrame(rows)
+    small = st.column_config.TextColumn
+    key = f"runs_table_{st.session_state.get(TABLE_VERSION, 0)}"
+    st.dataframe(highlight(frame), hide_index=True, width="stretch", key=key,
+                 on_select=partial(pick_clicked_row, key), selection_mode="single-row",
+                 height=min(38 + 35 * len(rows), 420),
+                 column_config={
+                     "run": small(width=45), "★": small(width=30), "epochs": small(width=60),
+                     "T": small(width=45, help="The threshold the accuracy is measured at."),
+                     "train loss": small(width=75, help="Final training log-loss."),
+                     "test loss": small(width=70, help="Final test log-loss."),
+                     "test accuracy": small(width=95), "AUC": small(width=55),
+                     "converged": small(width=85), "status": small(width=80),
+                     "changed": small(help="What changed since the run below it.")})
+    st.caption("Tick a row's box to pick that run below. Blue: the run the Train page shows now. "
+               "Yellow: what changed since the run below it. Accuracy is on the test set at "
+               "the run's threshold T.")
+    dropped = st.session_state.get(history.DROPPED_KEY, [])
+    if dropped:
+        st.caption(f"Dropped to keep {history.LIMIT} runs (oldest first, starred runs kept): "
+                   + ", ".join(dropped) + ".")
 
 
-st.title("Compare")
-st.write("Two models side by side on the same data: **A** uses your Train page settings, **B** "
-         "the variant below. Change one thing for B and see what it does to the boundary and "
-         "the loss.")
+def actions(entries):
+    by_number = {e.number: e for e in entries}
+    if st.session_state.get(PICK_KEY) not in by_number:
+        st.session_state[PICK_KEY] = entries[0].number
+    c1, c2, c3, c4 = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
+    number = c1.selectbox("Run", list(by_number), key=PICK_KEY,
+                          format_func=lambda n: by_number[n].label)
+    entry = by_number[number]
+    stale = history.stale_reason(entry)
+    c2.button("Make it the current run", on_click=history.restore, args=(number,),
+              disabled=bool(stale) or history.is_current(entry), type="primary",
+              icon=":material/restore:", width="stretch",
+              help="Its data and settings go back into the controls of every page.")
+    c3.button("Unstar" if entry.starred else "Star", on_click=history.toggle_star,
+              args=(number,), icon=":material/star:", width="stretch",
+              help="Starred runs are kept when the history is full.")
+    c4.button("Delete", on_click=history.delete, args=(number,), icon=":material/delete:",
+              width="stretch")
+    r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
+    new_name = r1.text_input("New name for this run", key=f"rename_{number}",
+                             placeholder=entry.auto_name, max_chars=80,
+                             help="Leave it empty for the automatic name.")
+    r2.button("Rename", on_click=history.rename, args=(number, new_name),
+              icon=":material/edit:", width="stretch")
+    if stale:
+        st.warning(stale, icon=":material/history_toggle_off:")
+    elif history.is_current(entry):
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(f"{entry.label} is the current run: the Train page shows it.")
+        with right:
+            st.page_link("pages/train.py", label="Open the Train page",
+                         icon=":material/model_training:")
 
-with guard("comparing the models"):
-    ctx = runs.binary_context()
-    if ctx is not None:
+
+def compare_picker(entries):
+    by_number = {e.number: e for e in entries}
+    saved = [n for n in st.session_state.get(CHOSEN_KEY, []) if n in by_number]
+    if CHOSEN_KEY not in st.session_state:
+        # First visit: the two newest runs on the same data as the newest.
+        same = [e.number for e in entries if e.data_hash == entries[0].data_hash
+                and not history.stale_reason(e)]
+        saved = same[:2]
+    chosen = st.multiselect("Runs to compare (2 to 4)", list(by_number), default=saved,
+                            max_selections=4, format_func=lambda n: by_number[n].label,
+                            key="runs_compare_widget")
+    st.session_state[CHOSEN_KEY] = chosen
+    return [by_number[n] for n in chosen]
+
+
+def compare_views(chosen):
+    runs = [history.run_of(e) for e in chosen]
+    for sentence in history.pair_sentences(chosen):
+        st.markdown(f"- {sentence}")
+    per_row = 2
+    for start in range(0, len(chosen), per_row):
+        for col, e, run in zip(st.columns(per_row), chosen[start:start + per_row],
+                               runs[start:start + per_row]):
+            with col:
+                st.plotly_chart(compute.boundary_figure(e.key, run.model.n_iter_,
+                                                        e.scores.threshold, BOUNDARY_RES, run,
+                                                        subtitle=e.label),
+                                width="stretch", key=f"cmp_boundary_{e.number}")
+    left, right = st.columns(2)
+    left.plotly_chart(downloads.loss_overlay(chosen, runs), width="stretch", key="cmp_loss")
+    right.plotly_chart(downloads.roc_overlay(chosen, runs), width="stretch", key="cmp_roc")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(downloads.weights_overlay(chosen, runs), width="stretch",
+                      key="cmp_weights")
+    with right:
+        st.markdown("**Weights, a column per run** (standardized model features)")
+        table = pd.DataFrame({e.label: pd.Series(run.model.coef_.ravel(),
+                                                 index=list(run.features.names))
+                              for e, run in zip(chosen, runs)})
+        # A feature one run does not have (another degree) is left blank, not "None".
+        shown = table.apply(lambda col: [f"{w:.4f}" if w == w else "" for w in col])
+        st.dataframe(shown, width="stretch", height=min(38 + 35 * len(table), 420),
+                     key="cmp_weights_table")
+    token = "|".join(f"{e.key}:{e.scores.threshold!r}:{e.name}" for e in chosen)
+    downloads.prepared_download(
+        "compare_report", token, lambda: downloads.compare_report(chosen, runs),
+        what="comparison report (HTML)", file_name="runs-compared.html", mime="text/html",
+        help="One HTML file with these runs' settings, metrics, sentences and figures; it opens "
+             "in any browser, offline.")
+
+
+st.title("Runs")
+st.write(f"Every model you train on the **Train** page is kept here (up to {history.LIMIT}, "
+         "newest first). Make a run current again, star, rename or delete it; compare 2 to 4 "
+         "runs. The list stays in this browser tab: a link carries the current run, not the list.")
+
+with guard("showing the runs"):
+    notice = st.session_state.pop(history.NOTICE_KEY, None)
+    if notice:
+        st.info(notice, icon=":material/history:")
+    entries = history.entries()
+    if not entries:
+        if data_source.require_dataset() is not None:
+            st.info("No runs yet: open the **Train** page; every model it trains appears here.")
+            st.page_link("pages/train.py", label="Go to the Train page",
+                         icon=":material/model_training:")
+    else:
+        history_table()
         with st.container(border=True):
-            st.caption("Variant B (everything else as on the Train page)")
-            variant = variant_controls(ctx.settings)
-        run_settings = {"A: Train page settings": ctx.settings, "B: variant": variant}
-        problems = {runs.settings_problem(settings) for settings in run_settings.values()} - {None}
-        for problem in problems:
-            st.warning(problem, icon=":material/warning:")
-        if not problems:
-            show_both(ctx, run_settings)
+            actions(entries)
+        st.subheader("Compare runs")
+        chosen = compare_picker(entries)
+        if len(chosen) < 2:
+            st.caption("Pick at least two runs to compare.")
+        else:
+            problem = history.comparable(chosen)
+            if problem:
+                st.warning(problem, icon=":material/warning:")
+            else:
+                compare_views(chosen)
+    downloads.link_note()

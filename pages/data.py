@@ -90,6 +90,7 @@ def upload_controls():
             st.caption(f"Still using the data loaded before: **{previous.name}**.")
         return
     st.session_state[data_source.UPLOAD_KEY] = dataset
+    st.session_state[data_source.UPLOAD_NAME_KEY] = file.name
     st.success(f"Loaded **{file.name}**: {describe(dataset)}.")
 
 

@@ -4,7 +4,8 @@ import streamlit as st
 
 from logreg import pipeline
 from logreg.decisions import threshold_text
-from ui import compute, data_source, pickers, presentation, presets, runs, state, thresholds
+from ui import (compute, data_source, downloads, history, pickers, presentation, presets, runs,
+                state, thresholds)
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -130,6 +131,7 @@ def scores(run, threshold, train_acc, test_acc):
 
 
 def save_and_load(ctx, run, threshold):
+    downloads.train_downloads(ctx, run, threshold)
     with st.expander("Save or load a model"):
         st.caption("Model files are plain JSON (weights, settings, how the features were "
                    "prepared); loading one never runs code from it.")
@@ -215,6 +217,7 @@ def results(ctx, threshold):
         DIAGNOSIS_BOXES[level](sentence)
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
+    history.record(ctx, run, threshold)
     thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
                                               else test_acc[-1]))  # one class >= 80%
     curves_panel(ctx, run, threshold, epoch)

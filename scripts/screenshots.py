@@ -25,13 +25,19 @@ OUT = REPO / "docs"
 WIDTH = 1400
 MIN_HEIGHT = 1000
 
-def slow_variant(page: Page) -> None:
-    """Compare: give variant B a learning rate of 0.01 (the Train page keeps 0.5)."""
-    thumb = page.locator(".st-key-cmp_learning_rate").get_by_role("slider")
-    thumb.focus()
-    for _ in range(4):  # 0.5 -> 0.3 -> 0.1 -> 0.03 -> 0.01
+def runs_history(page: Page) -> None:
+    """Runs: train three runs on the Train page (α 0.5, 0.3, 0.1), then come back."""
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Train").click()
+    expect(page.get_by_role("heading", name="Train", level=1)).to_be_visible(timeout=60_000)
+    thumb = page.get_by_test_id("stSlider").first.get_by_role("slider")
+    for _ in range(2):  # 0.5 -> 0.3 -> 0.1, one recorded run each
+        wait_idle(page)
+        thumb.focus()
         thumb.press("ArrowLeft")
-    expect(thumb).to_have_attribute("aria-valuetext", "0.01", timeout=30_000)
+    wait_idle(page)
+    nav.get_by_role("link", name="Runs").click()
+    expect(page.get_by_role("heading", name="Runs", level=1)).to_be_visible(timeout=60_000)
 
 
 # file name -> (settings in the URL, page address, page title, what to do before the picture)
@@ -42,7 +48,7 @@ SHOTS = {
     "threshold": ("rule=youden", "threshold", "Threshold", None),
     "multiclass": ("source=builtin&builtin=iris&compare_softmax=true", "multiclass",
                    "Multiclass (one-vs-rest)", None),
-    "compare": ("", "compare", "Compare", slow_variant),
+    "compare": ("", "compare", "Runs", runs_history),
     "about": ("", "about", "How logistic regression works", None),
 }
 # Only in the first-screen set: the Train page as a projector shows it in presentation mode.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +17,7 @@ from logreg.data import MULTICLASS_KINDS
 from . import compute, state
 
 UPLOAD_KEY = "upload_dataset"
+UPLOAD_NAME_KEY = "upload_file_name"  # the uploaded file's name, as the user's computer has it
 
 
 def features_out() -> list:
@@ -43,12 +45,38 @@ def full_dataset():
     if source == "builtin":
         return compute.builtin(state.get("builtin"))
     if source == "upload":
-        return st.session_state.get(UPLOAD_KEY)
+        dataset = st.session_state.get(UPLOAD_KEY)
+        name = st.session_state.get(UPLOAD_NAME_KEY)
+        # The file's name is a setting (in the link), so a link can say which file to upload.
+        if dataset is not None and name and state.get("upload_name") != name:
+            state.put("upload_name", name)
+        return dataset
     kind = state.get("kind")
     # Only some shapes have more than two classes; the others ignore the class count.
     n_classes = state.get("n_classes") if kind in MULTICLASS_KINDS else 2
     return compute.generated(kind, state.get("n_samples"), state.get("noise"), n_classes,
                              state.get("balance"), state.get("data_seed"))
+
+
+def dataset_for(values: dict):
+    """The Dataset that a set of saved settings names (a history entry's), or None.
+
+    An upload can only be the file in this session now; the caller checks its content hash.
+    """
+    source = values.get("source")
+    if source == "builtin":
+        dataset = compute.builtin(values["builtin"])
+    elif source == "upload":
+        dataset = st.session_state.get(UPLOAD_KEY)
+    else:
+        kind = values["kind"]
+        n_classes = values["n_classes"] if kind in MULTICLASS_KINDS else 2
+        dataset = compute.generated(kind, values["n_samples"], values["noise"], n_classes,
+                                    values["balance"], values["data_seed"])
+    out = [n for n in (values.get("features_out") or "").split(",") if n]
+    if dataset is None or not out:
+        return dataset
+    return compute.without_features(dataset.content_hash, tuple(out), dataset)
 
 
 def current_split(dataset):
@@ -81,11 +109,25 @@ def drawn_features(dataset) -> tuple:
     return (i, j)
 
 
+def safe_file_name(name) -> str:
+    """A file name from a link, shown as plain text: letters, digits and ``._-() `` only."""
+    return re.sub(r"[^\w .()-]", "", str(name or ""))[:120].strip()
+
+
 def require_dataset() -> Optional[object]:
     """The dataset, or None after telling the user how to get one (the caller then returns)."""
     dataset = current_dataset()
     if dataset is None:
-        st.info("No data yet: upload a CSV on the **Data** page, or pick a generated or built-in set.")
+        wanted = safe_file_name(state.get("upload_name"))
+        if wanted:
+            # A link to an uploaded-data state: links carry the settings and the file's name,
+            # never the file.
+            st.info(f"This view was made with an uploaded file, **{wanted}**. Files are not "
+                    f"part of a link: upload {wanted} on the **Data** page to continue.",
+                    icon=":material/upload_file:")
+        else:
+            st.info("No data yet: upload a CSV on the **Data** page, or pick a generated or "
+                    "built-in set.")
         st.page_link("pages/data.py", label="Go to the Data page", icon=":material/dataset:")
     return dataset
 

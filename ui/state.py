@@ -48,6 +48,7 @@ SETTINGS = (
     Setting("standardize", True, bool),
     Setting("test_size", 0.25, float, lo=0.0, hi=0.5),
     Setting("features_out", "", str),  # feature names left out, comma-separated; "" = use all
+    Setting("upload_name", "", str),   # name of the uploaded file (links never carry the file)
     # model
     Setting("learning_rate", 0.5, float, LEARNING_RATES),
     Setting("epochs", 200, int, EPOCHS),

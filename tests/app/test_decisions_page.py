@@ -225,9 +225,13 @@ def test_download_buttons_do_not_rerun_the_app(app):
     at = app.run()
     goto(at, "train")
     buttons = at.get("download_button")
-    assert len(buttons) == 2
+    labels = [b.proto.label for b in buttons]
+    # The model and predictions files, and the reproduce script (issue 16).
+    assert {"Download this model (JSON)", "Download predictions (CSV)"} <= set(labels)
+    assert len(buttons) == 3
     assert all(b.proto.ignore_rerun for b in buttons)
-    assert "Every row of the data" in buttons[1].proto.help
+    predictions = buttons[labels.index("Download predictions (CSV)")]
+    assert "Every row of the data" in predictions.proto.help
 
 
 # ---- item 13: where the data goes --------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Every page on every kind of data; Compare, About, the sidebar, and the URL round trip."""
+"""Every page on every kind of data; About, the sidebar, and the URL round trip (the Runs page:
+test_runs_page.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 
 from logreg.data import make_dataset
 
-from .conftest import (PAGES, assert_clean, chart, charts, goto, new_app, reference_run, state,
-                       texts, title, trace, upload, values)
+from .conftest import (PAGES, assert_clean, chart, charts, goto, new_app, state, texts, trace,
+                       upload, values)
 from .test_data_page import good_csv, scatter_points, sorted_rows
 
 
@@ -36,35 +37,6 @@ def test_every_page_renders(app, source):
 
 def loss(at, key):
     return values(trace(chart(at, key), "train loss")["y"]).astype(float)
-
-
-def compare_loss(at, run_label):
-    """Training-loss line of one run ("A: ..." or "B: ...") in the Compare page's shared chart."""
-    return values(trace(chart(at, "cmp_loss"), f"{run_label}: train loss")["y"]).astype(float)
-
-
-def test_compare_page_trains_the_variant(app):
-    at = app.run()
-    at.slider(key="w_n_samples").set_value(200).run()
-    goto(at, "compare")
-    a_key, b_key = "A: Train page settings", "B: variant"
-    ref = reference_run(at).model.history_["data_loss"]
-    np.testing.assert_allclose(compare_loss(at, a_key), ref, rtol=1e-9)
-    np.testing.assert_allclose(compare_loss(at, b_key), ref, rtol=1e-9)  # B starts as a copy of A
-
-    at.select_slider(key="cmp_learning_rate").set_value(0.03).run()
-    at.select_slider(key="cmp_epochs").set_value(50).run()
-    assert_clean(at)
-    np.testing.assert_allclose(compare_loss(at, a_key), ref, rtol=1e-9)  # A is untouched
-    variant = reference_run(at, learning_rate=0.03, epochs=50).model.history_["data_loss"]
-    np.testing.assert_allclose(compare_loss(at, b_key), variant, rtol=1e-9)
-    assert "epoch 50" in title(chart(at, "cmp_boundary_B: variant"))
-
-    # The variant survives a visit to another page.
-    goto(at, "about")
-    goto(at, "compare")
-    assert at.select_slider(key="cmp_learning_rate").value == 0.03
-    np.testing.assert_allclose(compare_loss(at, b_key), variant, rtol=1e-9)
 
 
 def test_about_page_math(app):

@@ -108,7 +108,7 @@ PAGE_TITLES = {
     "Threshold": "Threshold",
     "Why: coefficients and paths": "Why: coefficients and paths",
     "Multiclass": "Multiclass (one-vs-rest)",
-    "Compare": "Compare",
+    "Runs": "Runs",
     "About the math": "How logistic regression works",
 }
 # Page title (heading) -> the page's address (Streamlit names it after the file; home is "").
@@ -117,7 +117,7 @@ PAGE_PATHS = {
     "Train": "train",
     "Threshold": "threshold",
     "Multiclass (one-vs-rest)": "multiclass",
-    "Compare": "compare",
+    "Runs": "compare",
     "How logistic regression works": "about",
 }
 
