@@ -38,16 +38,18 @@ from ._figure_style import (
 from ._png import data_url, palette_png
 from .figures import _boundary_points, _grid_axes, _uncrossed_note
 
-__all__ = ["training_replay_figure", "replay_frame_epochs", "REPLAY_FRAME_MS"]
+__all__ = ["training_replay_figure", "replay_frame_epochs", "narrow", "REPLAY_FRAME_MS"]
 
 # Milliseconds per frame while playing: slow enough to follow one epoch's change, and a steady
 # pace even with 10,000 WebGL points redrawn per frame on a slow machine.
 REPLAY_FRAME_MS = 150
 # Panels (paper fractions): the boundary on the left, loss and weights stacked on the right.
-BOUNDARY_X = (0.0, 0.55)
-SIDE_X = (0.73, 1.0)
-LOSS_Y = (0.64, 1.0)
-WEIGHTS_Y = (0.0, 0.48)
+BOUNDARY_X = (0.0, 0.57)
+SIDE_X = (0.74, 1.0)
+LOSS_Y = (0.6, 1.0)
+WEIGHTS_Y = (0.0, 0.4)
+# Height in px: the whole figure (title to Play) fits a 1280x720 projector under the controls.
+REPLAY_HEIGHT = 490
 # Weights drawn in the side panel (largest |w| after the last epoch first).
 MAX_WEIGHTS = 8
 
@@ -288,11 +290,14 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     fig.update_layout(datarevision=_digest(
         texts[i0], w0, names, loss_epochs, train_loss, val_loss, _marker_xy(start, losses[i0]),
         X_train, y_train, X_test, y_test, p_train, p_test, max_points, seed))
-    apply_layout(fig, title="Decision boundary", x_title=f1, y_title=f2, height=620,
+    apply_layout(fig, title="Decision boundary", x_title=f1, y_title=f2, height=REPLAY_HEIGHT,
                  subtitle=join_notes(subtitle, drawn_note))
     fig.update_layout(
-        margin=dict(t=150 if (subtitle or drawn_note) else 130, b=200, l=70, r=20),
-        legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.15, yanchor="top"),
+        # Top: the title and the epoch line; bottom: the x axis, then the slider row with Play.
+        margin=dict(t=105 if (subtitle or drawn_note) else 85, b=160, l=62, r=12),
+        # The legend on the figure's bottom edge, under the slider: clear of every axis title.
+        legend=dict(orientation="h", x=0.0, xanchor="left", y=0.0, yanchor="bottom",
+                    yref="container", font=dict(size=13)),
         xaxis=dict(domain=list(BOUNDARY_X), range=[xs[0], xs[-1]], showgrid=False,
                    zeroline=False),
         yaxis=dict(range=[ys[0], ys[-1]], showgrid=False, zeroline=False),
@@ -314,6 +319,33 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                  sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch",
                  layer="below", xanchor="left", yanchor="top")
     return _FramedFigure.wrap(fig.figure(), frames, [image])
+
+
+# The same figure in a column about 560 px wide (the guided tour's text stands beside it): the
+# colour bar and the loss panel's tick labels need a wider gap than a fraction of 900 px gives.
+NARROW_BOUNDARY_X = (0.0, 0.56)
+NARROW_SIDE_X = (0.8, 1.0)
+
+
+def narrow(spec: dict) -> dict:
+    """A replay figure's dict (``fig.to_dict()``) laid out for a column about 560 px wide.
+
+    The boundary keeps 56% of the width with the colour bar next to it; the loss and weights
+    panels start further right, and the loss axis is named under its plot ("loss by epoch")
+    so its title never meets the colour bar's. Returns a new dict; nested nodes that change are
+    copied, the rest (frames, points) are shared with ``spec``.
+    """
+    layout = spec.get("layout", {})
+    out = dict(layout)
+    out["xaxis"] = {**(layout.get("xaxis") or {}), "domain": list(NARROW_BOUNDARY_X)}
+    for key in ("xaxis2", "xaxis3"):
+        out[key] = {**(layout.get(key) or {}), "domain": list(NARROW_SIDE_X)}
+    out["xaxis2"]["title"] = {**(out["xaxis2"].get("title") or {}),
+                              "text": "loss by epoch"}
+    out["yaxis2"] = {**(layout.get("yaxis2") or {}), "title": {"text": ""}}
+    data = [{**t, "colorbar": {**t["colorbar"], "x": NARROW_BOUNDARY_X[1] + 0.01}}
+            if "colorbar" in t else t for t in spec.get("data", [])]
+    return {**spec, "data": data, "layout": out}
 
 
 def _digest(*parts) -> str:
@@ -362,7 +394,7 @@ def _play_pause():
     pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
         frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
     return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
-                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=118, r=10, b=8, l=0),
+                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=62, r=10, b=0, l=0),
                 font=dict(size=18), bgcolor="#f2f2f2", bordercolor=GUIDE)
 
 
@@ -374,7 +406,7 @@ def _epoch_slider(frame_names, active):
         for name in frame_names]
     return dict(
         active=int(active), steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
-        pad=dict(t=106, l=240, b=0), font=dict(size=12), ticklen=4,
+        pad=dict(t=50, l=240, b=0), font=dict(size=12), ticklen=4,
         currentvalue=dict(prefix="epoch ", visible=True, xanchor="left",
                           font=dict(size=TITLE_SIZE - 2, color=INK)),
         transition=dict(duration=0),

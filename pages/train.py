@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from logreg import pipeline
+from logreg import pipeline, replay_figure
 from logreg.decisions import threshold_text
 from ui import (compute, data_source, downloads, history, lesson, pickers, presentation, presets,
                 runs, state, thresholds)
@@ -92,18 +92,17 @@ DIAGNOSIS_BOXES = {
 }
 
 
-def boundary_panel(ctx, run, threshold):
+def boundary_panel(ctx, run, threshold, narrow=False):
     # One figure for Replay and Play: every recorded epoch travels with it as a plotly frame, so
     # scrubbing and playing run in the browser without a rerun; the loss marker and the weights
     # in the same figure move with the same slider.
     start = replay_start(run, ctx.key)
     last = run.model.n_iter_
-    st.caption("Drag the **epoch** slider under the plot, or press **▶ Play**, to watch the "
-               "boundary, the loss and the weights change epoch by epoch (it runs in your "
-               f"browser). The charts and the cards below describe the last epoch, {last:,}.")
-    # Its own height: squeezed to fit 720 px its plot areas became strips (see the report).
+    # The figure first (its own height fits a 1280x720 screen under the controls), then one line.
     presentation.chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
-                       key="boundary_chart")
+                       key="boundary_chart", reshape=replay_figure.narrow if narrow else None)
+    st.caption("Drag the **epoch** slider or press **▶ Play** to watch the model learn (it runs "
+               f"in your browser). The cards and charts below describe the last epoch, {last:,}.")
     return last
 
 
@@ -203,12 +202,21 @@ def header():
             preset_row()  # the demo menu, for experts; the tour tells one story at a time
 
 
-def results(ctx, threshold):
+def results(ctx, threshold, story):
     run = runs.binary_run(ctx)
-    lesson.explain_binary(story, ctx, run, threshold)
-    # The replay figure holds the boundary, the loss and the weights side by side: full width,
-    # first on the page; messages come under it so they never push it below the first screen.
-    epoch = boundary_panel(ctx, run, threshold)
+    # The replay figure holds the boundary, the loss and the weights side by side, first on the
+    # page; messages come under it so they never push it below the first screen. During the
+    # tour the step's panel stands beside it (not above: the plot stays on a 720 px screen).
+    if lesson.on_page("train"):
+        fig_col, story_col = st.columns([64, 36], gap="small")
+        with story_col:
+            story = lesson.slot("train", compact=True)
+        lesson.explain_binary(story, ctx, run, threshold)
+        with fig_col:
+            epoch = boundary_panel(ctx, run, threshold, narrow=True)
+    else:
+        lesson.explain_binary(story, ctx, run, threshold)
+        epoch = boundary_panel(ctx, run, threshold)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
     for level, sentence in run.diagnosis.sentences:
@@ -226,8 +234,10 @@ def results(ctx, threshold):
 
 with guard("training the model"):
     header()
-    story = lesson.slot("train")
     ctx = runs.binary_context()
+    # A step on this page stands beside the plot (drawn in results); otherwise here, on top.
+    beside = ctx is not None and lesson.on_page("train")
+    story = None if beside else lesson.slot("train")
     if ctx is not None:
         thresholds.apply_rule(ctx)  # a rule sets T for the current run before T is drawn
         controls(ctx)
@@ -236,5 +246,7 @@ with guard("training the model"):
         problem = runs.settings_problem(ctx.settings)
         if problem:
             st.warning(problem, icon=":material/warning:")
+            if beside:
+                lesson.slot("train")
         else:
-            results(ctx, state.get("threshold"))
+            results(ctx, state.get("threshold"), story)

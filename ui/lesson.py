@@ -188,9 +188,10 @@ def _changed(step: Step) -> list:
     return [n for n, v in step.settings.items() if n in state.BY_NAME and state.get(n) != v]
 
 
-def slot(page: str):
+def slot(page: str, compact: bool = False):
     """Draw the tour panel (when a step is on) at the top of ``page``; return the place its
-    sentences (or a demo's notice) go."""
+    sentences (or a demo's notice) go. ``compact``: laid out for a narrow column beside a plot
+    (the title on its own line, then Back and Next)."""
     k = current()
     if not k:
         return st.empty()
@@ -198,8 +199,12 @@ def slot(page: str):
     n = len(STEPS)
     box = st.container(border=True, key="lesson_panel")
     with box:
-        head, back, nxt = st.columns([5, 1, 1], vertical_alignment="center")
-        head.markdown(f"**Guided tour · step {k} of {n}: {step.title}**")
+        if compact:
+            st.markdown(f"**Guided tour · step {k} of {n}: {step.title}**")
+            back, nxt, _ = st.columns([1, 1, 0.2], vertical_alignment="center")
+        else:
+            head, back, nxt = st.columns([5, 1, 1], vertical_alignment="center")
+            head.markdown(f"**Guided tour · step {k} of {n}: {step.title}**")
         back.button("Back", key="lesson_back", icon=":material/arrow_back:", disabled=k <= 1,
                     on_click=apply, args=(k - 1,), width="stretch")
         nxt.button("Next", key="lesson_next", icon=":material/arrow_forward:", type="primary",
@@ -211,7 +216,8 @@ def slot(page: str):
             place = None
         else:
             place = st.empty()
-        hint, restore, leave = st.columns([5, 1, 1], vertical_alignment="center")
+        hint, restore, leave = (st.container(), st.container(), st.container()) if compact \
+            else st.columns([5, 1, 1], vertical_alignment="center")
         changed = _changed(step) if place is not None else []
         if changed:
             hint.caption("You changed some of this step's settings; the text describes what is "

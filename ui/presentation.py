@@ -77,17 +77,21 @@ class _StyledFigure(go.Figure):
         return self.__dict__["_spec"]
 
 
-def styled(fig: go.Figure, *, height: int | None = None) -> go.Figure:
-    """``fig`` in the current mode's style (and at ``height`` px when given); ``fig`` itself when
+def styled(fig: go.Figure, *, height: int | None = None, reshape=None) -> go.Figure:
+    """``fig`` in the current mode's style (and at ``height`` px when given; ``reshape``: a
+    function of the figure dict returning a new one, e.g. a narrow layout); ``fig`` itself when
     nothing changes. Figures from ``ui.compute`` are shared between sessions: never edited."""
-    if height is None and not active():
+    if height is None and not active() and reshape is None:
         return fig
     spec = fig.to_dict()
+    if reshape is not None:
+        spec = reshape(spec)
     return _StyledFigure({**spec, "layout": styled_layout(spec.get("layout", {}),
                                                           large=active(), height=height)})
 
 
-def chart(fig: go.Figure, *, key: str, height: int | None = None, where=st, **kwargs):
+def chart(fig: go.Figure, *, key: str, height: int | None = None, where=st, reshape=None,
+          **kwargs):
     """``st.plotly_chart`` of ``fig`` in the current mode's style, full width of its column."""
     kwargs.setdefault("width", "stretch")
-    return where.plotly_chart(styled(fig, height=height), key=key, **kwargs)
+    return where.plotly_chart(styled(fig, height=height, reshape=reshape), key=key, **kwargs)
