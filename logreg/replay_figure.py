@@ -46,8 +46,8 @@ REPLAY_FRAME_MS = 150
 # Panels (paper fractions): the boundary on the left, loss and weights stacked on the right.
 BOUNDARY_X = (0.0, 0.57)
 SIDE_X = (0.74, 1.0)
-LOSS_Y = (0.6, 1.0)
-WEIGHTS_Y = (0.0, 0.4)
+LOSS_Y = (0.62, 1.0)
+WEIGHTS_Y = (0.0, 0.34)
 # Height in px: the whole figure (title to Play) fits a 1280x720 projector under the controls.
 REPLAY_HEIGHT = 490
 # Weights drawn in the side panel (largest |w| after the last epoch first).

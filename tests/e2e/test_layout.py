@@ -62,13 +62,9 @@ def expect_sidebar(app: App, *, open: bool) -> None:
     app.page.wait_for_function(SIDEBAR_OPEN_JS, arg=open, polling=100, timeout=10_000)
 
 
-# Since main's replay figure (h14) the boundary chart is one 620 px figure holding the boundary,
-# the loss and the weights: it fits a 1080 px screen under the controls, not a 720 px one.
-# Squeezed to 440 px its plot areas became strips, so it keeps its height and this stays red
-# until that figure gets a projector layout.
-FIRST_SCREEN = [pytest.param(1280, 720, marks=pytest.mark.xfail(
-                    strict=True, reason="replay figure (boundary + loss + weights) is 620 px tall")),
-                (1920, 1080)]
+# The replay figure (boundary + loss + weights, slider and Play) is 490 px: on a 720 px screen
+# it fits under the title and the controls row.
+FIRST_SCREEN = SCREENS
 
 
 @pytest.mark.parametrize("width,height", FIRST_SCREEN, ids=[f"{w}x{h}" for w, h in SCREENS])
@@ -237,12 +233,26 @@ def test_legends_titles_and_weight_labels_are_not_cut_or_covered(page, width, he
     assert len(labels) == 30 and len(set(labels)) == 30, labels
 
 
-@pytest.mark.xfail(strict=True, reason="main's replay figure: its legend covers the weights "
-                   "panel's axis title (h14's figure; found by this check, not fixed here)")
-def test_replay_figure_legend_covers_no_axis_title(page):
-    app = screen_app(page, 1280, 720).open(title="Train")
+@pytest.mark.parametrize("query", ["", "lesson=2"], ids=["plain", "lesson2"])
+def test_replay_figure_legend_covers_no_axis_title(page, query):
+    app = screen_app(page, 1280, 720).open(query, title="Train")
     expect(app.keyed_chart("boundary_chart").locator("svg.main-svg").first).to_be_attached()
     app.page.wait_for_timeout(500)
     parts = app.page.evaluate(PARTS_JS, "boundary_chart")
     for box in parts["xtitle"] + parts["xticks"]:
         assert not overlaps(parts["legend"], box), ("legend covers", box)
+
+
+@pytest.mark.parametrize("query", ["lesson=2", "lesson=2&present=1"], ids=["lesson2", "present"])
+def test_tour_step_keeps_the_boundary_plot_on_the_first_screen(page, query):
+    # The step's text stands beside the plot, not above it.
+    app = screen_app(page, 1280, 720).open(query, title="Train")
+    expect(app.keyed_chart("boundary_chart").locator("svg.main-svg").first).to_be_attached()
+    expect(app.page.locator(".st-key-lesson_panel")).to_be_visible()
+    app.page.wait_for_timeout(500)
+    boxes = app.page.evaluate(BOXES_JS)
+    b = boxes["boundary"]
+    assert b["y"] >= 0 and b["bottom"] <= 720, b
+    assert b["width"] >= 0.5 * boxes["content"], (b["width"], boxes["content"])
+    panel = app.page.locator(".st-key-lesson_panel").bounding_box()
+    assert panel["x"] >= b["right"] - 1 and panel["y"] < 720, (panel, b)
