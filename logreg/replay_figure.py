@@ -38,7 +38,8 @@ from ._figure_style import (
 from ._png import data_url, palette_png
 from .figures import _boundary_points, _grid_axes, _uncrossed_note
 
-__all__ = ["training_replay_figure", "replay_frame_epochs", "narrow", "REPLAY_FRAME_MS"]
+__all__ = ["training_replay_figure", "replay_frame_epochs", "narrow", "large",
+           "REPLAY_FRAME_MS"]
 
 # Milliseconds per frame while playing: slow enough to follow one epoch's change, and a steady
 # pace even with 10,000 WebGL points redrawn per frame on a slow machine.
@@ -346,6 +347,29 @@ def narrow(spec: dict) -> dict:
     data = [{**t, "colorbar": {**t["colorbar"], "x": NARROW_BOUNDARY_X[1] + 0.01}}
             if "colorbar" in t else t for t in spec.get("data", [])]
     return {**spec, "data": data, "layout": out}
+
+
+# Presentation style (ticks 18 px, axis titles larger): px added to the height and under the
+# x axis, so the larger tick labels and titles keep clear of the slider, Play and the weights.
+LARGE_EXTRA_PX = 24
+LARGE_WEIGHTS_Y = (0.0, 0.3)
+
+
+def large(spec: dict) -> dict:
+    """A replay figure's dict with room for the presentation style's larger text (apply before
+    ``_figure_style.styled_layout(..., large=True)``). Returns a new dict; frames are shared."""
+    layout = spec.get("layout", {})
+    out = dict(layout)
+    out["height"] = int(layout.get("height", REPLAY_HEIGHT)) + LARGE_EXTRA_PX
+    margin = dict(layout.get("margin") or {})
+    margin["b"] = int(margin.get("b", 0)) + LARGE_EXTRA_PX
+    out["margin"] = margin
+    for key in ("sliders", "updatemenus"):
+        out[key] = [{**m, "pad": {**(m.get("pad") or {}),
+                                  "t": (m.get("pad") or {}).get("t", 0) + LARGE_EXTRA_PX - 4}}
+                    for m in layout.get(key) or []]
+    out["yaxis3"] = {**(layout.get("yaxis3") or {}), "domain": list(LARGE_WEIGHTS_Y)}
+    return {**spec, "layout": out}
 
 
 def _digest(*parts) -> str:

@@ -99,11 +99,25 @@ def boundary_panel(ctx, run, threshold, narrow=False):
     start = replay_start(run, ctx.key)
     last = run.model.n_iter_
     # The figure first (its own height fits a 1280x720 screen under the controls), then one line.
+    shapes = ([replay_figure.narrow] if narrow else []) + \
+        ([replay_figure.large] if presentation.active() else [])
     presentation.chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
-                       key="boundary_chart", reshape=replay_figure.narrow if narrow else None)
+                       key="boundary_chart", reshape=reshaped(shapes))
     st.caption("Drag the **epoch** slider or press **▶ Play** to watch the model learn (it runs "
                f"in your browser). The cards and charts below describe the last epoch, {last:,}.")
     return last
+
+
+def reshaped(shapes):
+    """One function of a figure dict applying ``shapes`` in turn (None when there are none)."""
+    if not shapes:
+        return None
+
+    def apply(spec):
+        for shape in shapes:
+            spec = shape(spec)
+        return spec
+    return apply
 
 
 def curves_panel(ctx, run, threshold, epoch):
