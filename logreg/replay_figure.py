@@ -344,6 +344,12 @@ def narrow(spec: dict) -> dict:
     out["xaxis2"]["title"] = {**(out["xaxis2"].get("title") or {}),
                               "text": "loss by epoch"}
     out["yaxis2"] = {**(layout.get("yaxis2") or {}), "title": {"text": ""}}
+    # Few, unrotated epoch ticks; a weights title that fits 110 px.
+    out["xaxis2"]["nticks"] = 3
+    out["xaxis2"]["tickangle"] = 0
+    title3 = (out["xaxis3"].get("title") or {})
+    if "largest" in str(title3.get("text", "")):
+        out["xaxis3"]["title"] = {**title3, "text": f"w ({MAX_WEIGHTS} largest)"}
     data = [{**t, "colorbar": {**t["colorbar"], "x": NARROW_BOUNDARY_X[1] + 0.01}}
             if "colorbar" in t else t for t in spec.get("data", [])]
     return {**spec, "data": data, "layout": out}
