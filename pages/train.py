@@ -187,8 +187,9 @@ def results(ctx, threshold):
     run = runs.binary_run(ctx)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
-    for level, sentence in run.diagnosis.sentences:
-        DIAGNOSIS_BOXES[level](sentence)
+    # The diagnosis may refit (a reference fit, suggested learning rates): its place is kept
+    # here and filled last, so the figures reach the browser first.
+    diagnosis_box = st.container()
     # The replay figure holds the boundary, the loss and the weights side by side: full width.
     epoch = boundary_panel(ctx, run, threshold)
     curves_panel(ctx, run, threshold, epoch)
@@ -200,6 +201,9 @@ def results(ctx, threshold):
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
+    with diagnosis_box:
+        for level, sentence in compute.diagnosis(ctx.key, run, ctx.settings).sentences:
+            DIAGNOSIS_BOXES[level](sentence)
 
 
 with guard("training the model"):

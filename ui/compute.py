@@ -73,8 +73,16 @@ def _arrays(train, test) -> dict:
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
     return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings, positive=positive,
-                               drawn=drawn, time_budget=TIME_BUDGET_S,
-                               learning_rates=state.LEARNING_RATES)
+                               drawn=drawn, time_budget=TIME_BUDGET_S, diagnose=False)
+
+
+# Apart from the run: its reference fit and suggestion refits (up to ~0.5 s) come after the
+# figures are on screen. A frozen dataclass, never mutated: shared without a copy.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def diagnosis(run_key, _run, _settings):
+    """Finished or not, and why (``logreg.diagnostics.Diagnosis``) for the run of ``run_key``."""
+    return pipeline.diagnose_binary(_run, _settings, learning_rates=state.LEARNING_RATES,
+                                    time_budget=TIME_BUDGET_S)
 
 
 class _PreparedFigure(go.Figure):
