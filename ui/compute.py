@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
-from logreg import figures, metrics, pipeline, why
+from logreg import _parallel, figures, metrics, pipeline, why
 from logreg.replay_figure import replay_frame_epochs, training_replay_figure
 
 from . import state
@@ -69,11 +69,26 @@ def _arrays(train, test) -> dict:
                 class_names=train.class_names)
 
 
+def _one_blas_thread():
+    """BLAS in one thread while the Train page's fit, grids and curves are computed.
+
+    Their matrices are thin (n x d with d of 2-20, grids of 40,000 x d): a two-thread BLAS call
+    there waits for its second thread more than it gains from it, most of all on a busy 2-core
+    server (bench_app, alternating runs at load 7-8: rerun until the figures are sent 217-326 ms
+    median with the limit, 413-479 ms without; the 10k-point fit alone 64-73 ms -> 38 ms with
+    OPENBLAS_NUM_THREADS=1). Large passes already split their rows across the logreg thread pool
+    with one BLAS thread each; this is that same process-wide, reference-counted limit.
+    """
+    return _parallel.POOL.one_blas_thread()
+
+
 @st.cache_data(max_entries=64, show_spinner="Training...")
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
-    return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings, positive=positive,
-                               drawn=drawn, time_budget=TIME_BUDGET_S, diagnose=False)
+    with _one_blas_thread():
+        return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings,
+                                   positive=positive, drawn=drawn, time_budget=TIME_BUDGET_S,
+                                   diagnose=False)
 
 
 # Apart from the run: its reference fit and suggestion refits (up to ~0.5 s) come after the
@@ -81,8 +96,9 @@ def train_binary(run_key, positive, drawn, _train, _test, _settings):
 @st.cache_resource(max_entries=64, show_spinner=False)
 def diagnosis(run_key, _run, _settings):
     """Finished or not, and why (``logreg.diagnostics.Diagnosis``) for the run of ``run_key``."""
-    return pipeline.diagnose_binary(_run, _settings, learning_rates=state.LEARNING_RATES,
-                                    time_budget=TIME_BUDGET_S)
+    with _one_blas_thread():
+        return pipeline.diagnose_binary(_run, _settings, learning_rates=state.LEARNING_RATES,
+                                        time_budget=TIME_BUDGET_S)
 
 
 class _PreparedFigure(go.Figure):
@@ -131,7 +147,8 @@ REPLAY_RES = 200
 # The replay's grids do not depend on the threshold: a threshold step only rebuilds the figure.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def replay_grids(run_key, epochs: tuple, resolution, _run):
-    return pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
+    with _one_blas_thread():
+        return pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Preparing the replay...")
@@ -153,7 +170,8 @@ def replay_figure(run_key, threshold, start, resolution, _run):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def accuracy(run_key, threshold, _run):
-    return pipeline.accuracy_history(_run, threshold)
+    with _one_blas_thread():
+        return pipeline.accuracy_history(_run, threshold)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
