@@ -125,13 +125,14 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
 
 
 def diagnose_binary(run: BinaryRun, settings: TrainSettings, learning_rates=(),
-                    time_budget: Optional[float] = None):
+                    time_budget: Optional[float] = None, fitted=None):
     """The :class:`logreg.diagnostics.Diagnosis` of a run fitted with ``diagnose=False``: the
     same call :func:`fit_binary` makes (``settings`` and ``time_budget`` those of the fit), with
-    the fit's own time (``run.seconds``) as the pace of a refit."""
+    the fit's own time (``run.seconds``) as the pace of a refit. ``fitted``: models of the same
+    data and settings at other learning rates, as in :func:`logreg.diagnostics.diagnose_run`."""
     Phi = run.features.transform(run.X_train)
     return diagnostics.diagnose_run(run.model, settings, Phi, run.y_train, learning_rates,
-                                    time_budget, fit_seconds=run.seconds)
+                                    time_budget, fit_seconds=run.seconds, fitted=fitted)
 
 
 def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, time_budget, t0):

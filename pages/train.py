@@ -202,7 +202,7 @@ def results(ctx, threshold):
                "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
     with diagnosis_box:
-        for level, sentence in compute.diagnosis(ctx.key, run, ctx.settings).sentences:
+        for level, sentence in runs.diagnosis(ctx, run).sentences:
             DIAGNOSIS_BOXES[level](sentence)
 
 

@@ -7,6 +7,9 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -94,11 +97,58 @@ def train_binary(run_key, positive, drawn, _train, _test, _settings):
 # Apart from the run: its reference fit and suggestion refits (up to ~0.5 s) come after the
 # figures are on screen. A frozen dataclass, never mutated: shared without a copy.
 @st.cache_resource(max_entries=64, show_spinner=False)
-def diagnosis(run_key, _run, _settings):
-    """Finished or not, and why (``logreg.diagnostics.Diagnosis``) for the run of ``run_key``."""
+def diagnosis(run_key, _run, _settings, _key_at=None):
+    """Finished or not, and why (``logreg.diagnostics.Diagnosis``) for the run of ``run_key``.
+
+    ``_key_at(rate)``: the run key of the same data and settings at another learning rate; with
+    it, a refit the diagnosis needs is taken from the models already trained (the runs of the
+    rates the user came from, earlier refits) when there is one.
+    """
+    fitted = None if _key_at is None else _ModelsAtRates(_key_at)
     with _one_blas_thread():
         return pipeline.diagnose_binary(_run, _settings, learning_rates=state.LEARNING_RATES,
-                                        time_budget=TIME_BUDGET_S)
+                                        time_budget=TIME_BUDGET_S, fitted=fitted)
+
+
+class _ModelStore:
+    """The last ``size`` trained models by run key (shared by every session: read only)."""
+
+    def __init__(self, size: int = 128):
+        self._items, self._size, self._lock = OrderedDict(), size, threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            model = self._items.get(key)
+            if model is not None:
+                self._items.move_to_end(key)
+            return model
+
+    def put(self, key, model):
+        if model.stopped_early_:  # cut by a time limit: not the run of those settings
+            return
+        with self._lock:
+            self._items[key] = model
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def trained_models() -> _ModelStore:
+    return _ModelStore()
+
+
+class _ModelsAtRates:
+    """The store seen by learning rate, for one data set and its other settings."""
+
+    def __init__(self, key_at):
+        self._key_at = key_at
+
+    def get(self, rate):
+        return trained_models().get(self._key_at(rate))
+
+    def __setitem__(self, rate, model):
+        trained_models().put(self._key_at(rate), model)
 
 
 class _PreparedFigure(go.Figure):

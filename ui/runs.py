@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Optional
 
@@ -62,8 +62,16 @@ def binary_context() -> Optional[Context]:
 
 
 def binary_run(ctx: Context):
-    return compute.train_binary(ctx.key, ctx.positive, ctx.drawn, ctx.train, ctx.test,
-                                ctx.settings)
+    run = compute.train_binary(ctx.key, ctx.positive, ctx.drawn, ctx.train, ctx.test,
+                               ctx.settings)
+    compute.trained_models().put(ctx.key, run.model)  # a refit the diagnosis of a neighbour needs
+    return run
+
+
+def diagnosis(ctx: Context, run):
+    """The run's diagnosis; refits at other rates reuse the models trained at those rates."""
+    return compute.diagnosis(ctx.key, run, ctx.settings, lambda rate: ctx.key_for(
+        replace(ctx.settings, learning_rate=rate)))
 
 
 def settings_problem(settings: TrainSettings) -> Optional[str]:
