@@ -2,7 +2,10 @@
 a 200 x 200 grid).
 
 Prints the server-side script time of one rerun after a slider move (budget 150 ms) and of a
-cached repeat (budget 20 ms), plus a breakdown of the pieces. The script runs under Streamlit's
+cached repeat (budget 20 ms), plus a breakdown of the pieces. The rerun is timed twice: until the
+last of the three charts is handed to Streamlit (its message leaves for the browser then: what
+the user waits for to see the plots) and for the whole script (the run's diagnosis, which may
+refit at other learning rates, is drawn last into a place kept above the plot). The script runs under Streamlit's
 AppTest, in-process like the server; the time is taken around the script runner's own
 ``_run_script`` (the same code the server runs), so AppTest's polling is not counted.
 
