@@ -7,6 +7,7 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 
@@ -72,23 +73,31 @@ def _arrays(train, test) -> dict:
                 class_names=train.class_names)
 
 
-def _one_blas_thread():
-    """BLAS in one thread while the Train page's fit, grids and curves are computed.
+# Fits on at most this many training rows run with BLAS in one thread (measured at 10,000; larger
+# data keeps BLAS's own threads between the pool's threaded passes, as before).
+ONE_BLAS_THREAD_ROWS = 50_000
 
-    Their matrices are thin (n x d with d of 2-20, grids of 40,000 x d): a two-thread BLAS call
-    there waits for its second thread more than it gains from it, most of all on a busy 2-core
-    server (bench_app, alternating runs at load 7-8: rerun until the figures are sent 217-326 ms
-    median with the limit, 413-479 ms without; the 10k-point fit alone 64-73 ms -> 38 ms with
-    OPENBLAS_NUM_THREADS=1). Large passes already split their rows across the logreg thread pool
-    with one BLAS thread each; this is that same process-wide, reference-counted limit.
+
+def _one_blas_thread(rows: int = 0):
+    """BLAS in one thread while the Train page's fit (``rows`` training rows, at most
+    ``ONE_BLAS_THREAD_ROWS``), grids (40,000 x d) and accuracy curves are computed.
+
+    Their matrices are thin (d of 2-20): a two-thread BLAS call there waits for its second thread
+    more than it gains from it, most of all on a busy 2-core server (bench_app, alternating runs
+    at load 7-8: rerun until the figures are sent 217-326 ms median with the limit, 413-479 ms
+    without; the 10k-point fit alone 64-73 ms -> 38 ms with OPENBLAS_NUM_THREADS=1). Large passes
+    already split their rows across the logreg thread pool with one BLAS thread each; this is
+    that same process-wide, reference-counted limit.
     """
+    if rows > ONE_BLAS_THREAD_ROWS:
+        return contextlib.nullcontext()
     return _parallel.POOL.one_blas_thread()
 
 
 @st.cache_data(max_entries=64, show_spinner="Training...")
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
-    with _one_blas_thread():
+    with _one_blas_thread(len(_train.y)):
         return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings,
                                    positive=positive, drawn=drawn, time_budget=TIME_BUDGET_S,
                                    diagnose=False)
@@ -105,7 +114,7 @@ def diagnosis(run_key, _run, _settings, _key_at=None):
     rates the user came from, earlier refits) when there is one.
     """
     fitted = None if _key_at is None else _ModelsAtRates(_key_at)
-    with _one_blas_thread():
+    with _one_blas_thread(len(_run.y_train)):
         return pipeline.diagnose_binary(_run, _settings, learning_rates=state.LEARNING_RATES,
                                         time_budget=TIME_BUDGET_S, fitted=fitted)
 
