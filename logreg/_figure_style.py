@@ -36,6 +36,7 @@ ZERO_GREY = "#bdbdbd"
 ALERT = "#C0392B"
 
 FONT_SIZE = 14
+TICK_SIZE = 14
 TITLE_SIZE = 19
 HEIGHT = 520
 TEMPLATE = "plotly_white"
@@ -149,6 +150,72 @@ def class_label(class_names: Sequence[str] | None, m: int) -> str:
 # Layout
 # --------------------------------------------------------------------------------------------
 
+# A subtitle longer than this many characters is broken into lines: plotly never wraps text,
+# and a plot in a third of a 1280 px screen is about 360 px wide (55 characters at 13 px).
+NOTE_LINE_CHARS = 52
+# Gap in px between the bottom axis line and a legend under the plot: room for the tick labels
+# and the axis title, so the legend never covers them.
+LEGEND_GAP_PX = 58
+# Height in px assumed for a legend under the plot (two rows of 13 px entries).
+LEGEND_ROWS_PX = 46
+
+
+def wrap_note(text: str, width: int = NOTE_LINE_CHARS) -> str:
+    """``text`` with ``<br>`` so no line is longer than ``width`` characters.
+
+    Lines break between the notes of a joined subtitle (" · ") where they can, else between
+    words (a longer single word stays whole). Existing ``<br>`` breaks are kept.
+    """
+    lines = []
+    for paragraph in str(text).split("<br>"):
+        line = ""
+        for note in paragraph.split(" · "):
+            if line and len(line) + 3 + len(note) <= width:
+                line = f"{line} · {note}"
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for word in note.split(" "):
+                if line and len(line) + 1 + len(word) > width:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def top_margin(subtitle: str | None) -> int:
+    """Top margin in px for a title and a subtitle of any number of lines."""
+    if not subtitle:
+        return 70
+    return 80 + 17 * (str(subtitle).count("<br>") + 1)
+
+
+def _plot_height(height: float, top: float, bottom: float) -> float:
+    """The plot area's height in px once plotly has made room for a legend under it."""
+    return max(60.0, float(height) - float(top) - max(float(bottom), LEGEND_GAP_PX)
+               - LEGEND_ROWS_PX)
+
+
+def legend_below_y(height: float, top: float, bottom: float = 60,
+                   gap: float = LEGEND_GAP_PX) -> float:
+    """``legend.y`` (paper units, negative) that puts a legend ``gap`` px under the plot.
+
+    Paper units are fractions of the plot area's height, which plotly shrinks to make room for
+    the legend itself, so a fixed fraction (-0.16) covered the axis title on short plots.
+    """
+    return -float(gap) / _plot_height(height, top, bottom)
+
+
+def legend_gap_px(layout: dict) -> float:
+    """The gap in px that a layout's legend-under-the-plot ``y`` stands for."""
+    margin = layout.get("margin") or {}
+    return -float(layout["legend"]["y"]) * _plot_height(
+        layout.get("height", HEIGHT), margin.get("t", 70), margin.get("b", 60))
+
+
 def apply_layout(
     fig: FigureSpec,
     *,
@@ -181,12 +248,14 @@ def apply_layout(
     FigureSpec
         ``fig`` itself.
     """
+    subtitle = wrap_note(subtitle) if subtitle else None
     title_dict = dict(text=title, x=0.0, xanchor="left", font=dict(size=TITLE_SIZE))
     if subtitle:
         title_dict["subtitle"] = dict(text=subtitle, font=dict(size=13, color="#555555"))
+    top = top_margin(subtitle)
     if legend_below:
-        legend = dict(orientation="h", x=0.0, xanchor="left", y=-0.16, yanchor="top",
-                      font=dict(size=13))
+        legend = dict(orientation="h", x=0.0, xanchor="left", y=legend_below_y(height, top),
+                      yanchor="top", font=dict(size=13))
     else:
         legend = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top",
                       font=dict(size=13))
@@ -196,10 +265,14 @@ def apply_layout(
         height=height,
         font=dict(size=FONT_SIZE),
         # Top margin leaves room for title and subtitle; automargin grows it for long legends.
-        margin=dict(l=70, r=30, t=96 if subtitle else 70, b=60),
+        margin=dict(l=70, r=30, t=top, b=60),
         legend=legend,
         hoverlabel=dict(font=dict(size=13)),
     )
+    # Tick labels as large as the text: Streamlit's chart theme draws them at 12 px otherwise,
+    # too small for the back of a room.
+    fig.update_layout(xaxis=dict(tickfont=dict(size=TICK_SIZE)),
+                      yaxis=dict(tickfont=dict(size=TICK_SIZE)))
     # layout.xaxis / layout.yaxis are the primary axes, also in figures with a secondary y axis.
     if x_title is not None:
         fig.update_layout(xaxis=dict(title=dict(text=x_title, font=dict(size=FONT_SIZE))))
@@ -475,13 +548,16 @@ def epoch_slider(frame_names):
     )
 
 
-def vline(fig, x, *, color, label, dash="dot", width=2):
-    """A vertical line over the whole plot height (a shape), with an optional label on top."""
+def vline(fig, x, *, color, label, dash="dot", width=2, label_side="right"):
+    """A vertical line over the whole plot height (a shape), with an optional label on top,
+    right (default) or left of the line."""
     fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
                   line=dict(color=color, dash=dash, width=width))
     if label:
+        left = label_side == "left"
         fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=label, showarrow=False,
-                           xanchor="left", yanchor="bottom", xshift=4,
+                           xanchor="right" if left else "left", yanchor="bottom",
+                           xshift=-4 if left else 4,
                            font=dict(size=13, color=color), bgcolor="rgba(255, 255, 255, 0.8)")
 
 
@@ -554,4 +630,96 @@ def safe_divide(a, b):
     b = np.broadcast_to(b, a.shape)
     out = np.zeros_like(a, dtype=float)
     np.divide(a, b, out=out, where=b > 0)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Presentation (projector) style: the same figure, readable from the back of a room
+# --------------------------------------------------------------------------------------------
+
+# Font sizes in px of the large style. Plotly draws axis ticks in ``layout.font`` unless an axis
+# sets its own ``tickfont``, so both are set (a test reads ``_fullLayout`` in the browser).
+LARGE_FONT = 18
+LARGE_TICK = 18
+LARGE_TITLE = 26
+LARGE_SUBTITLE = 17
+LARGE_AXIS_TITLE = 20
+LARGE_LEGEND = 17
+LARGE_NOTE_MIN = 18
+
+
+def _with_font(node: dict | None, size: int, *, grow_only: bool = False) -> dict:
+    """A copy of a layout node whose ``font.size`` is ``size`` (or at least ``size``)."""
+    node = dict(node or {})
+    font = dict(node.get("font") or {})
+    old = font.get("size")
+    font["size"] = max(size, old) if (grow_only and old) else size
+    node["font"] = font
+    return node
+
+
+def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> dict:
+    """A copy of a figure's layout dict in the normal or the large (presentation) style.
+
+    Parameters
+    ----------
+    layout : dict
+        A plotly layout as plain dicts (``fig.to_dict()["layout"]``); not changed.
+    large : bool
+        True: fonts for a projector (ticks 18 px, titles 26 px, legend 17 px, notes >= 18 px) and
+        margins to match. False: the layout as built (only ``height`` may change).
+    height : int, optional
+        Figure height in px (the page chooses it to fit the screen); None keeps the figure's.
+
+    Returns
+    -------
+    dict
+        A new layout; nested nodes that change are copied, the rest are shared with ``layout``.
+    """
+    out = dict(layout)
+    if height is not None:
+        out["height"] = int(height)
+    legend = out.get("legend") or {}
+    below = legend.get("orientation") == "h" and legend.get("yanchor") == "top" \
+        and isinstance(legend.get("y"), (int, float)) and legend["y"] < 0
+    if below and (height is not None or large):
+        # Keep the legend as many px under the plot at the new height (more for larger
+        # tick labels and axis titles).
+        margin = out.get("margin") or {}
+        gap = legend_gap_px(layout) + (14 if large else 0)
+        top = margin.get("t", 70) + (20 if large else 0)
+        out["legend"] = {**legend, "y": legend_below_y(out.get("height", HEIGHT), top,
+                                                        margin.get("b", 60), gap)}
+    if not large:
+        return out
+    out = _with_font(out, LARGE_FONT)
+    title = out.get("title")
+    if isinstance(title, dict):
+        title = _with_font(title, LARGE_TITLE)
+        if isinstance(title.get("subtitle"), dict):
+            title["subtitle"] = _with_font(title["subtitle"], LARGE_SUBTITLE)
+        out["title"] = title
+    for key in [k for k in out if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis = dict(out.get(key) or {})
+        tickfont = dict(axis.get("tickfont") or {})
+        tickfont["size"] = LARGE_TICK
+        axis["tickfont"] = tickfont
+        if isinstance(axis.get("title"), dict):
+            axis["title"] = _with_font(axis["title"], LARGE_AXIS_TITLE)
+        out[key] = axis
+    if "legend" in out:
+        out["legend"] = _with_font(out["legend"], LARGE_LEGEND)
+    out["hoverlabel"] = _with_font(out.get("hoverlabel"), LARGE_LEGEND)
+    if out.get("annotations"):
+        out["annotations"] = [_with_font(a, LARGE_NOTE_MIN, grow_only=True)
+                              for a in out["annotations"]]
+    if out.get("sliders"):
+        out["sliders"] = [_with_font(s, LARGE_FONT) for s in out["sliders"]]
+    if out.get("updatemenus"):
+        out["updatemenus"] = [_with_font(m, LARGE_FONT) for m in out["updatemenus"]]
+    margin = dict(out.get("margin") or {})
+    for side, extra in (("l", 20), ("t", 20), ("b", 20)):
+        if side in margin:
+            margin[side] = int(margin[side]) + extra
+    out["margin"] = margin
     return out

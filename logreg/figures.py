@@ -24,6 +24,7 @@ from ._figure_style import (
     GUIDE,
     HEIGHT,
     INK,
+    LEGEND_GAP_PX,
     MUTED,
     WEBGL_THRESHOLD,
     ZERO_GREY,
@@ -44,6 +45,7 @@ from ._figure_style import (
     hover_escape,
     html_escape,
     join_notes,
+    legend_below_y,
     marker_trace,
     note_annotation,
     play_pause_menu,
@@ -55,8 +57,10 @@ from ._figure_style import (
     split_budget,
     stratified_sample,
     threshold_hovertext,
+    top_margin,
     unit_square_axes,
     vline,
+    wrap_note,
 )
 
 __all__ = [
@@ -146,7 +150,8 @@ def _probability_heatmap(xs, ys, grid, class_names, feature_names):
         colorbar=dict(
             title=dict(text=f"p({html_escape(class_label(class_names, 1))})", side="right"),
             tickvals=[0, 25, 50, 75, 100], ticktext=["0", "0.25", "0.5", "0.75", "1"],
-            thickness=14, len=0.8, outlinewidth=0,
+            # The top half of the right side: the legend sits under it (boundary_figure).
+            thickness=14, len=0.48, y=1.0, yanchor="top", outlinewidth=0,
         ),
         hovertemplate=(f"{f1} = %{{x:.3g}}<br>{f2} = %{{y:.3g}}<br>"
                        f"model: p({c1}) ≈ %{{z}}%<extra></extra>"),
@@ -263,7 +268,12 @@ def boundary_figure(xs, ys, proba, X_train, y_train, *, class_names, feature_nam
         feature_names=feature_names, max_points=max_points, seed=seed)
     fig = FigureSpec(traces + point_trs)
     apply_layout(fig, title=_boundary_title(title, epoch), x_title=html_escape(feature_names[0]),
-                 y_title=html_escape(feature_names[1]), subtitle=join_notes(subtitle, drawn_note))
+                 y_title=html_escape(feature_names[1]), subtitle=join_notes(subtitle, drawn_note),
+                 legend_below=False)
+    # Legend under the colour bar, both right of the plot: a legend under the plot took a third
+    # of a short (projector) figure's height in two or three rows.
+    fig.update_layout(legend=dict(x=1.02, y=0.46, yanchor="top", tracegroupgap=4),
+                      margin=dict(r=20))
     fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
     for ann in _boundary_annotations(grid, any_finite, threshold, class_names, note):
@@ -415,7 +425,10 @@ def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class
 def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_accuracy=None,
                 current_epoch=None, diverged_epoch=None, title="Loss while training", log_y=False,
                 step_name="epoch"):
-    """Loss curves (train solid, validation dashed) with accuracy on a second axis.
+    """Loss curves (train solid, test dashed) with accuracy on a second axis.
+
+    The held-back points are called "test" here as on the score cards. The step axis runs
+    from 0 to the last step, whatever the markers drawn on it.
 
     Parameters
     ----------
@@ -444,7 +457,7 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
     n_loss = 0
     shown = []
     for values, name, dash in ((train_loss, "train loss", "solid"),
-                               (val_loss, "validation loss", "dash")):
+                               (val_loss, "test loss", "dash")):
         if values is None:
             continue
         x, yv = finite_pairs(epochs, values)
@@ -459,16 +472,23 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
             hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.4f}}<extra></extra>"))
         shown.append(yv)
     for values, name, dash in ((train_accuracy, "train accuracy", "solid"),
-                               (val_accuracy, "validation accuracy", "dash")):
+                               (val_accuracy, "test accuracy", "dash")):
         if values is None:
             continue
         x, yv = finite_pairs(epochs, values)
+        # No legend entry: the grey axis title says "accuracy" and the dash says which set,
+        # so the legend stays one short row (four entries wrapped to four rows in a narrow
+        # column and covered the epoch axis).
         fig.add_trace(dict(
-            type="scatter", x=x, y=yv, mode="lines", name=name, opacity=0.75,
+            type="scatter", x=x, y=yv, mode="lines", name=name, opacity=0.75, showlegend=False,
             line=dict(color=MUTED, width=2, dash=dash),
             hovertemplate=f"{step_name} %{{x}}<br>{name} = %{{y:.1%}}<extra></extra>",
             yaxis="y2"))
     apply_layout(fig, title=title, x_title=step_name, y_title="log-loss (lower is better)")
+    finite_epochs = epochs[np.isfinite(epochs)]
+    if finite_epochs.size:
+        first, last = float(finite_epochs.min()), float(finite_epochs.max())
+        fig.update_xaxes(range=[min(0.0, first), max(last, 1.0)], autorange=False)
     if log_y:
         fig.update_layout(yaxis_type="log")
     else:
@@ -477,11 +497,15 @@ def loss_figure(epochs, train_loss, *, val_loss=None, train_accuracy=None, val_a
         # A second y axis by hand: make_subplots costs ~40 ms for the same layout.
         # tickmode="linear": otherwise plotly syncs these ticks to the loss grid (97%, 85%, ...).
         fig.update_layout(yaxis2=dict(
-            title=dict(text="accuracy", font=dict(size=14, color=MUTED)), overlaying="y",
+            title=dict(text="accuracy (grey)", font=dict(size=14, color=MUTED)), overlaying="y",
             side="right", anchor="x", range=[0, 1.02], tickformat=".0%", showgrid=False,
-            zeroline=False, tickmode="linear", tick0=0, dtick=0.2, tickfont=dict(color=MUTED)))
+            zeroline=False, tickmode="linear", tick0=0, dtick=0.2,
+            tickfont=dict(color=MUTED, size=14)))
     if current_epoch is not None:
-        vline(fig, current_epoch, color=INK, label=f"{step_name} {int(current_epoch)}")
+        # Label on the side with room: past the middle it goes left of the line, inside the plot.
+        late = finite_epochs.size and current_epoch > 0.5 * float(finite_epochs.max())
+        vline(fig, current_epoch, color=INK, label=f"{step_name} {int(current_epoch)}",
+              label_side="left" if late else "right")
     if diverged_epoch is not None:
         vline(fig, diverged_epoch, color=ALERT, dash="dash", label=None)
         fig.add_annotation(
@@ -513,7 +537,7 @@ def _flat_loss_axis(fig, values: np.ndarray) -> None:
 
 
 def compare_loss_figure(curves, *, title="Loss: A against B"):
-    """Loss curves of several runs on one axis (train solid, validation dashed), one colour each.
+    """Loss curves of several runs on one axis (train solid, test dashed), one colour each.
 
     Parameters
     ----------
@@ -530,7 +554,7 @@ def compare_loss_figure(curves, *, title="Loss: A against B"):
         color = class_color(i)
         epochs = as_1d(epochs, "epochs")
         for values, kind, dash in ((train_loss, "train", "solid"),
-                                   (val_loss, "validation", "dash")):
+                                   (val_loss, "test", "dash")):
             if values is None:
                 continue
             x, yv = finite_pairs(epochs, values)
@@ -619,12 +643,22 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
         notes.append(f"{n_zero} of {W.shape[1]} weights are exactly 0 (L1 removed those features)")
     if finite_cols.sum() > max_features:
         notes.append(f"showing the {max_features} largest of {int(finite_cols.sum())} weights")
+    subtitle = join_notes(*notes)
+    # Every feature gets its label: plotly drops every other category label when they are
+    # closer than their font, so the plot grows with the number of bars (22 px per row).
+    rows = len(names_ok) * (1 if W.shape[0] == 1 else min(W.shape[0], 3))
+    height = max(HEIGHT, top_margin(wrap_note(subtitle) if subtitle else None) + 120 + 22 * rows)
+    # At most two short lines: the plot may be a third of a 1280 px screen wide.
     apply_layout(fig, title=title,
-                 x_title=x_title or "weight w (change in log-odds per +1 of the feature)",
-                 y_title=None, subtitle=join_notes(*notes))
+                 x_title=wrap_note(x_title, width=40) if x_title
+                 else "weight w: change in log-odds<br>per +1 of the feature",
+                 y_title=None, subtitle=subtitle, height=height)
     fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",
-                     automargin=True)
-    fig.update_xaxes(zeroline=True, zerolinecolor=GUIDE, zerolinewidth=2)
+                     automargin=True, tickmode="linear", dtick=1)
+    fig.update_xaxes(zeroline=True, zerolinecolor=GUIDE, zerolinewidth=2, automargin=True)
+    # The axis title has two lines: the legend goes one line further down.
+    top = fig.layout["margin"]["t"]
+    fig.update_layout(legend_y=legend_below_y(height, top, gap=LEGEND_GAP_PX + 20))
     fig.update_layout(barmode="overlay" if W.shape[0] == 1 else "group", bargap=0.25)
     if not finite_cols.all():
         bad = int((~finite_cols).sum())

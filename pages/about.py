@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import LogisticRegression, figures
-from ui import why
+from ui import glossary, why
 
 st.title("How logistic regression works")
 st.write("Everything the other pages show comes from a handful of formulas. Here they are, each "
@@ -73,3 +73,12 @@ st.write("With $M$ classes, one-vs-rest trains $M$ separate yes/no models, class
 st.latex(r"\hat{y} = \arg\max_m \; \sigma(x \cdot w_m + b_m)")
 st.write("Softmax (multinomial) regression instead trains one model whose $M$ probabilities "
          "always sum to 1: $p_m = e^{z_m} / \\sum_k e^{z_k}$. The **Multiclass** page shows both.")
+
+st.header("7. Glossary: the words on screen")
+st.write("Every technical word the app uses, in plain words. The sidebar link "
+         "\"The math and a glossary\" leads here from every page.")
+left, right = st.columns(2)
+_entries = sorted(glossary.TERMS, key=str.lower)
+_half = (len(_entries) + 1) // 2
+for column, part in ((left, _entries[:_half]), (right, _entries[_half:])):
+    column.markdown("\n".join(f"- **{term}**: {glossary.definition(term)}" for term in part))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from logreg import decisions, figures
 from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
-from ui import compute, data_source, pickers, state
+from ui import compute, data_source, doors, pickers, state
 from ui.errors import guard
 
 KIND_WORDS = {
@@ -214,4 +214,5 @@ with guard("preparing the data"):
         n_test = 0 if test is None else test.n_samples
         st.caption(f"Split: {train.n_samples:,} training rows and {n_test:,} test rows "
                    "(each class keeps its share in both).")
+        doors.next_step(dataset)
         preview(dataset)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from logreg import figures, pipeline
-from ui import compute, pickers, runs, state
+from logreg import figures, lesson_text, ovr_figures, pipeline
+from ui import compute, glossary, lesson, pickers, runs, state
 from ui.errors import guard
 
 GRID_RES = 150
@@ -28,26 +28,57 @@ def show_run(ctx, run, key, title):
     proba = run.proba_test if scores_set == "test" else run.proba_train
     xs, ys, grids = compute.class_grids(key, run.kind, GRID_RES, run)
     names = [run.feature_names[i] for i in run.drawn]
-    st.plotly_chart(figures.ovr_figure(
-        xs, ys, grids, run.X_train[:, list(run.drawn)], run.y_train,
-        class_names=run.class_names, feature_names=names, title=title, kind=run.kind),
-        width="stretch", key=f"regions_{run.kind}")
+    X2 = run.X_train[:, list(run.drawn)]
+    fig = figures.ovr_figure(xs, ys, grids, X2, run.y_train, class_names=run.class_names,
+                             feature_names=names, title=title, kind=run.kind)
+    if run.kind == "ovr":
+        ovr_figures.clip_class_lines(fig, xs, ys, grids)
+        ovr_figures.label_class_lines(fig, xs, ys, ovr_figures.where_it_matters(grids), X2,
+                                      run.y_train, run.class_names)
+    st.plotly_chart(fig, width="stretch", key=f"regions_{run.kind}")
     note = pipeline.drawn_note(run.feature_names, run.drawn)
     if note:
         st.caption(note)
     scores = compute.multiclass_scores(key, run.kind, scores_set, y, proba)
     cols = st.columns(3)
     cols[0].metric(f"Accuracy ({scores_set})", f"{scores['accuracy']:.1%}")
-    cols[1].metric("Macro AUC", f"{scores['macro']:.3f}", help="Mean of the per-class AUCs.")
+    cols[1].metric("Macro AUC", f"{scores['macro']:.3f}",
+                   help=glossary.refer("Mean of the per-class AUCs.", "macro", "AUC"))
     cols[2].metric("Epochs run", f"{run.model.n_iter_:,}")
     return scores, scores_set
 
 
+def one_class_view(run, key):
+    """One class's own yes/no model alone: its probability, its p = 0.5 line, its two sides."""
+    names = [str(c) for c in run.class_names]
+    wanted = state.get("ovr_class")
+    st.session_state["w_ovr_class"] = wanted if wanted in names else None
+    choice = st.segmented_control(
+        "Show one class's own model alone", names, key="w_ovr_class",
+        on_change=lambda: state.put("ovr_class", st.session_state["w_ovr_class"] or ""),
+        help=glossary.refer("One-vs-rest is one yes/no model per class. Pick a class to see "
+                            "its model by itself: the colours are its probability, the line is "
+                            "where it says 50/50.", "one-vs-rest", "probability"))
+    if choice is None:
+        return
+    m = names.index(choice)
+    xs, ys, grids = compute.class_grids(key, run.kind, GRID_RES, run)
+    drawn = list(run.drawn)
+    st.plotly_chart(ovr_figures.one_class_figure(
+        xs, ys, grids[m], run.X_train[:, drawn], run.y_train, m=m, class_names=run.class_names,
+        feature_names=[run.feature_names[i] for i in drawn],
+        X_test=None if run.X_test is None else run.X_test[:, drawn], y_test=run.y_test,
+        subtitle=pipeline.drawn_note(run.feature_names, run.drawn)),
+        width="stretch", key="one_class_chart")
+
+
 st.title("Multiclass (one-vs-rest)")
-st.write("With more than two classes, **one-vs-rest** trains one yes/no model per class "
-         "(\"this class or not?\") and predicts the class whose model is most confident. Each "
-         "coloured line is one class's own boundary; the shaded regions show which class wins. "
-         "Switch on softmax to compare with a single model that learns all classes together.")
+if not lesson.on_page("multiclass"):  # a tour step here says what to look at
+    st.write("With more than two classes, **one-vs-rest** trains one yes/no model per class "
+             "(\"this class or not?\") and predicts the class whose model is most confident. Each "
+             "coloured line is one class's own boundary; the shaded regions show which class wins. "
+             "Switch on softmax to compare with a single model that learns all classes together.")
+story = lesson.slot("multiclass")
 
 with guard("training the multiclass model"):
     ctx = runs.binary_context()
@@ -58,8 +89,9 @@ with guard("training the multiclass model"):
         st.warning(problem, icon=":material/warning:")
     elif ctx is not None:
         st.toggle("Compare with softmax (multinomial) regression",
-                  help="Softmax learns all classes in one model whose probabilities always sum "
-                       "to 1; its regions can differ from one-vs-rest's.",
+                  help=glossary.refer("Softmax learns all classes in one model whose "
+                                      "probabilities always sum to 1; its regions can differ "
+                                      "from one-vs-rest's.", "softmax", "one-vs-rest"),
                   **state.bind("compare_softmax"))
         pickers.axis_pickers(ctx.dataset, ctx.drawn, "multiclass")
         st.caption("Training settings (learning rate, epochs, penalty, degree) come from the "
@@ -79,6 +111,14 @@ with guard("training the multiclass model"):
                 show_run(ctx, soft, key, "Softmax: regions")
         else:
             scores, which = show_run(ctx, ovr, key, "One-vs-rest: regions and boundaries")
+            soft = None
+        if story is not None and lesson.current():
+            lesson.explain_multiclass(story, ovr, soft)
+        else:
+            st.info(lesson_text.hardest_class(ovr, soft)
+                    + ("" if soft is not None else " Switch on softmax to compare."),
+                    icon=":material/lightbulb:")
+        one_class_view(ovr, key)
         left, right = st.columns(2)
         history = ovr.model.history_
         left.plotly_chart(figures.per_class_loss_figure(

@@ -4,8 +4,8 @@ import streamlit as st
 
 from logreg import pipeline
 from logreg.decisions import threshold_text
-from ui import (compute, data_source, downloads, history, pickers, presets, runs, state,
-                thresholds)
+from ui import (compute, data_source, downloads, history, lesson, pickers, presentation, presets,
+                runs, state, thresholds)
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -20,53 +20,57 @@ def preset_row():
                             help="Each demo sets everything up and tells you what to look at.")
     right.button("Apply demo", disabled=choice is None, on_click=presets.apply, args=(choice,),
                  width="stretch", type="primary")
-    notice = st.session_state.get(presets.NOTICE_KEY)
-    if notice:
-        st.info(notice, icon=":material/visibility:")
 
 
 def controls(ctx):
+    """One compact row of the controls a demo moves; the rest behind "More".
+
+    Presentation mode leaves out the expert controls (batch size, elastic-net mix).
+    """
+    present = presentation.active()
     newton = state.get("solver") == "newton"
     not_used = " Newton's method does not use it: it computes its own step." if newton else ""
-    with st.container(border=True):
-        c1, c2, c3, c4 = st.columns(4)
-        c1.select_slider("Learning rate α", state.LEARNING_RATES, disabled=newton,
+    row = st.columns([1, 0.9, 1.25, 1.05, 1.35, 1, 0.8], vertical_alignment="bottom",
+                     gap="small")
+    row[0].select_slider("Learning rate α", state.LEARNING_RATES, disabled=newton,
                          help="How big each gradient step is. Too small: slow. Too big: the loss "
                               "jumps around or blows up." + not_used,
                          **state.bind("learning_rate"))
-        c1.select_slider("Epochs", state.EPOCHS,
+    row[1].select_slider("Epochs", state.EPOCHS,
                          help="How many passes over the training data (Newton: iterations).",
                          **state.bind("epochs"))
-        c2.select_slider("Batch size", state.BATCH_SIZES, disabled=newton,
-                         format_func=lambda b: "full" if b == 0 else str(b),
-                         help="Points per gradient step. 'full' uses all points each step; small "
-                              "batches take many noisy steps per epoch." + not_used,
-                         **state.bind("batch_size"))
-        c2.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
-                 help="Gradient descent follows the slope; Newton also uses the curvature and "
-                      "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
-        c2.toggle("Stop early", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
-        c3.selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
+    row[2].slider("Polynomial degree", 1, 5,
+                  help="Adds squares, products, cubes... of the features so the boundary can "
+                       "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
+    row[3].selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
                      help="Regularization keeps weights small. L1 sets weak weights exactly "
                           "to zero.", **state.bind("penalty"))
-        c3.select_slider("Penalty strength λ", state.REG_STRENGTHS,
+    row[4].select_slider("Penalty strength λ", state.REG_STRENGTHS,
                          disabled=state.get("penalty") == "none",
                          help="Larger λ = smaller weights and a smoother, less confident model.",
                          **state.bind("reg_strength"))
-        if state.get("penalty") == "elasticnet":
-            c3.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
-                      **state.bind("l1_ratio"))
-        c4.slider("Polynomial degree", 1, 5,
-                  help="Adds squares, products, cubes... of the features so the boundary can "
-                       "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
-        thresholds.threshold_slider(c4, page="train")
+    thresholds.threshold_slider(row[5], page="train")
+    with row[6].popover("More", width="stretch",
+                        help="Solver, stopping, batch size, and which class and features to use."):
+        st.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
+                 help="Gradient descent follows the slope; Newton also uses the curvature and "
+                      "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
+        st.toggle("Stop early", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
+        if not present:
+            st.select_slider("Batch size", state.BATCH_SIZES, disabled=newton,
+                             format_func=lambda b: "full" if b == 0 else str(b),
+                             help="Points per gradient step. 'full' uses all points each step; "
+                                  "small batches take many noisy steps per epoch." + not_used,
+                             **state.bind("batch_size"))
+            if state.get("penalty") == "elasticnet":
+                st.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
+                          **state.bind("l1_ratio"))
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
-            extra = st.columns(3)
-            pickers.positive_picker(ctx.dataset, ctx.positive, "train", extra[0])
-            pickers.axis_pickers(ctx.dataset, ctx.drawn, "train", extra[1:])
-        note = runs.controls_note(ctx)
-        if note:
-            st.caption(note)
+            pickers.positive_picker(ctx.dataset, ctx.positive, "train")
+            pickers.axis_pickers(ctx.dataset, ctx.drawn, "train")
+    note = runs.controls_note(ctx)
+    if note:
+        st.caption(note)
 
 
 def replay_start(run, run_key):
@@ -97,17 +101,17 @@ def boundary_panel(ctx, run, threshold):
     st.caption("Drag the **epoch** slider under the plot, or press **▶ Play**, to watch the "
                "boundary, the loss and the weights change epoch by epoch (it runs in your "
                f"browser). The charts and the cards below describe the last epoch, {last:,}.")
-    st.plotly_chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
-                    width="stretch", key="boundary_chart")
+    # Its own height: squeezed to fit 720 px its plot areas became strips (see the report).
+    presentation.chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
+                       key="boundary_chart")
     return last
 
 
 def curves_panel(ctx, run, threshold, epoch):
     left, right = st.columns(2)
-    left.plotly_chart(compute.loss_figure(ctx.key, threshold, epoch, run), width="stretch",
-                      key="loss_chart")
-    right.plotly_chart(compute.coef_figure(ctx.key, epoch, run), width="stretch",
-                       key="coef_chart")
+    presentation.chart(compute.loss_figure(ctx.key, threshold, epoch, run), key="loss_chart",
+                       height=plot_heights()[1], where=left)
+    presentation.chart(compute.coef_figure(ctx.key, epoch, run), key="coef_chart", where=right)
 
 
 def scores(run, threshold, train_acc, test_acc):
@@ -178,26 +182,44 @@ def apply_loaded(loaded):
     state.put_many(values)
 
 
-st.title("Train")
-st.write("Watch logistic regression learn. Change any control and the model retrains at once; "
-         "drag the **epoch** slider under the plot to go back in time, or press **▶ Play**. Colours show "
-         "the predicted probability, the black line is where it equals the threshold.")
+def plot_heights():
+    """(replay, loss) figure heights in px (None: the figure's own)."""
+    return (None, 390) if presentation.active() else (None, 375)
+
+
+def header():
+    """Title and the demo picker on one row: the plot starts high on the screen."""
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    left.title("Train", anchor=False,
+               help="Watch logistic regression learn. Change any control and the model retrains "
+                    "at once; drag the **epoch** slider under the plot to go back in time, or "
+                    "press **▶ Play**. Colours show the predicted probability, the black line is "
+                    "where it equals the threshold.")
+    with right:
+        if presentation.active():
+            st.button("Leave presentation mode", icon=":material/close_fullscreen:",
+                      on_click=state.put, args=("present", False))
+        elif not lesson.current():
+            preset_row()  # the demo menu, for experts; the tour tells one story at a time
+
 
 def results(ctx, threshold):
     run = runs.binary_run(ctx)
+    lesson.explain_binary(story, ctx, run, threshold)
+    # The replay figure holds the boundary, the loss and the weights side by side: full width,
+    # first on the page; messages come under it so they never push it below the first screen.
+    epoch = boundary_panel(ctx, run, threshold)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
     # The diagnosis may refit (a reference fit, suggested learning rates): its place is kept
     # here and filled last, so the figures reach the browser first.
     diagnosis_box = st.container()
-    # The replay figure holds the boundary, the loss and the weights side by side: full width.
-    epoch = boundary_panel(ctx, run, threshold)
-    curves_panel(ctx, run, threshold, epoch)
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
     history.record(ctx, run, threshold)
     thresholds.baseline_note(run, threshold, (train_acc[-1], None if test_acc is None
                                               else test_acc[-1]))  # one class >= 80%
+    curves_panel(ctx, run, threshold, epoch)
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
@@ -207,7 +229,8 @@ def results(ctx, threshold):
 
 
 with guard("training the model"):
-    preset_row()
+    header()
+    story = lesson.slot("train")
     ctx = runs.binary_context()
     if ctx is not None:
         thresholds.apply_rule(ctx)  # a rule sets T for the current run before T is drawn

@@ -3,6 +3,10 @@
 Starts its own `streamlit run app.py` on a free local port, drives Debian chromium with
 Playwright (never a downloaded browser), and takes one full-page PNG per page at 1400 px wide,
 with the window as tall as the page so nothing is cut. Each page waits for its charts to draw.
+
+It also takes the first screen of every page as a projector and a large monitor show it,
+docs/screens/<page>-1280x720.png and -1920x1080.png (what a room sees without scrolling), and
+the Train page in presentation mode (``train-present``).
 """
 
 from __future__ import annotations
@@ -36,16 +40,20 @@ def runs_history(page: Page) -> None:
     expect(page.get_by_role("heading", name="Runs", level=1)).to_be_visible(timeout=60_000)
 
 
-# file name -> (settings in the URL, sidebar link, page title, what to do before the picture)
+# file name -> (settings in the URL, page address, page title, what to do before the picture)
 SHOTS = {
-    "data": ("", "Data", "Data", None),
-    "train": ("", "Train", "Train", None),
-    "threshold": ("rule=youden", "Threshold", "Threshold", None),
-    "multiclass": ("source=builtin&builtin=iris&compare_softmax=true", "Multiclass",
+    "home": ("", "", "Watch a computer learn to separate groups", None),
+    "data": ("", "data", "Data", None),
+    "train": ("", "train", "Train", None),
+    "threshold": ("rule=youden", "threshold", "Threshold", None),
+    "multiclass": ("source=builtin&builtin=iris&compare_softmax=true", "multiclass",
                    "Multiclass (one-vs-rest)", None),
-    "compare": ("", "Runs", "Runs", runs_history),
-    "about": ("", "About the math", "How logistic regression works", None),
+    "compare": ("", "compare", "Runs", runs_history),
+    "about": ("", "about", "How logistic regression works", None),
 }
+# Only in the first-screen set: the Train page as a projector shows it in presentation mode.
+SCREEN_ONLY = {"train-present": ("present=1", "train", "Train", None)}
+SCREENS = ((1280, 720), (1920, 1080))
 
 # Every plotly chart has its svg and no chart is still a loading skeleton.
 CHARTS_DRAWN_JS = """() => {
@@ -79,22 +87,27 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(800)
 
 
-def shoot(browser, url: str, name: str, query: str, link: str, title: str, action) -> Path:
-    context = browser.new_context(viewport={"width": WIDTH, "height": MIN_HEIGHT},
+def open_page(browser, url: str, size: tuple, path: str, query: str, title: str, action):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height},
                                   device_scale_factor=1, base_url=url)
     page = context.new_page()
+    page.goto(f"/{path}" + (f"?{query}" if query else ""))
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    if action is not None:
+        action(page)
+    settle(page)
+    return context, page
+
+
+def shoot(browser, url: str, name: str, query: str, path: str, title: str, action) -> Path:
+    """The whole page at WIDTH px, the window as tall as the page."""
+    context, page = open_page(browser, url, (WIDTH, MIN_HEIGHT), path, query, title, action)
     try:
-        page.goto("/" + (f"?{query}" if query else ""))
-        expect(page.get_by_role("heading", name="Data", level=1)).to_be_visible(timeout=60_000)
-        wait_idle(page)
-        if link != "Data":
-            page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
-            expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=60_000)
-        if action is not None:
-            action(page)
-        settle(page)
         # Grow the window to the page's height (streamlit scrolls inside its main area, so a
         # "full page" screenshot of a short window would cut the page), then draw again.
+        height = MIN_HEIGHT
         for _ in range(4):
             height = max(MIN_HEIGHT, page.evaluate(CONTENT_BOTTOM_JS) + BOTTOM_MARGIN)
             if height == page.viewport_size["height"]:
@@ -104,9 +117,25 @@ def shoot(browser, url: str, name: str, query: str, link: str, title: str, actio
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         page.mouse.move(WIDTH // 2, height - 2)  # no hover effects (sidebar collapse button)
         page.wait_for_timeout(300)
-        path = OUT / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        out = OUT / f"{name}.png"
+        page.screenshot(path=str(out), full_page=True)
+        return out
+    finally:
+        context.close()
+
+
+def shoot_screen(browser, url: str, name: str, size: tuple, query: str, path: str, title: str,
+                 action) -> Path:
+    """The first screen only, at a projector's or a monitor's size."""
+    context, page = open_page(browser, url, size, path, query, title, action)
+    try:
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.mouse.move(size[0] // 2, size[1] - 2)
+        page.wait_for_timeout(300)
+        out = OUT / "screens" / f"{name}-{size[0]}x{size[1]}.png"
+        out.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(out))
+        return out
     finally:
         context.close()
 
@@ -114,9 +143,13 @@ def shoot(browser, url: str, name: str, query: str, link: str, title: str, actio
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", metavar="PAGE",
-                        help=f"only these pages (default: all of {', '.join(SHOTS)})")
-    names = parser.parse_args().pages or list(SHOTS)
-    unknown = sorted(set(names) - set(SHOTS))
+                        help=f"only these pages (default: all of {', '.join(SHOTS)}, "
+                             f"{', '.join(SCREEN_ONLY)})")
+    parser.add_argument("--no-screens", action="store_true",
+                        help="only the full pages, not the 1280x720 and 1920x1080 first screens")
+    args = parser.parse_args()
+    names = args.pages or list(SHOTS) + list(SCREEN_ONLY)
+    unknown = sorted(set(names) - set(SHOTS) - set(SCREEN_ONLY))
     if unknown:
         parser.error(f"unknown page(s): {', '.join(unknown)}")
     if not CHROMIUM.exists():
@@ -129,9 +162,15 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                         args=CHROMIUM_ARGS)
             for name in names:
-                query, link, title, action = SHOTS[name]
-                path = shoot(browser, server.url, name, query, link, title, action)
-                print(f"{path.relative_to(REPO)}: {path.stat().st_size / 1024:.0f} KB")
+                if name in SHOTS:
+                    out = shoot(browser, server.url, name, *SHOTS[name])
+                    print(f"{out.relative_to(REPO)}: {out.stat().st_size / 1024:.0f} KB")
+                if args.no_screens:
+                    continue
+                for size in SCREENS:
+                    spec = SHOTS.get(name) or SCREEN_ONLY[name]
+                    out = shoot_screen(browser, server.url, name, size, *spec)
+                    print(f"{out.relative_to(REPO)}: {out.stat().st_size / 1024:.0f} KB")
             browser.close()
     except RuntimeError as exc:
         sys.exit(str(exc))

@@ -395,11 +395,11 @@ def test_animation_contour_level_is_the_threshold(data):
 def test_loss_figure_puts_accuracy_on_a_second_axis_and_marks_the_current_epoch(figs):
     fig = figs["loss"]
     names = [t["name"] for t in fig["data"]]
-    assert names == ["train loss", "validation loss", "train accuracy", "validation accuracy"]
+    assert names == ["train loss", "test loss", "train accuracy", "test accuracy"]
     assert fig["data"][1]["line"]["dash"] == "dash"
     assert [t.get("yaxis", "y") for t in fig["data"]] == ["y", "y", "y2", "y2"]
     assert fig["layout"]["yaxis"]["title"]["text"] == "log-loss (lower is better)"
-    assert fig["layout"]["yaxis2"]["title"]["text"] == "accuracy"
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "accuracy (grey)"
     assert fig["layout"]["xaxis"]["title"]["text"] == "epoch"
     assert fig["layout"]["shapes"][0]["x0"] == 8
 
@@ -620,7 +620,7 @@ def test_compare_loss_figure_draws_each_run_in_its_own_colour_without_nan():
     ])
     d = fig.to_dict()
     names = [t["name"] for t in d["data"]]
-    assert names == ["A: train loss", "A: validation loss", "B: train loss"]
+    assert names == ["A: train loss", "A: test loss", "B: train loss"]
     colours = [t["line"]["color"] for t in d["data"]]
     assert colours[0] == colours[1] != colours[2]
     assert list(arr(d["data"][2], "y")) == [0.7, 2.0]  # NaN left out

@@ -1,10 +1,18 @@
-"""Guided presets for demos: one click sets the data and the controls, a sentence says what to see."""
+"""Guided presets for demos: one click sets the data and the controls, a notice says what to see.
+
+A notice is built from the run on screen (``logreg.lesson_text``), never written in advance, and
+lives only as long as the settings it talks about: once any of the demo's settings changes (a
+slider, "Start over", another demo, the guided tour), the notice is gone for good.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import streamlit as st
+
+from logreg import lesson_text as text
 
 from . import state
 
@@ -13,7 +21,7 @@ from . import state
 class Preset:
     title: str
     settings: dict
-    notice: str
+    explain: Callable  # (run, threshold) -> the notice's sentences
 
 
 _GENTLE = dict(source="generate", n_samples=400, noise=0.2, n_classes=2, balance=0.5,
@@ -24,36 +32,63 @@ _GENTLE = dict(source="generate", n_samples=400, noise=0.2, n_classes=2, balance
 PRESETS = (
     Preset("Learning rate too high",
            {**_GENTLE, "kind": "linear", "noise": 0.3, "learning_rate": 100.0, "epochs": 50},
-           "With a learning rate of 100 every step overshoots: the loss curve jumps up and down "
-           "instead of gliding down, and the boundary swings from side to side. Lower the "
-           "learning rate to 0.5 and watch the curve become smooth."),
+           text.learning_rate),
     Preset("Too few epochs",
            {**_GENTLE, "kind": "moons", "learning_rate": 0.01, "epochs": 20},
-           "Twenty small steps are not enough: the loss is still falling steeply at the last "
-           "epoch and the boundary has barely moved. Raise the epochs or the learning rate."),
+           text.epochs),
     Preset("L1 makes weights zero",
            {**_GENTLE, "source": "builtin", "builtin": "breast_cancer", "learning_rate": 3.0,
             "epochs": 1000, "stop_early": True, "penalty": "l1", "reg_strength": 0.03},
-           "The L1 penalty pushes weak weights to exactly zero (grey bars in the weights chart): "
-           "the model keeps only a few of the 30 measurements. Raise λ to keep even fewer."),
+           text.l1_zeros),
     Preset("Circles need polynomial terms",
            {**_GENTLE, "kind": "circles", "noise": 0.1, "learning_rate": 0.5, "epochs": 300,
             "degree": 2},
-           "A straight line cannot separate a ring from a disc. With squared terms (degree 2) "
-           "the boundary becomes a closed curve. Set the degree back to 1 to see it fail."),
+           text.curved_boundary),
     Preset("Imbalanced classes need a lower threshold",
            {**_GENTLE, "kind": "blobs", "noise": 0.6, "balance": 0.1, "learning_rate": 0.5,
             "epochs": 200},
-           "Only 1 point in 10 is of the rare class, so at the usual threshold of 0.5 many rare "
-           "points are missed. Open the Threshold page and choose Youden's rule: the threshold "
-           "drops and far more of the rare class is caught."),
+           # A lower threshold never catches fewer positives: an invitation, not a claim.
+           lambda run, threshold: text.rare_class(run, threshold) + (
+               " Lower the threshold T, or open the **Threshold** page, to catch more of them.")),
 )
 BY_TITLE = {p.title: p for p in PRESETS}
 NOTICE_KEY = "preset_notice"
 
 
 def apply(title: str) -> None:
-    """Button callback: set everything the preset names, remember what to notice."""
+    """Button callback: set everything the preset names (leaving the guided tour, one story at
+    a time), remember which demo's notice to show."""
     preset = BY_TITLE[title]
-    state.put_many(preset.settings)
-    st.session_state[NOTICE_KEY] = preset.notice
+    state.put_many({**preset.settings, "lesson": 0})
+    st.session_state[NOTICE_KEY] = title
+
+
+def active():
+    """The demo whose settings are all still in place, else None (and its notice is dropped)."""
+    title = st.session_state.get(NOTICE_KEY)
+    preset = BY_TITLE.get(title)
+    if preset is None:
+        return None
+    if any(state.get(name) != value for name, value in preset.settings.items()):
+        del st.session_state[NOTICE_KEY]  # gone for good, even if the settings come back
+        return None
+    return preset
+
+
+def notice(run, threshold: float):
+    """The active demo's notice, built from ``run``, or None."""
+    preset = active()
+    return None if preset is None else preset.explain(run, threshold)
+
+
+def start_over_help() -> str:
+    """What "Start over" really resets to, read from the settings table's defaults."""
+    d = {s.name: s.default for s in state.SETTINGS}
+    penalty = "no penalty" if d["penalty"] == "none" else f"{d['penalty']} penalty"
+    return (f"Every setting back to its default: {d['n_samples']} generated '{d['kind']}' points "
+            f"(noise {d['noise']:g}, {1 - d['test_size']:.0%} for training), learning rate "
+            f"{d['learning_rate']:g}, {d['epochs']} epochs, "
+            f"{'full batch' if d['batch_size'] == 0 else 'batch ' + str(d['batch_size'])}, "
+            f"{penalty}, polynomial "
+            f"degree {d['degree']}, threshold {d['threshold']:.2f}; the guided tour and any "
+            "demo notice end. An uploaded file stays available under 'Upload a CSV'.")

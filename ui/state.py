@@ -81,6 +81,10 @@ SETTINGS = (
     Setting("tune_on", "train", str, ("train", "test")),
     # multiclass
     Setting("compare_softmax", False, bool),
+    Setting("ovr_class", "", str),     # class whose own one-vs-rest model is shown; "" = none
+    # view: how the app is shown (a shared link opens the same view)
+    Setting("present", False, bool),        # presentation mode: no sidebar, big fonts, few controls
+    Setting("lesson", 0, int, lo=0, hi=20),  # guided-tour step (ui/lesson.py); 0 = no tour
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -186,6 +190,10 @@ def put_many(values: dict) -> None:
         put(name, value)
 
 
+# How the app is shown, not what it computes: "Start over" leaves it as it is.
+KEPT_ON_RESET = ("present",)
+
+
 def reset_all() -> None:
-    """Back to the defaults (keeps an uploaded file)."""
-    put_many({s.name: s.default for s in SETTINGS})
+    """Back to the defaults (keeps an uploaded file, and presentation mode)."""
+    put_many({s.name: s.default for s in SETTINGS if s.name not in KEPT_ON_RESET})

@@ -99,9 +99,15 @@ def concurrent_apptest(monkeypatch):
     yield
 
 
-def new_app() -> AppTest:
-    """A fresh, not yet run AppTest of app.py (for tests that need several sessions)."""
-    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+def new_app(page: str = "data") -> AppTest:
+    """A fresh, not yet run AppTest of app.py (for tests that need several sessions).
+
+    Its first run draws ``page`` (default: the Data page, where most tests start; the app's own
+    first page is the home page, ``page="home"``)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if page != "home":
+        at.switch_page(PAGES.get(page, page))
+    return at
 
 
 def clear_caches() -> None:
@@ -121,7 +127,7 @@ def app() -> AppTest:
 # ------------------------------------------------------------------------------------------------
 
 PAGES = {name: f"pages/{name}.py"
-         for name in ("data", "train", "threshold", "multiclass", "compare", "about")}
+         for name in ("home", "data", "train", "threshold", "multiclass", "compare", "about")}
 
 
 def assert_clean(at: AppTest) -> None:
@@ -210,8 +216,10 @@ def title(fig: dict) -> str:
 
 
 def subtitle(fig: dict) -> str:
+    """The subtitle as read: its lines (long subtitles are wrapped with <br>) joined by spaces."""
     t = fig["layout"].get("title", {})
-    return t.get("subtitle", {}).get("text", "") if isinstance(t, dict) else ""
+    text = t.get("subtitle", {}).get("text", "") if isinstance(t, dict) else ""
+    return text.replace("<br>", " ")
 
 
 def annotation_texts(fig: dict) -> list:

@@ -272,7 +272,7 @@ def test_presets_set_data_and_controls_and_say_what_to_notice(app):
         for setting, value in preset.settings.items():
             assert state(at, setting) == value, (title_, setting)
         assert widgets[name](key=f"w_{name}").value == preset.settings[name]
-        assert preset.notice in texts(at.info)
+        assert preset.explain(reference_run(at), state(at, "threshold")) in texts(at.info)
     # The last preset (learning rate 100): the loss jumps up and down instead of gliding down.
     loss = loss_y(at)
     assert len(loss) == 51 and (np.diff(loss) > 0).sum() >= 5 and loss[-1] > loss.min() + 0.5

@@ -102,6 +102,7 @@ def browser_context_args(server):
 # --------------------------------------------------------------------------------------------
 
 PAGE_TITLES = {
+    "Start here": "Watch a computer learn to separate groups",
     "Data": "Data",
     "Train": "Train",
     "Threshold": "Threshold",
@@ -109,6 +110,15 @@ PAGE_TITLES = {
     "Multiclass": "Multiclass (one-vs-rest)",
     "Runs": "Runs",
     "About the math": "How logistic regression works",
+}
+# Page title (heading) -> the page's address (Streamlit names it after the file; home is "").
+PAGE_PATHS = {
+    "Data": "data",
+    "Train": "train",
+    "Threshold": "threshold",
+    "Multiclass (one-vs-rest)": "multiclass",
+    "Runs": "compare",
+    "How logistic regression works": "about",
 }
 
 
@@ -136,8 +146,10 @@ class App:
 
     # -- getting somewhere -----------------------------------------------------------------
     def open(self, query: str = "", title: str = "Data") -> "App":
-        """Open the app's root URL (optionally with settings in the query) and wait for it."""
-        self.page.goto("/" + (f"?{query}" if query else ""))
+        """Open the page with this title (default: Data; the root URL opens the home page),
+        optionally with settings in the query, and wait for it."""
+        path = PAGE_PATHS.get(title, "")
+        self.page.goto(f"/{path}" + (f"?{query}" if query else ""))
         expect(self.heading(title)).to_be_visible()
         self.wait()
         return self

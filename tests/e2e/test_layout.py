@@ -1,0 +1,248 @@
+"""Issue 13 items 1, 2, 4 and issue 18 item 11 in a real browser: the Train page is plot-first on
+a projector, presentation mode (``present=1``), and the home page's three doors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import App, data_file
+
+SCREENS = [(1280, 720), (1920, 1080)]
+
+# Bounding boxes (CSS px, viewport coordinates) of the keyed charts and of the content column.
+BOXES_JS = """() => {
+    const box = sel => { const e = document.querySelector(sel);
+        if (!e) return null; const r = e.getBoundingClientRect();
+        return {x: r.x, y: r.y, width: r.width, height: r.height, bottom: r.bottom, right: r.right}; };
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const cs = getComputedStyle(main);
+    const content = main.getBoundingClientRect().width - parseFloat(cs.paddingLeft)
+        - parseFloat(cs.paddingRight);
+    return {boundary: box('.st-key-boundary_chart .js-plotly-plot'),
+            loss: box('.st-key-loss_chart .js-plotly-plot'), content: content,
+            sidebar: box('[data-testid="stSidebar"]')};
+}"""
+
+# Resolved plotly fonts of a chart: what the browser really draws.
+FONTS_JS = """key => {
+    const el = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const L = el._fullLayout;
+    return {xtick: L.xaxis.tickfont.size, ytick: L.yaxis.tickfont.size,
+            title: L.title.font.size, font: L.font.size};
+}"""
+
+
+def screen_app(page, width, height) -> App:
+    page.set_viewport_size({"width": width, "height": height})
+    return App(page)
+
+
+def wait_charts(app: App) -> None:
+    for key in ("boundary_chart", "loss_chart"):
+        expect(app.keyed_chart(key).locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)  # plotly's relayout after the column width settles
+
+
+def sidebar_width(app: App) -> float:
+    box = app.page.evaluate(BOXES_JS)["sidebar"]
+    return 0.0 if box is None or box["right"] <= 0 else box["width"]
+
+
+SIDEBAR_OPEN_JS = """want => { const s = document.querySelector('[data-testid="stSidebar"]');
+    const r = s ? s.getBoundingClientRect() : null;
+    const open = r !== null && r.right > 0 && r.width > 200;
+    return open === want; }"""
+
+
+def expect_sidebar(app: App, *, open: bool) -> None:
+    """The sidebar is (or, after its slide animation, becomes) open or collapsed."""
+    app.page.wait_for_function(SIDEBAR_OPEN_JS, arg=open, polling=100, timeout=10_000)
+
+
+# Since main's replay figure (h14) the boundary chart is one 620 px figure holding the boundary,
+# the loss and the weights: it fits a 1080 px screen under the controls, not a 720 px one.
+# Squeezed to 440 px its plot areas became strips, so it keeps its height and this stays red
+# until that figure gets a projector layout.
+FIRST_SCREEN = [pytest.param(1280, 720, marks=pytest.mark.xfail(
+                    strict=True, reason="replay figure (boundary + loss + weights) is 620 px tall")),
+                (1920, 1080)]
+
+
+@pytest.mark.parametrize("width,height", FIRST_SCREEN, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_boundary_plot_is_on_the_first_screen_and_half_the_width(page, width, height):
+    app = screen_app(page, width, height).open(title="Train")
+    expect(app.keyed_chart("boundary_chart").locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)
+    expect_sidebar(app, open=True)  # the sidebar is open: the hard case
+    boxes = app.page.evaluate(BOXES_JS)
+    b = boxes["boundary"]
+    assert b["y"] >= 0 and b["bottom"] <= height, (b, height)
+    assert b["width"] >= 0.5 * boxes["content"], (b["width"], boxes["content"])
+    # The loss curve is beside the boundary, in the same figure.
+    names = app.page.evaluate("""() => document.querySelector(
+        '.st-key-boundary_chart .js-plotly-plot')._fullData.map(t => t.name)""")
+    assert any("loss" in str(n) for n in names) or app.page.evaluate(
+        "() => Object.keys(document.querySelector('.st-key-boundary_chart .js-plotly-plot')"
+        "._fullLayout).filter(k => /^xaxis\\d+$/.test(k)).length") >= 2, names
+    # Ticks as large as the text (Streamlit's chart theme would draw them at 12 px).
+    for key in ("loss_chart", "coef_chart"):
+        expect(app.keyed_chart(key).locator("svg.main-svg").first).to_be_attached()
+        fonts = app.page.evaluate(FONTS_JS, key)
+        assert fonts["xtick"] >= 14 and fonts["ytick"] >= 14, (key, fonts)
+
+
+def test_presentation_mode_hides_the_sidebar_and_draws_large_ticks(page):
+    app = screen_app(page, 1280, 720).open("present=1", title="Train")
+    wait_charts(app)
+    expect_sidebar(app, open=False)
+    for key in ("boundary_chart", "loss_chart"):
+        fonts = app.page.evaluate(FONTS_JS, key)
+        assert fonts["xtick"] >= 16 and fonts["ytick"] >= 16, (key, fonts)
+        assert fonts["title"] >= 24, (key, fonts)
+    # Out of presentation mode the same chart has the normal, smaller ticks.
+    app.page.get_by_role("button", name="Leave presentation mode").click()
+    app.wait()
+    wait_charts(app)
+    expect_sidebar(app, open=True)
+    assert app.page.evaluate(FONTS_JS, "boundary_chart")["xtick"] < 16
+
+
+def test_presentation_toggle_and_link_survive_page_switches_and_reloads(page):
+    app = screen_app(page, 1280, 720).open(title="Train")
+    toggle = app.page.get_by_test_id("stSidebar").get_by_role("switch", name="Presentation mode")
+    expect(toggle).not_to_be_checked()
+    app.page.get_by_test_id("stSidebar").get_by_text("Presentation mode").click()
+    app.wait()
+    expect(app.page).to_have_url(re.compile(r"present=(1|True)"))
+    expect_sidebar(app, open=False)
+    # A reload (a new session from the address) is still in presentation mode.
+    app.page.reload()
+    expect(app.heading("Train")).to_be_visible()
+    app.wait()
+    wait_charts(app)
+    expect(app.page).to_have_url(re.compile(r"present=(1|True)"))
+    expect_sidebar(app, open=False)
+    assert app.page.evaluate(FONTS_JS, "boundary_chart")["xtick"] >= 16
+    # Switch page through the collapsed sidebar's menu, and back.
+    app.page.get_by_test_id("stExpandSidebarButton").click()
+    app.page.get_by_test_id("stSidebarNav").get_by_role("link").filter(
+        has_text=re.compile(r"Threshold$")).click()
+    expect(app.heading("Threshold")).to_be_visible()
+    app.wait()
+    expect(app.page).to_have_url(re.compile(r"/threshold\?(.*&)?present=(1|True)"))
+    expect(toggle).to_be_checked()
+    app.page.get_by_test_id("stSidebarNav").get_by_role("link").filter(
+        has_text=re.compile(r"Train$")).click()
+    expect(app.heading("Train")).to_be_visible()
+    app.wait()
+    wait_charts(app)
+    assert app.page.evaluate(FONTS_JS, "loss_chart")["xtick"] >= 16
+
+
+def test_home_page_says_what_the_app_is_and_offers_three_doors(app):
+    app.open(title="Watch a computer learn to separate groups")
+    main = app.page.get_by_test_id("stMain")
+    expect(main).to_contain_text("logistic regression")
+    for label in ("Take the guided tour", "Explore the settings",
+                  "Choose a threshold for my data"):
+        expect(main.get_by_role("button", name=label)).to_be_visible()
+    # Data stays one click away.
+    expect(app.page.get_by_test_id("stSidebarNav").get_by_role("link").filter(
+        has_text=re.compile(r"Data$"))).to_be_visible()
+
+
+def test_tour_door_opens_train_at_lesson_step_1(app):
+    app.open(title="Watch a computer learn to separate groups")
+    app.page.get_by_role("button", name="Take the guided tour").click()
+    expect(app.heading("Train")).to_be_visible()
+    app.wait()
+    expect(app.page).to_have_url(re.compile(r"/train\?(.*&)?lesson=1(&|$)"))
+
+
+def test_explore_door_opens_train_without_a_lesson(app):
+    app.open(title="Watch a computer learn to separate groups")
+    app.page.get_by_role("button", name="Explore the settings").click()
+    expect(app.heading("Train")).to_be_visible()
+    app.wait()
+    assert "lesson=" not in app.page.url
+    expect(app.keyed_chart("boundary_chart")).to_have_count(1)
+
+
+def test_my_data_door_goes_upload_then_threshold(app):
+    app.open(title="Watch a computer learn to separate groups")
+    app.page.get_by_role("button", name="Choose a threshold for my data").click()
+    expect(app.heading("Data")).to_be_visible()
+    app.wait()
+    expect(app.page.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached()
+    app.page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        data_file("e2e_good_points.csv"))
+    app.wait()
+    link = app.page.get_by_role("link", name=re.compile("Next: choose a threshold"))
+    expect(link).to_be_visible()
+    link.click()
+    expect(app.heading("Threshold")).to_be_visible()
+    app.wait()
+    app.expect_no_exception()
+
+
+# Where plotly really drew a chart's parts: legend, axis titles, tick labels, subtitle lines.
+PARTS_JS = """key => {
+    const el = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const r = n => { const b = n.getBoundingClientRect();
+        return {left: b.left, right: b.right, top: b.top, bottom: b.bottom,
+                width: b.width, height: b.height}; };
+    const all = sel => [...el.querySelectorAll(sel)].filter(n => n.getBoundingClientRect().width > 0);
+    const legend = el.querySelector('.legend');
+    return {svg: r(el.querySelector('svg.main-svg')),
+            legend: legend ? r(legend.querySelector('.bg') || legend) : null,
+            xtitle: all('.xtitle').map(r), ytitle: all('.ytitle').map(r),
+            xticks: all('.xtick text').map(r),
+            yticks: all('.yaxislayer-above .ytick text').map(n => n.textContent),
+            subtitle: all('.gtitle-subtitle, .gtitle').map(r)};
+}"""
+
+
+def overlaps(a, b, pad=1.0) -> bool:
+    return not (a["right"] <= b["left"] + pad or b["right"] <= a["left"] + pad
+                or a["bottom"] <= b["top"] + pad or b["bottom"] <= a["top"] + pad)
+
+
+def inside(inner, outer, pad=1.0) -> bool:
+    return (inner["left"] >= outer["left"] - pad and inner["right"] <= outer["right"] + pad
+            and inner["top"] >= outer["top"] - pad and inner["bottom"] <= outer["bottom"] + pad)
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_legends_titles_and_weight_labels_are_not_cut_or_covered(page, width, height):
+    # 30 features and an L1 penalty: long subtitles ("N of 30 weights are exactly 0 ...").
+    app = screen_app(page, width, height).open(
+        "source=builtin&builtin=breast_cancer&penalty=l1&reg_strength=0.03", title="Train")
+    wait_charts(app)
+    expect(app.keyed_chart("coef_chart").locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)
+    # The boundary chart is main's replay figure (h14), checked in the test after this one.
+    for key in ("loss_chart", "coef_chart"):
+        parts = app.page.evaluate(PARTS_JS, key)
+        for box in parts["subtitle"] + parts["xtitle"] + parts["ytitle"]:
+            assert inside(box, parts["svg"]), (key, box, parts["svg"])
+        if parts["legend"] is not None:
+            assert inside(parts["legend"], parts["svg"]), (key, "legend cut")
+            for box in parts["xtitle"] + parts["xticks"]:
+                assert not overlaps(parts["legend"], box), (key, "legend covers", box)
+    coef = app.page.evaluate(PARTS_JS, "coef_chart")
+    labels = [t for t in coef["yticks"] if t.strip()]
+    assert len(labels) == 30 and len(set(labels)) == 30, labels
+
+
+@pytest.mark.xfail(strict=True, reason="main's replay figure: its legend covers the weights "
+                   "panel's axis title (h14's figure; found by this check, not fixed here)")
+def test_replay_figure_legend_covers_no_axis_title(page):
+    app = screen_app(page, 1280, 720).open(title="Train")
+    expect(app.keyed_chart("boundary_chart").locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)
+    parts = app.page.evaluate(PARTS_JS, "boundary_chart")
+    for box in parts["xtitle"] + parts["xticks"]:
+        assert not overlaps(parts["legend"], box), ("legend covers", box)

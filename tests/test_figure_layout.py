@@ -1,0 +1,130 @@
+"""Layout of the figures on a projector (issue 18 item 11, issue 13 item 2): axis ranges, one
+name for the held-back points, subtitles that fit, every weight labelled, the large style."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from logreg import figures as F
+from logreg._figure_style import LEGEND_GAP_PX, NOTE_LINE_CHARS, styled_layout, wrap_note
+
+
+def loss_fig(n_epochs, current=None):
+    epochs = np.arange(n_epochs + 1)
+    loss = 0.7 * np.exp(-epochs / (n_epochs / 5 + 1)) + 0.2
+    return F.loss_figure(epochs, loss, val_loss=loss + 0.01, train_accuracy=np.full_like(loss, 0.8),
+                         val_accuracy=np.full_like(loss, 0.75),
+                         current_epoch=n_epochs if current is None else current).to_dict()
+
+
+@pytest.mark.parametrize("n_epochs", [1, 200, 5000])
+def test_loss_epoch_axis_runs_from_0_to_the_last_epoch(n_epochs):
+    xaxis = loss_fig(n_epochs)["layout"]["xaxis"]
+    assert xaxis["range"] == [0, n_epochs]
+    assert xaxis.get("autorange") is False
+
+
+def test_epoch_label_of_a_late_marker_stays_inside_the_plot():
+    late = [a for a in loss_fig(200)["layout"]["annotations"] if a["text"] == "epoch 200"][0]
+    assert late["xanchor"] == "right" and late["xshift"] < 0
+    early = [a for a in loss_fig(200, current=10)["layout"]["annotations"]
+             if a["text"] == "epoch 10"][0]
+    assert early["xanchor"] == "left"
+
+
+def test_held_back_points_are_called_test_everywhere():
+    loss = loss_fig(50)
+    compare = F.compare_loss_figure([("A", np.arange(3), [0.7, 0.6, 0.5], [0.7, 0.65, 0.6])])
+    for fig in (loss, compare.to_dict()):
+        text = json.dumps(fig).lower()
+        assert "validation" not in text
+    assert [t["name"] for t in loss["data"]][:2] == ["train loss", "test loss"]
+    assert [t["name"] for t in compare.to_dict()["data"]] == ["A: train loss", "A: test loss"]
+
+
+def test_loss_legend_is_short_and_far_enough_under_the_axis():
+    layout = loss_fig(200)["layout"]
+    shown = [t["name"] for t in loss_fig(200)["data"] if t.get("showlegend", True)]
+    assert shown == ["train loss", "test loss"]
+    # The legend's top is at least LEGEND_GAP_PX below the axis line for the plot height plotly
+    # will use (figure height minus the margins and the legend itself), at any chart height.
+    # (The browser test checks the real boxes: tests/e2e/test_layout.py.)
+    legend = layout["legend"]
+    assert legend["yanchor"] == "top" and legend["y"] < 0
+    for height in (300, 375, 520, 700):
+        small = styled_layout(layout, large=False, height=height)
+        plot_h = height - layout["margin"]["t"] - layout["margin"]["b"] - 46
+        assert -small["legend"]["y"] * plot_h >= LEGEND_GAP_PX - 1e-9
+
+
+def test_long_subtitles_are_wrapped_into_lines_that_fit():
+    names = [f"feature number {i}" for i in range(30)]
+    coef = np.zeros(30)
+    coef[:13] = np.linspace(1, 2, 13)
+    fig = F.coef_figure(coef, names, intercept=0.5, max_features=20, l1_zeros=True).to_dict()
+    sub = fig["layout"]["title"]["subtitle"]["text"]
+    lines = sub.split("<br>")
+    assert len(lines) >= 2
+    assert all(len(line) <= NOTE_LINE_CHARS for line in lines), lines
+    # Nothing is lost by the wrapping.
+    assert " ".join(lines) == wrap_note(sub).replace("<br>", " ")
+    assert "17 of 30 weights are exactly 0" in " ".join(lines)
+    # The top margin grows with the lines.
+    one_line = F.coef_figure(coef[:3], names[:3]).to_dict()["layout"]["margin"]["t"]
+    assert fig["layout"]["margin"]["t"] >= one_line + 17 * (len(lines) - 1)
+
+
+def test_wrap_note_keeps_words_whole_and_existing_breaks():
+    assert wrap_note("a b c", width=3) == "a b<br>c"
+    assert wrap_note("x<br>y") == "x<br>y"
+    assert wrap_note("averyveryverylongword tail", width=5) == "averyveryverylongword<br>tail"
+
+
+def test_thirty_weights_each_get_a_label_and_room():
+    names = [f"f{i}" for i in range(30)]
+    fig = F.coef_figure(np.linspace(-1, 1, 30), names).to_dict()
+    yaxis = fig["layout"]["yaxis"]
+    assert yaxis["tickmode"] == "linear" and yaxis["dtick"] == 1
+    assert len(yaxis["categoryarray"]) == 30
+    plot_h = fig["layout"]["height"] - fig["layout"]["margin"]["t"] - fig["layout"]["margin"]["b"]
+    assert plot_h / 30 >= 18  # px per label row: more than the 14 px font
+    # The long axis title is on two lines.
+    assert "<br>" in fig["layout"]["xaxis"]["title"]["text"]
+
+
+def test_boundary_legend_sits_right_of_the_plot_under_the_colour_bar():
+    xs = ys = np.linspace(-1, 1, 5)
+    X = np.array([[0.0, 0.0], [0.5, 0.5]])
+    fig = F.boundary_figure(xs, ys, np.full((5, 5), 0.3), X, np.array([0, 1]),
+                            class_names=["a", "b"], feature_names=["u", "v"]).to_dict()
+    legend = fig["layout"]["legend"]
+    bar = fig["data"][0]["colorbar"]
+    assert legend["orientation"] == "v" and legend["x"] > 1
+    assert bar["y"] - bar["len"] >= legend["y"]  # the colour bar ends above the legend's top
+
+
+def test_large_style_has_projector_fonts_and_leaves_the_original_alone():
+    fig = loss_fig(100)
+    before = json.dumps(fig["layout"], sort_keys=True)
+    large = styled_layout(fig["layout"], large=True, height=450)
+    assert json.dumps(fig["layout"], sort_keys=True) == before
+    assert large["height"] == 450
+    for axis in ("xaxis", "yaxis", "yaxis2"):
+        assert large[axis]["tickfont"]["size"] >= 16
+        assert large[axis]["title"]["font"]["size"] >= 18
+    assert large["yaxis2"]["tickfont"]["color"] == fig["layout"]["yaxis2"]["tickfont"]["color"]
+    assert large["font"]["size"] >= 16 and large["title"]["font"]["size"] >= 24
+    assert large["legend"]["font"]["size"] >= 16
+    assert all(a["font"]["size"] >= 18 for a in large["annotations"])
+    normal = styled_layout(fig["layout"], large=False)
+    assert normal["font"] == fig["layout"]["font"]
+    assert normal["xaxis"]["tickfont"] == fig["layout"]["xaxis"]["tickfont"]
+
+
+def test_normal_ticks_are_set_to_14_px_so_no_theme_shrinks_them():
+    fig = loss_fig(10)["layout"]
+    assert fig["xaxis"]["tickfont"]["size"] == 14 and fig["yaxis"]["tickfont"]["size"] == 14
+    assert fig["yaxis2"]["tickfont"]["size"] == 14

@@ -1,0 +1,93 @@
+"""Presentation mode (setting ``present``, URL ``present=1``): the app as a projector shows it.
+
+In presentation mode the sidebar starts collapsed, expert controls are not drawn, and every
+plot is drawn in the large style (ticks >= 16 px; ``logreg._figure_style.styled_layout``).
+Other modules ask :func:`active` and draw their charts with :func:`chart`.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from logreg._figure_style import styled_layout
+
+from . import state
+
+# Page padding: Streamlit's default leaves 6rem above the first line and 5rem at each side of a
+# wide page, a sixth of a 1280x720 projector. The header bar (menu button) stays usable.
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem;
+    padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding-top: 0; padding-bottom: 0.25rem; }
+/* The header bar is only the menu (and the sidebar button): let the page show through it. */
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a,
+[data-testid="stHeader"] [data-testid="stToolbar"] { pointer-events: auto; }
+%s
+</style>
+"""
+# Presentation mode: larger text for the room (widget labels, captions, metrics).
+_LARGE_CSS = """
+[data-testid="stMainBlockContainer"] { font-size: 1.2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+"""
+
+
+def active() -> bool:
+    """True in presentation mode (the ``present`` setting)."""
+    return bool(state.get("present"))
+
+
+def page_config() -> None:
+    """The page configuration for this run: a collapsed sidebar in presentation mode.
+
+    Call from app.py after ``state.init()``; ``st.set_page_config`` may be called again in a run
+    and applies ``initial_sidebar_state`` when it changes.
+    """
+    st.set_page_config(initial_sidebar_state="collapsed" if active() else "auto")
+
+
+def page_style() -> None:
+    """Compact padding on every page; larger text in presentation mode."""
+    st.html(_CSS % (_LARGE_CSS if active() else ""))
+
+
+def toggle(where=st) -> None:
+    """The presentation-mode switch, bound to the ``present`` setting (draw it once per run)."""
+    where.toggle("Presentation mode", help="For a projector: hides the sidebar and the expert "
+                 "controls, and draws the plots with large text. The address keeps it "
+                 "(present=True), so a shared link opens the same way.", **state.bind("present"))
+
+
+class _StyledFigure(go.Figure):
+    """A ready figure dict posing as a ``go.Figure`` for ``st.plotly_chart``.
+
+    ``st.plotly_chart`` validates a plain dict again (as slow as building the figure); a
+    ``go.Figure`` it only asks for ``to_dict()``. No plotly machinery is initialised here: the
+    dict was validated when the original figure was built, and only fonts/height changed.
+    """
+
+    def __init__(self, spec: dict):  # noqa: D107 - deliberately no super().__init__
+        self.__dict__["_spec"] = spec
+
+    def to_dict(self):
+        return self.__dict__["_spec"]
+
+
+def styled(fig: go.Figure, *, height: int | None = None) -> go.Figure:
+    """``fig`` in the current mode's style (and at ``height`` px when given); ``fig`` itself when
+    nothing changes. Figures from ``ui.compute`` are shared between sessions: never edited."""
+    if height is None and not active():
+        return fig
+    spec = fig.to_dict()
+    return _StyledFigure({**spec, "layout": styled_layout(spec.get("layout", {}),
+                                                          large=active(), height=height)})
+
+
+def chart(fig: go.Figure, *, key: str, height: int | None = None, where=st, **kwargs):
+    """``st.plotly_chart`` of ``fig`` in the current mode's style, full width of its column."""
+    kwargs.setdefault("width", "stretch")
+    return where.plotly_chart(styled(fig, height=height), key=key, **kwargs)
