@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Optional
 
+import streamlit as st
+
 from logreg import LogisticRegression
 from logreg.pipeline import TrainSettings
 
@@ -59,6 +61,17 @@ def binary_context() -> Optional[Context]:
     train, test = data_source.current_split(dataset)
     return Context(dataset, train, test, train_settings(), data_source.positive_code(dataset),
                    data_source.drawn_features(dataset))
+
+
+def trainable_context() -> Optional[Context]:
+    """The current context when its settings can be trained; else None, with the reason shown
+    as a warning (no data yet: the data source has already said what to do)."""
+    ctx = binary_context()
+    problem = None if ctx is None else settings_problem(ctx.settings)
+    if problem:
+        st.warning(problem, icon=":material/warning:")
+        return None
+    return ctx
 
 
 def binary_run(ctx: Context):

@@ -142,8 +142,8 @@ def test_a_train_step_seen_from_another_page_points_to_its_page(app):
 # ------------------------------------------------------------------------------------------
 
 def apply_demo(at, title):
-    at.selectbox[0].set_value(title).run()
-    at.button[0].click().run()
+    next(s for s in at.selectbox if s.label == "Guided demo").set_value(title).run()
+    next(b for b in at.button if b.label == "Apply demo").click().run()
     assert_clean(at)
     return at
 
@@ -199,6 +199,8 @@ def test_the_demo_menu_waits_for_the_tour_to_end_and_a_step_ends_the_demo_notice
     at = lesson_app(app, 2)
     assert not [s for s in at.selectbox if s.label == "Guided demo"]
     at.button(key="lesson_exit").click().run()
+    # AppTest reruns the page it was switched to (Data), not the one the tour routed to.
+    goto(at, "train")
     apply_demo(at, "Too few epochs")
     assert "One epoch is one step downhill" in texts(at.info)
     # A control elsewhere that sets the step (the home page's door): the step's settings win
