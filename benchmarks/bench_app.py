@@ -2,7 +2,10 @@
 a 200 x 200 grid).
 
 Prints the server-side script time of one rerun after a slider move (budget 150 ms) and of a
-cached repeat (budget 20 ms), plus a breakdown of the pieces. The script runs under Streamlit's
+cached repeat (budget 20 ms), plus a breakdown of the pieces. The rerun is timed twice: until the
+last of the three charts is handed to Streamlit (its message leaves for the browser then: what
+the user waits for to see the plots) and for the whole script (the run's diagnosis, which may
+refit at other learning rates, is drawn last into a place kept above the plot). The script runs under Streamlit's
 AppTest, in-process like the server; the time is taken around the script runner's own
 ``_run_script`` (the same code the server runs), so AppTest's polling is not counted.
 
@@ -21,6 +24,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 import numpy as np
 import plotly.io
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as _app_test
@@ -44,11 +48,18 @@ def best(fn, repeats=5):
 
 
 SCRIPT_SECONDS = []
+# Seconds from the script's start until the last of the Train page's three charts was handed to
+# Streamlit (its delta goes to the browser at once; what comes after, such as the run's
+# diagnosis, is drawn while the user already sees the plots). One per script run (None: no chart).
+FIGURES_SECONDS = []
+_LAST_CHART = "coef_chart"
+_started = [0.0]
 
 
 def _timed(run_script):
     def wrapper(self, rerun_data):
-        t0 = time.perf_counter()
+        t0 = _started[0] = time.perf_counter()
+        FIGURES_SECONDS.append(None)
         try:
             return run_script(self, rerun_data)
         finally:
@@ -56,7 +67,18 @@ def _timed(run_script):
     return wrapper
 
 
+def _chart_timed(plotly_chart):
+    def wrapper(self, *args, **kwargs):
+        try:
+            return plotly_chart(self, *args, **kwargs)
+        finally:
+            if kwargs.get("key") == _LAST_CHART and FIGURES_SECONDS:
+                FIGURES_SECONDS[-1] = time.perf_counter() - _started[0]
+    return wrapper
+
+
 ScriptRunner._run_script = _timed(ScriptRunner._run_script)
+DeltaGenerator.plotly_chart = _chart_timed(DeltaGenerator.plotly_chart)
 
 # AppTest compiles the scripts anew on every run (a fresh ScriptCache each time); the server
 # compiles each script once. Share one cache so the numbers are the server's.
@@ -71,15 +93,20 @@ def page_reruns():
     at.run()
     at.switch_page("pages/train.py").run()
     assert not at.exception, at.exception
-    fresh, cached = [], []
+    fresh, figures, cached = [], [], []
     # The first pass trains; the next two hit the cache.
     for rates, out in ((RATES, fresh), (RATES, cached), (RATES, cached)):
         for rate in rates:
             slider = next(s for s in at.select_slider if s.label.startswith("Learning rate"))
             slider.set_value(rate).run()
             out.append(SCRIPT_SECONDS[-1])
+            if out is fresh:
+                assert FIGURES_SECONDS[-1] is not None, "no coef_chart in the Train page run"
+                figures.append(FIGURES_SECONDS[-1])
     assert not at.exception, at.exception
-    return min(fresh), float(np.median(fresh)), min(cached), float(np.median(cached))
+    return {"figures": (min(figures), float(np.median(figures))),
+            "fresh": (min(fresh), float(np.median(fresh))),
+            "cached": (min(cached), float(np.median(cached)))}
 
 
 def pieces():
@@ -119,11 +146,14 @@ def pieces():
 def main():
     for name, seconds in pieces().items():
         print(f"{name}: {seconds * 1000:.1f} ms")
-    fresh_min, fresh_med, cached_min, cached_med = page_reruns()
+    reruns = page_reruns()
     ok = True
-    for what, best_s, median_s, budget in (
-            ("Train page rerun after a slider move", fresh_min, fresh_med, 0.150),
-            ("Train page cached repeat", cached_min, cached_med, 0.020)):
+    for what, (best_s, median_s), budget in (
+            ("Train page rerun after a slider move, until the figures are sent",
+             reruns["figures"], 0.150),
+            ("Train page rerun after a slider move, whole script (the diagnosis last)",
+             reruns["fresh"], 0.150),
+            ("Train page cached repeat", reruns["cached"], 0.020)):
         met = median_s <= budget
         ok &= met
         print(f"{what}: {best_s * 1000:.0f} ms best, {median_s * 1000:.0f} ms median "

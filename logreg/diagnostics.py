@@ -467,21 +467,30 @@ def _pair(current: float, best: float, gap: float) -> tuple:
 
 
 def diagnose_run(model, settings, X, y, learning_rates=(), time_budget=None,
-                 fit_seconds=None) -> Diagnosis:
+                 fit_seconds=None, fitted=None) -> Diagnosis:
     """:func:`diagnose` for a run of the app: refits use the same settings at another rate.
 
     ``settings`` is the run's ``TrainSettings``; ``X`` (n, d) its model features, ``y`` (n,) 0/1.
     Each refit gets the run's time budget (seconds, None for no limit).
+    ``fitted``: optional store of models already trained on the same ``X``, ``y`` and settings at
+    other rates (``fitted.get(rate)`` a model or None; ``fitted[rate] = model`` keeps a refit).
+    Training is deterministic, so a stored model is the refit itself, not an estimate of it.
     """
     from .model import LogisticRegression
 
     budget = None if time_budget is None else min(time_budget, 2.0)
 
     def refit(rate):
+        known = None if fitted is None else fitted.get(rate)
+        if known is not None:
+            return known
         start = time.perf_counter()
         callback = None if budget is None else (lambda *_: time.perf_counter() - start > budget)
         params = {**settings.model_params(), "learning_rate": rate}
-        return LogisticRegression(**params).fit(X, y, callback=callback)
+        trained = LogisticRegression(**params).fit(X, y, callback=callback)
+        if fitted is not None and not trained.stopped_early_:  # a cut fit is not the run
+            fitted[rate] = trained
+        return trained
 
     batch = settings.batch_size
     return diagnose(model, X, y, full_batch=batch is None or batch >= len(y), refit=refit,

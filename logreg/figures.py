@@ -745,6 +745,22 @@ def _curve_points(x, y, thresholds):
     return x[keep], y[keep], None if texts is None else [t for t, k in zip(texts, keep) if k]
 
 
+def _model_curve_trace(x, y, texts, label, hover):
+    """The model's curve (ROC or PR) as one thick line, hover text aligned with its points."""
+    return dict(type="scatter", x=x, y=y, mode="lines", name=label,
+                line=dict(color=INK, width=3), hovertext=texts,
+                hovertemplate=hover + "<extra></extra>")
+
+
+def _unit_square_figure(fig, title, x_title, y_title, *, empty_note=None):
+    """Layout of a curve on [0, 1] x [0, 1] (ROC, PR), with a note when there is no curve."""
+    apply_layout(fig, title=title, x_title=x_title, y_title=y_title)
+    unit_square_axes(fig)
+    if empty_note:
+        add_note(fig, empty_note)
+    return fig.figure()
+
+
 def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC curve", name="model",
                thresholds=None):
     """ROC curve with the chance diagonal, the current threshold and optional iso-cost lines.
@@ -778,18 +794,13 @@ def roc_figure(fpr, tpr, *, auc=None, marker=None, iso_cost=None, title="ROC cur
             type="scatter", x=ix, y=iy, mode="lines",
             name=html_escape(line.get("label", "equal cost")),
             line=dict(color=MUTED, dash="dash", width=2), hoverinfo="name"))
-    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label,
-                       line=dict(color=INK, width=3), hovertext=texts,
-                       hovertemplate=hover + "<extra></extra>"))
+    fig.add_trace(_model_curve_trace(x, y, texts, label, hover))
     if marker is not None and all_finite(marker.get("fpr"), marker.get("tpr")):
         fig.add_trace(marker_trace(marker["fpr"], marker["tpr"], marker.get("threshold"),
                                    f"FPR = {marker['fpr']:.3f}<br>TPR = {marker['tpr']:.3f}"))
-    apply_layout(fig, title=title, x_title="false positive rate (FPR)",
-                 y_title="true positive rate (TPR)")
-    unit_square_axes(fig)
-    if x.size == 0:
-        add_note(fig, "No ROC curve: it needs both classes in the evaluated set.")
-    return fig.figure()
+    return _unit_square_figure(fig, title, "false positive rate (FPR)",
+                               "true positive rate (TPR)", empty_note=None if x.size else
+                               "No ROC curve: it needs both classes in the evaluated set.")
 
 
 def pr_figure(precision, recall, *, average_precision=None, marker=None, prevalence=None,
@@ -823,19 +834,16 @@ def pr_figure(precision, recall, *, average_precision=None, marker=None, prevale
             name=f"random model (precision = {prevalence:.2f})",
             line=dict(color=GUIDE, dash="dot", width=2), hoverinfo="name"))
     hover = "recall = %{x:.3f}<br>precision = %{y:.3f}" + ("<br>%{hovertext}" if texts else "")
-    fig.add_trace(dict(type="scatter", x=x, y=y, mode="lines", name=label,
-                       line=dict(color=INK, width=3), hovertext=texts,
-                       hovertemplate=hover + "<extra></extra>"))
+    fig.add_trace(_model_curve_trace(x, y, texts, label, hover))
     if marker is not None and all_finite(marker.get("recall"), marker.get("precision")):
         fig.add_trace(marker_trace(
             marker["recall"], marker["precision"], marker.get("threshold"),
             f"recall = {marker['recall']:.3f}<br>precision = {marker['precision']:.3f}"))
-    apply_layout(fig, title=title, x_title="recall (share of positives found)",
-                 y_title="precision (share of predicted positives that are right)")
-    unit_square_axes(fig)
-    if x.size == 0:
-        add_note(fig, "No precision-recall curve: it needs positives in the evaluated set.")
-    return fig.figure()
+    return _unit_square_figure(fig, title, "recall (share of positives found)",
+                               "precision (share of predicted positives that are right)",
+                               empty_note=None if x.size else
+                               "No precision-recall curve: it needs positives in the evaluated "
+                               "set.")
 
 
 # Below this share of the points, a class's bars are too low to see next to the other class's.

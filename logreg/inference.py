@@ -507,16 +507,23 @@ def _newton_l2(state: _NewtonState, l2, *, max_iter=50):
             if final:
                 break
             continue
-        t = 0.5
-        for _halving in range(40):
-            w_t = state.theta[:d] + t * D[:d]
-            if state.loss_at(XD, t) + 0.5 * l2 * float(w_t @ w_t) <= current - 1e-4 * t * decrement:
-                break
-            t *= 0.5
-        else:
+        state = _backtracked(state, D, XD, lambda theta: 0.5 * l2 * float(theta[:d] @ theta[:d]),
+                             current, -decrement, halvings=40)
+        if state is None:
             break
-        state = state.moved(D, XD, t)
     return state
+
+
+def _backtracked(state, D, XD, penalty_of, current, decrease, *, halvings):
+    """The state moved by the largest step t = 1/2, 1/4, ... that passes the Armijo test
+    ``loss + penalty <= current + 1e-4 t decrease`` (``decrease`` < 0: the model's predicted
+    change for the full step), or None when ``halvings`` halvings do not pass it."""
+    t = 0.5
+    for _halving in range(halvings):
+        if state.loss_at(XD, t) + penalty_of(state.theta + t * D) <= current + 1e-4 * t * decrease:
+            return state.moved(D, XD, t)
+        t *= 0.5
+    return None
 
 
 def _prox_newton(state: _NewtonState, penalty: Penalty, *, max_outer=100):
@@ -575,15 +582,9 @@ def _prox_newton(state: _NewtonState, penalty: Penalty, *, max_outer=100):
             if final:
                 break
             continue
-        t = 0.5
-        for _halving in range(50):
-            trial = state.loss_at(XD, t) + penalty_at(theta + t * D)
-            if trial <= current + 1e-4 * t * decrease:
-                break
-            t *= 0.5
-        else:
+        state = _backtracked(state, D, XD, penalty_at, current, decrease, halvings=50)
+        if state is None:
             break
-        state = state.moved(D, XD, t)
     return state
 
 

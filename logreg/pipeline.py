@@ -32,7 +32,7 @@ from .objective import sigmoid  # noqa: F401
 from .replay import (ACCURACY_SAMPLE, _logit, accuracy_history,  # noqa: F401
                      animation_epochs, epoch_logits)
 from .runs import (BinaryRun, MulticlassRun, _train, binary_labels,  # noqa: F401
-                   fit_binary, fit_multiclass)
+                   diagnose_binary, fit_binary, fit_multiclass)
 from .settings import TrainSettings
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "accuracy_history",
     "animation_epochs",
     "binary_labels",
+    "diagnose_binary",
     "boundary_grid",
     "class_grids",
     "drawn_note",

@@ -126,11 +126,29 @@ def probability_picture(grid, threshold) -> np.ndarray:
     crossing[..., 1:, :] |= col_flip
     # Of the cells next to a crossing, keep those within LINE_HALF_WIDTH cells of the level
     # (first-order distance |p - T| / |grad p|): an even line instead of a staircase.
-    gy, gx = np.gradient(g, axis=(-2, -1))
+    cells = np.nonzero(crossing)
+    gy, gx = _gradient_at(g, cells, -2), _gradient_at(g, cells, -1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        distance = np.abs(g - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
-    idx[crossing & ~(distance > LINE_HALF_WIDTH)] = LINE_INDEX
+        distance = np.abs(g[cells] - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
+    near = ~(distance > LINE_HALF_WIDTH)
+    idx[tuple(c[near] for c in cells)] = LINE_INDEX
     return idx[..., ::-1, :]
+
+
+def _gradient_at(g, cells, axis):
+    """``np.gradient(g, axis=axis)[cells]`` computed at those cells only (the few next to the
+    line, not the whole stack): central differences inside, one-sided at the edges, in g's dtype.
+    """
+    n = g.shape[axis]
+    if n < 2:
+        return np.gradient(g, axis=axis)[cells]
+    at = cells[axis]
+    up, down = np.minimum(at + 1, n - 1), np.maximum(at - 1, 0)
+    ahead, behind = list(cells), list(cells)
+    ahead[axis], behind[axis] = up, down
+    step = g[tuple(ahead)] - g[tuple(behind)]
+    # Halving is exact, so this equals np.gradient's (f[i+1] - f[i-1]) / 2 bit for bit.
+    return np.where(up - down == 2, step * g.dtype.type(0.5), step)
 
 
 def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_train, y_train, *,
@@ -210,11 +228,15 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     grids = np.clip(np.where(finite, probas, 0.5), 0.0, 1.0).astype(np.float32)
     any_finites = finite.reshape(k, -1).any(axis=1)
     picture_idx = probability_picture(grids, threshold)
+    # Frames whose whole grid is on one side of the threshold (the only ones with a note).
+    above = (grids >= threshold).reshape(k, -1)
+    one_side = above.all(axis=1) | ~above.any(axis=1)
     frames, texts, pictures = [], [], []
     for i, epoch in enumerate(epochs):
         grid, any_finite = grids[i], bool(any_finites[i])
         diverged = None if any_finite else f"training diverged by epoch {int(epoch)}"
-        uncrossed = _uncrossed_note(grid, threshold, class_names) if any_finite else None
+        uncrossed = _uncrossed_note(grid, threshold, class_names) \
+            if any_finite and one_side[i] else None
         b = intercepts[i]
         b_note = f"intercept b = {b:.3g}" if np.isfinite(b) else None
         text = _epoch_text(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#444444"),

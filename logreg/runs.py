@@ -91,7 +91,8 @@ def binary_labels(y_codes, class_names, positive: int):
 
 def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
                settings: TrainSettings, positive: int = 1, drawn=(0, 1),
-               time_budget: Optional[float] = None, learning_rates=()) -> BinaryRun:
+               time_budget: Optional[float] = None, learning_rates=(),
+               diagnose: bool = True) -> BinaryRun:
     """Train a binary model on raw features and return everything the pages draw.
 
     Parameters
@@ -104,6 +105,8 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
         message says so.
     learning_rates : the rates the app offers; a run that swings, blows up or does not finish
         gets one of them suggested after a refit checked that it works.
+    diagnose : fill ``diagnosis`` now; False leaves it None for :func:`diagnose_binary` to
+        compute later (the Train page draws its figures first: the diagnosis may refit).
     """
     t0 = time.perf_counter()
     y01, names = binary_labels(y_train, class_names, positive)
@@ -114,11 +117,22 @@ def fit_binary(X_train, y_train, X_test, y_test, *, feature_names, class_names,
     p_train = model.predict_proba(Phi)[:, 1]
     p_test = None if Phi_test is None else model.predict_proba(Phi_test)[:, 1]
     diagnosis = diagnostics.diagnose_run(model, settings, Phi, y01, learning_rates, time_budget,
-                                         fit_seconds=time.perf_counter() - t0)
+                                         fit_seconds=time.perf_counter() - t0) if diagnose else None
     return BinaryRun(**_run_fields(model, features, X_train, X_test, feature_names, drawn,
                                    messages, t0),
                      y_train=y01, y_test=y01_test, class_names=names, p_train=p_train,
                      p_test=p_test, diagnosis=diagnosis)
+
+
+def diagnose_binary(run: BinaryRun, settings: TrainSettings, learning_rates=(),
+                    time_budget: Optional[float] = None, fitted=None):
+    """The :class:`logreg.diagnostics.Diagnosis` of a run fitted with ``diagnose=False``: the
+    same call :func:`fit_binary` makes (``settings`` and ``time_budget`` those of the fit), with
+    the fit's own time (``run.seconds``) as the pace of a refit. ``fitted``: models of the same
+    data and settings at other learning rates, as in :func:`logreg.diagnostics.diagnose_run`."""
+    Phi = run.features.transform(run.X_train)
+    return diagnostics.diagnose_run(run.model, settings, Phi, run.y_train, learning_rates,
+                                    time_budget, fit_seconds=run.seconds, fitted=fitted)
 
 
 def _train(model, settings, X_train, y_train, X_test, y_test, feature_names, time_budget, t0):

@@ -12,11 +12,8 @@ st.write("Why the model says what it says: how sure it is about each effect (in 
          "solver took to get there.")
 
 with guard("explaining the model"):
-    ctx = runs.binary_context()
-    problem = None if ctx is None else runs.settings_problem(ctx.settings)
-    if problem:
-        st.warning(problem, icon=":material/warning:")
-    elif ctx is not None:
+    ctx = runs.trainable_context()
+    if ctx is not None:
         run = runs.binary_run(ctx)
         tabs = ("Coefficients", "Penalty path", "Loss surface")
         view = st.segmented_control("View", tabs, default=tabs[0], key="why_view",

@@ -104,11 +104,8 @@ st.write("The model gives every point a probability; the **threshold T** turns i
          "rule, and see what it costs. The same T is used on the Train page.")
 
 with guard("evaluating the threshold"):
-    ctx = runs.binary_context()
-    problem = None if ctx is None else runs.settings_problem(ctx.settings)
-    if problem:
-        st.warning(problem, icon=":material/warning:")
-    elif ctx is not None:
+    ctx = runs.trainable_context()
+    if ctx is not None:
         run = runs.binary_run(ctx)
         names = run.class_names
         has_test = thresholds.has_test(run)

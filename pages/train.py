@@ -233,8 +233,9 @@ def results(ctx, threshold, story):
         epoch = boundary_panel(ctx, run, threshold)
     for message in run.messages:
         st.warning(message, icon=":material/warning:")
-    for level, sentence in run.diagnosis.sentences:
-        DIAGNOSIS_BOXES[level](sentence)
+    # The diagnosis may refit (a reference fit, suggested learning rates): its place is kept
+    # here and filled last, so the figures reach the browser first.
+    diagnosis_box = st.container()
     train_acc, test_acc = compute.accuracy(ctx.key, threshold, run)
     scores(run, threshold, train_acc[-1], None if test_acc is None else test_acc[-1])
     history.record(ctx, run, threshold)
@@ -244,6 +245,9 @@ def results(ctx, threshold, story):
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                "so the page stays responsive; the message above says when that happened.")
     save_and_load(ctx, run, threshold)
+    with diagnosis_box:
+        for level, sentence in runs.diagnosis(ctx, run).sentences:
+            DIAGNOSIS_BOXES[level](sentence)
 
 
 with guard("training the model"):

@@ -304,3 +304,43 @@ def test_with_a_penalty_the_gap_sentence_says_which_loss(moons):
     now = float(re.search(r"alone\) is ([\d.]+),", text).group(1))
     assert now == pytest.approx(J, abs=1e-4) and now != pytest.approx(
         run.model.history_["data_loss"][-1], abs=1e-4)
+
+
+class _CountingStore(dict):
+    """``fitted`` for diagnose_binary: counts the look-ups that found a model."""
+
+    hits = 0
+
+    def get(self, rate):
+        model = super().get(rate)
+        self.hits += model is not None
+        return model
+
+
+def test_refits_taken_from_runs_already_trained_give_the_same_diagnosis():
+    """The Train page hands the diagnosis the runs of the rates the user came from: the result
+    (rates tried, what each did, every sentence) is the one fresh refits give."""
+    data = lrdata.make_dataset("moons", n_samples=400, noise=0.2, random_state=0)
+    train, test = lrdata.train_test_split(data, test_size=0.25, random_state=0)
+    rates = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0)
+
+    def fit(rate, **options):
+        return pipeline.fit_binary(train.X, train.y, test.X, test.y,
+                                   feature_names=train.feature_names,
+                                   class_names=train.class_names,
+                                   settings=pipeline.TrainSettings(epochs=200, learning_rate=rate),
+                                   **options)
+
+    fresh = fit(0.1, learning_rates=rates).diagnosis
+    assert fresh.status == "not_finished" and len(fresh.tried) == 2  # it refitted 0.3 and 0.5
+    store = _CountingStore({r: fit(r, diagnose=False).model for r in (0.3, 0.5)})
+    run = fit(0.1, diagnose=False)
+    assert run.diagnosis is None
+    reused = pipeline.diagnose_binary(run, pipeline.TrainSettings(epochs=200, learning_rate=0.1),
+                                      rates, fitted=store)
+    assert store.hits == 2 and set(store) == {0.3, 0.5}  # no refit was needed
+    assert reused.tried == fresh.tried
+    assert reused.sentences == fresh.sentences
+    # Without a store, the late diagnosis is the one fit_binary computes itself.
+    assert pipeline.diagnose_binary(run, pipeline.TrainSettings(epochs=200, learning_rate=0.1),
+                                    rates).sentences == fresh.sentences

@@ -53,6 +53,32 @@ def test_picture_line_follows_the_level_of_a_linear_field():
     assert not (probability_picture(np.full((5, 5), 0.9), 0.5) == LINE_INDEX).any()
 
 
+def test_picture_line_cells_match_the_whole_grid_gradient_rule():
+    """The line is judged at the crossing cells only; np.gradient over the whole stack (the
+    rule's definition) must pick exactly the same cells, edges included."""
+    rng = np.random.default_rng(3)
+    xs = np.linspace(-2, 2, 64)
+    stack = np.stack([1 / (1 + np.exp(-(a * xs[None, :] + b * xs[:, None] ** 2 + c)))
+                      for a, b, c in rng.normal(size=(6, 3))] + [rng.random((64, 64))])
+    for threshold in (0.5, 0.15, 0.9):
+        g = stack.astype(np.float32)
+        above = g >= threshold
+        crossing = np.zeros_like(above)
+        row_flip = above[..., :, :-1] != above[..., :, 1:]
+        col_flip = above[..., :-1, :] != above[..., 1:, :]
+        crossing[..., :, :-1] |= row_flip
+        crossing[..., :, 1:] |= row_flip
+        crossing[..., :-1, :] |= col_flip
+        crossing[..., 1:, :] |= col_flip
+        gy, gx = np.gradient(g, axis=(-2, -1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            near = ~(np.abs(g - threshold) / np.hypot(gx, gy) > 0.75)
+        expected = (crossing & near)[..., ::-1, :]
+        got = probability_picture(stack, threshold) == LINE_INDEX
+        np.testing.assert_array_equal(got, expected)
+        assert expected.any()
+
+
 @pytest.fixture(scope="module")
 def run():
     data = make_dataset("moons", n_samples=300, noise=0.2, random_state=0)

@@ -7,11 +7,15 @@ as ``_arg`` (skipped by Streamlit's hasher) next to the content hash that stands
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections import OrderedDict
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
-from logreg import figures, metrics, pipeline, why
+from logreg import _parallel, figures, metrics, pipeline, why
 from logreg.replay_figure import replay_frame_epochs, training_replay_figure
 
 from . import state
@@ -69,12 +73,91 @@ def _arrays(train, test) -> dict:
                 class_names=train.class_names)
 
 
+# Fits on at most this many training rows run with BLAS in one thread (measured at 10,000; larger
+# data keeps BLAS's own threads between the pool's threaded passes, as before).
+ONE_BLAS_THREAD_ROWS = 50_000
+
+
+def _one_blas_thread(rows: int = 0):
+    """BLAS in one thread while the Train page's fit (``rows`` training rows, at most
+    ``ONE_BLAS_THREAD_ROWS``), grids (40,000 x d) and accuracy curves are computed.
+
+    Their matrices are thin (d of 2-20): a two-thread BLAS call there waits for its second thread
+    more than it gains from it, most of all on a busy 2-core server (bench_app, alternating runs
+    at load 7-8: rerun until the figures are sent 217-326 ms median with the limit, 413-479 ms
+    without; the 10k-point fit alone 64-73 ms -> 38 ms with OPENBLAS_NUM_THREADS=1). Large passes
+    already split their rows across the logreg thread pool with one BLAS thread each; this is
+    that same process-wide, reference-counted limit.
+    """
+    if rows > ONE_BLAS_THREAD_ROWS:
+        return contextlib.nullcontext()
+    return _parallel.POOL.one_blas_thread()
+
+
 @st.cache_data(max_entries=64, show_spinner="Training...")
 def train_binary(run_key, positive, drawn, _train, _test, _settings):
     """A trained binary run; ``run_key`` stands for (data hash, split, settings, class, features)."""
-    return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings, positive=positive,
-                               drawn=drawn, time_budget=TIME_BUDGET_S,
-                               learning_rates=state.LEARNING_RATES)
+    with _one_blas_thread(len(_train.y)):
+        return pipeline.fit_binary(**_arrays(_train, _test), settings=_settings,
+                                   positive=positive, drawn=drawn, time_budget=TIME_BUDGET_S,
+                                   diagnose=False)
+
+
+# Apart from the run: its reference fit and suggestion refits (up to ~0.5 s) come after the
+# figures are on screen. A frozen dataclass, never mutated: shared without a copy.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def diagnosis(run_key, _run, _settings, _key_at=None):
+    """Finished or not, and why (``logreg.diagnostics.Diagnosis``) for the run of ``run_key``.
+
+    ``_key_at(rate)``: the run key of the same data and settings at another learning rate; with
+    it, a refit the diagnosis needs is taken from the models already trained (the runs of the
+    rates the user came from, earlier refits) when there is one.
+    """
+    fitted = None if _key_at is None else _ModelsAtRates(_key_at)
+    with _one_blas_thread(len(_run.y_train)):
+        return pipeline.diagnose_binary(_run, _settings, learning_rates=state.LEARNING_RATES,
+                                        time_budget=TIME_BUDGET_S, fitted=fitted)
+
+
+class _ModelStore:
+    """The last ``size`` trained models by run key (shared by every session: read only)."""
+
+    def __init__(self, size: int = 128):
+        self._items, self._size, self._lock = OrderedDict(), size, threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            model = self._items.get(key)
+            if model is not None:
+                self._items.move_to_end(key)
+            return model
+
+    def put(self, key, model):
+        if model.stopped_early_:  # cut by a time limit: not the run of those settings
+            return
+        with self._lock:
+            self._items[key] = model
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def trained_models() -> _ModelStore:
+    return _ModelStore()
+
+
+class _ModelsAtRates:
+    """The store seen by learning rate, for one data set and its other settings."""
+
+    def __init__(self, key_at):
+        self._key_at = key_at
+
+    def get(self, rate):
+        return trained_models().get(self._key_at(rate))
+
+    def __setitem__(self, rate, model):
+        trained_models().put(self._key_at(rate), model)
 
 
 class _PreparedFigure(go.Figure):
@@ -123,7 +206,8 @@ REPLAY_RES = 200
 # The replay's grids do not depend on the threshold: a threshold step only rebuilds the figure.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def replay_grids(run_key, epochs: tuple, resolution, _run):
-    return pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
+    with _one_blas_thread():
+        return pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
 
 
 @st.cache_resource(max_entries=32, show_spinner="Preparing the replay...")
@@ -145,7 +229,8 @@ def replay_figure(run_key, threshold, start, resolution, _run):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def accuracy(run_key, threshold, _run):
-    return pipeline.accuracy_history(_run, threshold)
+    with _one_blas_thread():
+        return pipeline.accuracy_history(_run, threshold)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Optional
+
+import streamlit as st
 
 from logreg import LogisticRegression
 from logreg.pipeline import TrainSettings
@@ -61,9 +63,28 @@ def binary_context() -> Optional[Context]:
                    data_source.drawn_features(dataset))
 
 
+def trainable_context() -> Optional[Context]:
+    """The current context when its settings can be trained; else None, with the reason shown
+    as a warning (no data yet: the data source has already said what to do)."""
+    ctx = binary_context()
+    problem = None if ctx is None else settings_problem(ctx.settings)
+    if problem:
+        st.warning(problem, icon=":material/warning:")
+        return None
+    return ctx
+
+
 def binary_run(ctx: Context):
-    return compute.train_binary(ctx.key, ctx.positive, ctx.drawn, ctx.train, ctx.test,
-                                ctx.settings)
+    run = compute.train_binary(ctx.key, ctx.positive, ctx.drawn, ctx.train, ctx.test,
+                               ctx.settings)
+    compute.trained_models().put(ctx.key, run.model)  # a refit the diagnosis of a neighbour needs
+    return run
+
+
+def diagnosis(ctx: Context, run):
+    """The run's diagnosis; refits at other rates reuse the models trained at those rates."""
+    return compute.diagnosis(ctx.key, run, ctx.settings, lambda rate: ctx.key_for(
+        replace(ctx.settings, learning_rate=rate)))
 
 
 def settings_problem(settings: TrainSettings) -> Optional[str]:
