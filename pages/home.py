@@ -36,4 +36,5 @@ if clicked:
     st.switch_page(clicked)
 
 st.caption("The pages stay in the menu on the left: **Data** to choose or upload data, "
-           "**Train**, **Threshold**, **Multiclass**, **Compare**, and **About the math**.")
+           "**Train**, **Threshold**, **Why: coefficients and paths**, **Multiclass**, **Runs**, "
+           "and **About the math**.")

@@ -144,3 +144,16 @@ def test_start_over_keeps_presentation_mode_and_resets_the_model(app):
     assert_clean(at)
     assert state(at, "learning_rate") == 0.5
     assert state(at, "present") is True
+
+
+def test_home_page_names_every_page_of_the_menu():
+    """The caption under the doors lists the menu: every page app.py registers, by its title."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "app.py").read_text()
+    titles = re.findall(r'st\.Page\([^)]*?title="([^"]+)"', source, flags=re.S)
+    assert len(titles) >= 8, titles
+    caption = " ".join(c.value for c in home().caption)
+    missing = [t for t in titles if t != "Start here" and f"**{t}**" not in caption]
+    assert not missing, (missing, caption)
