@@ -68,7 +68,6 @@ __all__ = [
     "class_color",
     "scatter_figure",
     "boundary_figure",
-    "boundary_animation_figure",
     "loss_figure",
     "coef_figure",
     "roc_figure",
@@ -332,90 +331,6 @@ def _finite_or_none(p, X):
     if p.shape[0] != keep.shape[0]:
         raise ValueError(f"Got {p.shape[0]} probabilities for {keep.shape[0]} points.")
     return p[keep]
-
-
-def boundary_animation_figure(xs, ys, probas, epochs, X_train, y_train, *, class_names,
-                              feature_names, threshold=0.5, losses=None, title=None,
-                              max_points=5000, seed=0):
-    """Animated decision boundary: one plotly frame per listed epoch, with Play and a slider.
-
-    The animation runs in the browser (no rerun per epoch). It starts at the first listed epoch so
-    that Play shows the model learning from the start.
-
-    Parameters
-    ----------
-    xs : array-like of shape (nx,)
-    ys : array-like of shape (ny,)
-    probas : array-like of shape (k, ny, nx)
-        p(class 1) on the grid at each listed epoch (keep k <= ~60 and the grid coarse, e.g.
-        80 x 80, so the figure stays small).
-    epochs : array-like of shape (k,)
-        Epoch number of each grid.
-    X_train, y_train : array-like of shape (n, 2) / (n,)
-        Points drawn in every frame (they do not move).
-    class_names, feature_names : sequence of str
-    threshold : float, default=0.5
-    losses : array-like of shape (k,), optional
-        Training loss at each listed epoch, shown in the frame title ("epoch 37 · loss 0.412").
-    title : str, optional
-    max_points : int, default=5000
-    seed : int, default=0
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        With ``frames`` (named by epoch), a Play/Pause button and an "epoch" slider.
-    """
-    xs, ys = _grid_axes(xs, ys)
-    probas = np.asarray(probas, dtype=float)
-    epochs = np.asarray(epochs).astype(int).ravel()
-    if probas.ndim != 3 or probas.shape[0] != epochs.size:
-        raise ValueError(f"probas must have shape (len(epochs), ny, nx) = ({epochs.size}, "
-                         f"{ys.size}, {xs.size}), got {probas.shape}.")
-    if epochs.size == 0:
-        raise ValueError("boundary_animation_figure needs at least one epoch.")
-    loss_values = (np.full(epochs.size, np.nan) if losses is None
-                   else as_1d(losses, "losses"))
-    point_trs, drawn_note = _boundary_points(
-        X_train, y_train, None, None, None, None, class_names=class_names,
-        feature_names=feature_names, max_points=max_points, seed=seed)
-
-    frames, first = [], None
-    for k, epoch in enumerate(epochs):
-        grid, any_finite = clean_probability_grid(probas[k], (ys.size, xs.size), name="probas[k]")
-        first = grid if first is None else first
-        loss = loss_values[k] if k < loss_values.size else None
-        frame_title = _boundary_title(title, epoch, loss)
-        frames.append(dict(
-            name=str(int(epoch)), traces=[0, 1],
-            data=[dict(type="heatmap", z=_percent_grid(grid)),
-                  dict(type="contour", z=_contour_grid(xs, ys, grid)[2])],
-            layout=dict(
-                title=dict(text=frame_title), annotations=_boundary_annotations(
-                    grid, any_finite, threshold, class_names,
-                    None if any_finite else f"Training diverged by epoch {int(epoch)}.",
-                    slots=True),
-            ),
-        ))
-    fig = FigureSpec(
-        data=[_probability_heatmap(xs, ys, first, class_names, feature_names),
-              _threshold_contour(xs, ys, first, threshold)] + point_trs,
-        frames=frames,
-    )
-    apply_layout(fig, title=frames[0]["layout"]["title"]["text"],
-                 x_title=html_escape(feature_names[0]),
-                 y_title=html_escape(feature_names[1]), subtitle=drawn_note, height=HEIGHT + 40)
-    fig.update_layout(
-        annotations=frames[0]["layout"]["annotations"],
-        # Legend above the plot: the space under it belongs to the Play button and the slider.
-        legend=dict(orientation="h", x=0.0, xanchor="left", y=1.01, yanchor="bottom"),
-        margin=dict(t=120 if drawn_note else 100, b=135),
-        updatemenus=[play_pause_menu()],
-        sliders=[epoch_slider([f["name"] for f in frames])],
-    )
-    fig.update_xaxes(range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
-    fig.update_yaxes(range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
-    return fig.figure()
 
 
 # ============================================================================================

@@ -8,8 +8,7 @@ pipeline`` keeps working. New code may import from the modules directly:
 ``logreg/settings.py``       ``TrainSettings``: the model and feature settings of a run
 ``logreg/features.py``       ``FeatureMap``: raw -> model features (standardize, polynomial terms)
 ``logreg/runs.py``           ``fit_binary`` / ``BinaryRun``, ``fit_multiclass`` / ``MulticlassRun``
-``logreg/replay.py``         a run at any epoch: ``epoch_logits``, ``accuracy_history``,
-                             ``animation_epochs``
+``logreg/replay.py``         a run at any epoch: ``epoch_logits``, ``accuracy_history``
 ``logreg/grids.py``          probabilities over the drawn plane: ``boundary_grid``, ``class_grids``
 ``logreg/feature_pair.py``   which two features to draw: ``informative_pair``, ``drawn_note``
 ``logreg/model_files.py``    ``export_model``, ``load_model``
@@ -29,8 +28,7 @@ from .features import MAX_MODEL_FEATURES, FeatureMap, _moments  # noqa: F401
 from .grids import boundary_grid, class_grids, grid_axes, grid_rows
 from .model_files import LoadedModel, export_model, load_model
 from .objective import sigmoid  # noqa: F401
-from .replay import (ACCURACY_SAMPLE, _logit, accuracy_history,  # noqa: F401
-                     animation_epochs, epoch_logits)
+from .replay import ACCURACY_SAMPLE, _logit, accuracy_history, epoch_logits  # noqa: F401
 from .runs import (BinaryRun, MulticlassRun, _train, binary_labels,  # noqa: F401
                    diagnose_binary, fit_binary, fit_multiclass)
 from .settings import TrainSettings
@@ -44,7 +42,6 @@ __all__ = [
     "MulticlassRun",
     "TrainSettings",
     "accuracy_history",
-    "animation_epochs",
     "binary_labels",
     "diagnose_binary",
     "boundary_grid",

@@ -1,5 +1,5 @@
-"""A binary run at any epoch of its history, without refitting: logits, accuracy curves and
-the epochs shown as animation frames."""
+"""A binary run at any epoch of its history, without refitting: logits and accuracy curves.
+(The epochs the replay figure carries as frames: ``logreg.replay_figure.replay_frame_epochs``.)"""
 
 from __future__ import annotations
 
@@ -51,14 +51,3 @@ def _logit(p: float) -> float:
     if p >= 1.0:
         return np.inf
     return float(np.log(p) - np.log1p(-p))
-
-
-def animation_epochs(n_iter: int, max_frames: int = 50) -> np.ndarray:
-    """Epochs to show as animation frames: all of them when few, else geometrically spaced.
-
-    Early epochs change the boundary most, so they get more frames; the last epoch is always in.
-    """
-    if n_iter + 1 <= max_frames:
-        return np.arange(n_iter + 1)
-    picks = np.unique(np.round(np.geomspace(1, n_iter + 1, max_frames)).astype(int) - 1)
-    return np.unique(np.concatenate([[0], picks, [n_iter]]))

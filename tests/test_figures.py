@@ -113,8 +113,6 @@ def build_all(d):
         "boundary": F.boundary_figure(xs, ys, proba, X[:150], y[:150], X_test=X[150:],
                                       y_test=y[150:], p_train=d["p"][:150], p_test=d["p"][150:],
                                       threshold=0.37, epoch=12, **kw),
-        "animation": F.boundary_animation_figure(xs, ys, np.stack([proba * 0 + 0.5, proba]),
-                                                 [0, 10], X, y, losses=[0.693, 0.412], **kw),
         "loss": F.loss_figure(np.arange(1, 21), np.linspace(0.7, 0.3, 20),
                               val_loss=np.linspace(0.72, 0.35, 20),
                               train_accuracy=np.linspace(0.5, 0.9, 20),
@@ -149,7 +147,7 @@ def figs(data):
     return {name: fig.to_dict() for name, fig in build_all(data).items()}
 
 
-ALL = ["scatter", "boundary", "animation", "loss", "coef", "coef_multiclass", "roc", "pr",
+ALL = ["scatter", "boundary", "loss", "coef", "coef_multiclass", "roc", "pr",
        "histogram", "confusion", "ovr", "per_class_loss", "per_class_roc", "sweep", "sigmoid"]
 
 
@@ -211,7 +209,6 @@ def test_each_class_has_the_same_colour_in_every_figure(figs):
         expected = F.class_color(m)
         assert _point_color(figs["scatter"], name) == expected
         assert _point_color(figs["boundary"], name) == expected
-        assert _point_color(figs["animation"], name) == expected
         hist = next(t for t in figs["histogram"]["data"] if name in t["name"])
         assert hist["marker"]["color"] == expected
         assert expected in figs["confusion"]["layout"]["yaxis"]["ticktext"][m]
@@ -347,46 +344,6 @@ def test_boundary_caps_train_and_test_points_together(data):
 # ---------------------------------------------------------------------------------------------
 # Animation
 # ---------------------------------------------------------------------------------------------
-
-def test_animation_has_a_frame_per_epoch_starting_at_the_first(figs):
-    fig = figs["animation"]
-    assert [f["name"] for f in fig["frames"]] == ["0", "10"]
-    assert "epoch 0" in fig["layout"]["title"]["text"]
-    for frame in fig["frames"]:
-        assert frame["traces"] == [0, 1]
-        assert [t["type"] for t in frame["data"]] == ["heatmap", "contour"]
-    assert "epoch 10 · loss 0.412" in fig["frames"][1]["layout"]["title"]["text"]
-
-
-def test_animation_has_play_pause_buttons_and_an_epoch_slider(figs):
-    layout = figs["animation"]["layout"]
-    buttons = layout["updatemenus"][0]["buttons"]
-    assert "Play" in buttons[0]["label"] and buttons[0]["method"] == "animate"
-    assert buttons[0]["args"][1]["frame"]["redraw"] is True
-    assert 50 <= buttons[0]["args"][1]["frame"]["duration"] <= 150
-    assert "Pause" in buttons[1]["label"]
-    slider = layout["sliders"][0]
-    assert slider["currentvalue"]["prefix"] == "epoch "
-    assert [s["label"] for s in slider["steps"]] == ["0", "10"]
-    assert slider["steps"][1]["args"][0] == ["10"]
-
-
-def test_animation_frames_carry_the_same_annotation_slots(figs):
-    frames = figs["animation"]["frames"]
-    counts = {len(f["layout"]["annotations"]) for f in frames}
-    assert counts == {len(figs["animation"]["layout"]["annotations"])}
-    # Epoch 0 is p = 0.5 everywhere: the note shows; by epoch 10 the boundary exists, it hides.
-    visible = [[a["text"] for a in f["layout"]["annotations"] if a["visible"]] for f in frames]
-    assert any("p = 0.50 everywhere (weights are 0): all predicted dog" in t for t in visible[0])
-    assert visible[1] == []
-
-
-def test_animation_contour_level_is_the_threshold(data):
-    fig = F.boundary_animation_figure(data["xs"], data["ys"], data["proba"][None], [5], data["X"],
-                                      data["y"], class_names=CLASS_NAMES, feature_names=FEATURES,
-                                      threshold=0.2).to_dict()
-    assert fig["data"][1]["contours"]["start"] == 0.2
-
 
 # ---------------------------------------------------------------------------------------------
 # Loss and weights

@@ -121,14 +121,6 @@ def test_accuracy_history_ends_at_the_final_accuracy(moons):
     assert test_acc[-1] == pytest.approx(((run.p_test >= 0.3) == run.y_test).mean())
 
 
-@pytest.mark.parametrize("n_iter", [0, 3, 49, 50, 10_000])
-def test_animation_epochs_are_sorted_unique_and_include_both_ends(n_iter):
-    epochs = pipeline.animation_epochs(n_iter, max_frames=50)
-    assert epochs[0] == 0 and epochs[-1] == n_iter
-    assert np.all(np.diff(epochs) > 0)
-    assert len(epochs) <= 52
-
-
 def test_multiclass_labels_name_the_rest():
     y01, names = pipeline.binary_labels([0, 1, 2, 1], ("a", "b", "c"), positive=1)
     assert y01.tolist() == [0, 1, 0, 1] and names == ("not b", "b")
