@@ -256,3 +256,30 @@ def test_tour_step_keeps_the_boundary_plot_on_the_first_screen(page, query):
     assert b["width"] >= 0.5 * boxes["content"], (b["width"], boxes["content"])
     panel = app.page.locator(".st-key-lesson_panel").bounding_box()
     assert panel["x"] >= b["right"] - 1 and panel["y"] < 720, (panel, b)
+
+
+# The replay figure's title (and subtitle) and the epoch line over its plot, as drawn.
+TITLE_GAP_JS = """() => {
+    const el = document.querySelector('.st-key-boundary_chart .js-plotly-plot');
+    const r = n => { const b = n.getBoundingClientRect(); return {top: b.top, bottom: b.bottom}; };
+    const heads = [...el.querySelectorAll('.gtitle, .gtitle-subtitle')]
+        .filter(n => n.getBoundingClientRect().height > 0).map(r);
+    const epoch = [...el.querySelectorAll('.textpoint text')]
+        .find(n => n.textContent.startsWith('epoch'));
+    return {heads: heads, epoch: epoch ? r(epoch) : null,
+            plot: r(el.querySelector('.cartesianlayer .subplot.xy .bg') ||
+                    el.querySelector('.nsewdrag'))};
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "source=builtin&builtin=breast_cancer"],
+                         ids=["title", "title_and_subtitle"])
+def test_replay_figure_title_stands_clear_of_the_epoch_line(page, query):
+    app = screen_app(page, 1280, 720).open(query, title="Train")
+    wait_charts(app)
+    drawn = app.page.evaluate(TITLE_GAP_JS)
+    assert drawn["heads"] and drawn["epoch"] is not None, drawn
+    lowest = max(h["bottom"] for h in drawn["heads"])
+    # At least a line's gap (12 px) between the title block and "epoch N · loss ...".
+    assert drawn["epoch"]["top"] - lowest >= 12, drawn
+    assert drawn["epoch"]["bottom"] <= drawn["plot"]["top"] + 1, drawn
