@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import figures, lesson_text, ovr_figures, pipeline
-from ui import compute, glossary, lesson, pickers, presentation, runs, state
+from ui import compute, glossary, layout, lesson, pickers, presentation, runs, state
 from ui.errors import guard
 
 GRID_RES = 150
@@ -38,7 +38,9 @@ def show_run(ctx, run, key, title):
         ovr_figures.clip_class_lines(fig, xs, ys, grids)
         ovr_figures.label_class_lines(fig, xs, ys, ovr_figures.where_it_matters(grids), X2,
                                       run.y_train, run.class_names)
-    presentation.chart(fig, key=f"regions_{run.kind}", height=REGIONS_HEIGHT)
+    # In half the width (softmax beside it) each class's line takes a legend row of its own.
+    presentation.chart(fig, key=f"regions_{run.kind}", reshape=layout.fit(
+        REGIONS_HEIGHT, per_row=1.5 if state.get("compare_softmax") else 4))
     note = pipeline.drawn_note(run.feature_names, run.drawn)
     if note:
         st.caption(note)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg import decisions, figures, metrics
-from ui import compute, presentation, runs, state, thresholds, why
+from ui import compute, layout, presentation, runs, state, thresholds, why
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
@@ -167,7 +167,8 @@ with guard("evaluating the threshold"):
             presentation.chart(figures.roc_figure(
                 curves["fpr"], curves["tpr"], auc=curves["auc"], marker=marker,
                 iso_cost=dict(x=iso[0], y=iso[1], label="same expected cost")),
-                key="roc_chart", height=FIRST_PLOT_HEIGHT, where=top_left)
+                key="roc_chart", reshape=layout.fit(FIRST_PLOT_HEIGHT, per_row=1),
+                where=top_left)
             matrix = [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
             presentation.chart(figures.confusion_figure(matrix, names), key="confusion_chart",
                                height=FIRST_PLOT_HEIGHT, where=top_right)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from logreg import figures_why, metrics, why
 
-from . import presentation, state
+from . import layout, presentation, state
 
 # Plot-first (issue 13), at 1280x720 with the sidebar open: the penalty path's two charts and the
 # loss surface fit the first screen under the title and the view picker; an effects chart taller
@@ -137,7 +137,8 @@ def path_section(run, run_key):
     left, right = st.columns(2)
     weights, loss = path_figures(run_key, path)
     presentation.chart(weights, key="path_chart", height=PATH_HEIGHT, where=left)
-    presentation.chart(loss, key="path_loss_chart", height=PATH_HEIGHT, where=right)
+    presentation.chart(loss, key="path_loss_chart", where=right,
+                       reshape=layout.fit(PATH_HEIGHT, per_row=1))
 
 
 def surface_section(run, run_key):
