@@ -107,7 +107,7 @@ def coefficients_section(run, run_key):
         st.markdown("\n".join(f"- {line}" for line in report.fit_lines))
     with right:
         fig = effects_figure(run_key, report, target)
-        tall = (fig.layout.height or 0) > EFFECTS_BOX_PX
+        tall = ((fig.to_dict().get("layout") or {}).get("height") or 0) > EFFECTS_BOX_PX
         box = st.container(height=EFFECTS_BOX_PX, border=False, key="effects_box") if tall \
             else st.container(key="effects_box")
         presentation.chart(fig, key="effects_chart", where=box)
