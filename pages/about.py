@@ -81,4 +81,5 @@ left, right = st.columns(2)
 _entries = sorted(glossary.TERMS, key=str.lower)
 _half = (len(_entries) + 1) // 2
 for column, part in ((left, _entries[:_half]), (right, _entries[_half:])):
-    column.markdown("\n".join(f"- **{term}**: {glossary.definition(term)}" for term in part))
+    for term in part:  # one heading per entry: tooltips link to its anchor (about#g-...)
+        column.markdown(glossary.entry_markdown(term), unsafe_allow_html=True)

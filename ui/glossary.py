@@ -8,6 +8,7 @@ every page's text for technical words and fails on one the glossary does not def
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Optional
 
@@ -227,7 +228,86 @@ def terms_in(text: str, names) -> list:
     return [n for n in names if _pattern(n).search(text)]
 
 
+# Terms a tooltip may use in their everyday sense without a pointer to the glossary: a "class",
+# a "feature" (column), a "probability", the "test" and "training" points, a "setting", a
+# "step". The glossary still defines them (the About page lists every entry).
+EVERYDAY = ("Class", "Feature", "Probability", "Test set", "Training set", "Hyperparameter",
+            "Iteration")
+
+# Names too loose to link: a tooltip's "test scores" are numbers, not the log-odds "score".
+LOOSE_NAMES = ("score",)
+
+# Where a tooltip's pointer ends: the About page (url path "about") at the entry's anchor.
+ABOUT_PATH = "about"
+POINTER = "Glossary (About page): "
+
+
+def _word(name: str) -> str:
+    """Regex for ``name`` as a whole word, plurals too (epochs, classes, probabilities)."""
+    if name[-1:].isalpha() and name[-1:].lower() == "y":
+        core = re.escape(name[:-1]) + r"(?:y|ies)"
+    elif name[-1:].isalpha():
+        core = re.escape(name) + r"(?:e?s)?"
+    else:
+        core = re.escape(name)
+    return r"(?<![\w-])" + core + r"(?![\w-])"
+
+
+# Longest names first, so "F1 score" is found before "score" and "gradient descent" before
+# "gradient"; one alternation finds each phrase once.
+_ALL_NAMES = sorted((n for n in _INDEX if n not in LOOSE_NAMES), key=len, reverse=True)
+_ANY = re.compile("|".join(f"(?P<n{i}>{_word(n)})" for i, n in enumerate(_ALL_NAMES)),
+                  re.IGNORECASE)
+
+
+def terms_used(text: str, *, everyday: bool = False) -> list:
+    """The glossary terms ``text`` uses, by any of their names (whole words, case-insensitive,
+    plurals too; a longer name wins over a shorter one inside it), in order of first use.
+    Terms in :data:`EVERYDAY` are left out unless ``everyday``. A pointer already at the end of
+    the text (:func:`tip`) is not read."""
+    body = text.split(POINTER, 1)[0]
+    found = []
+    for match in _ANY.finditer(body):
+        term = _INDEX[_ALL_NAMES[int(match.lastgroup[1:])]]
+        if term not in found and (everyday or term not in EVERYDAY):
+            found.append(term)
+    return found
+
+
+def anchor(term: str) -> str:
+    """The About page's anchor for a glossary entry ("g-l2", "g-youden-s-j")."""
+    base = re.sub(r"\s*\(.*\)$", "", term)
+    return "g-" + re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
+
+
+def link(term: str) -> str:
+    """A markdown link to the entry on the About page (opens in a new tab: this tab keeps its
+    settings)."""
+    return f"[{term}]({ABOUT_PATH}#{anchor(term)})"
+
+
+def entry_markdown(term: str) -> str:
+    """The About page's entry: a small heading carrying the anchor :func:`link` points at, then
+    the definition. (Markdown headings get anchors from their text, by rules of Streamlit's
+    front end; ``data-anchor`` sets ours.)"""
+    name = html.escape(term, quote=False)
+    return (f'<h5 data-anchor="{anchor(term)}">{name}</h5>\n\n'
+            f"{html.escape(definition(term), quote=False)}")
+
+
+def tip(help_text: str, *extra: str) -> str:
+    """A tooltip ending with links to the glossary entries it uses (found by
+    :func:`terms_used`) and to any ``extra`` terms (any of their names)."""
+    terms = terms_used(help_text)
+    for name in extra:
+        term = lookup(name) or name
+        if term in TERMS and term not in terms:
+            terms.append(term)
+    if not terms:
+        return help_text
+    return f"{help_text}\n\n{POINTER}{', '.join(link(t) for t in terms)}."
+
+
 def refer(help_text: str, *terms: str) -> str:
-    """A tooltip ending with a pointer to the glossary entries it uses."""
-    listed = ", ".join(f"*{lookup(t) or t}*" for t in terms)
-    return f"{help_text} Glossary (About page): {listed}."
+    """:func:`tip`, naming ``terms`` even if the text only implies them."""
+    return tip(help_text, *terms)
