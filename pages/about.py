@@ -6,6 +6,10 @@ from logreg import LogisticRegression, figures
 from ui import glossary, why
 
 st.title("How logistic regression works")
+_asked = glossary.requested_term()  # a tooltip's glossary link opened this page
+if _asked:
+    st.info(f"**{_asked}**: {glossary.definition(_asked)}  \nEvery term is in the glossary at the "
+            "end of this page.", icon=":material/menu_book:")
 st.write("Everything the other pages show comes from a handful of formulas. Here they are, each "
          "with a sentence saying what it means.")
 

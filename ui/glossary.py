@@ -237,8 +237,12 @@ EVERYDAY = ("Class", "Feature", "Probability", "Test set", "Training set", "Hype
 # Names too loose to link: a tooltip's "test scores" are numbers, not the log-odds "score".
 LOOSE_NAMES = ("score",)
 
-# Where a tooltip's pointer ends: the About page (url path "about") at the entry's anchor.
+# Where a tooltip's link leads: the About page (url path "about") with ``?term=<slug>``, which
+# shows that entry in a box at the top of the page. (A ``#anchor`` alone is not enough: the
+# page's figures finish drawing after Streamlit scrolls to the heading and push it out of view.)
 ABOUT_PATH = "about"
+TERM_PARAM = "term"
+_TERM_KEY = "glossary_term"  # the entry asked for, kept while the About page stays on screen
 POINTER = "Glossary (About page): "
 
 
@@ -280,10 +284,33 @@ def anchor(term: str) -> str:
     return "g-" + re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
 
 
+def slug(term: str) -> str:
+    """The entry's name in a link (``?term=l2``): its anchor without the ``g-``."""
+    return anchor(term)[2:]
+
+
+_BY_SLUG = {slug(t): t for t in TERMS}
+
+
 def link(term: str) -> str:
-    """A markdown link to the entry on the About page (opens in a new tab: this tab keeps its
-    settings)."""
-    return f"[{term}]({ABOUT_PATH}#{anchor(term)})"
+    """A markdown link to the entry on the About page (Streamlit opens it in a new tab, so this
+    tab keeps its settings)."""
+    return f"[{term}]({ABOUT_PATH}?{TERM_PARAM}={slug(term)})"
+
+
+def requested_term() -> Optional[str]:
+    """The entry a tooltip's link asked the About page for, or None.
+
+    The link's ``?term=`` is read on the run it arrives with (the app then rewrites the address
+    to its settings) and kept while the About page stays on screen; another page drops it."""
+    import streamlit as st
+
+    asked = _BY_SLUG.get(str(st.query_params.get(TERM_PARAM, "")))
+    if asked is not None:
+        st.session_state[_TERM_KEY] = asked
+    elif st.session_state.get("_page_changed"):
+        st.session_state.pop(_TERM_KEY, None)
+    return st.session_state.get(_TERM_KEY)
 
 
 def entry_markdown(term: str) -> str:

@@ -200,10 +200,10 @@ def names_used(text: str) -> dict:
 
 
 def linked(help_text: str) -> set:
-    """The glossary terms a tooltip links to, by their anchors on the About page."""
-    anchors = re.findall(r"\]\(about#(g-[a-z0-9-]+)\)", help_text)
-    by_anchor = {glossary.anchor(t): t for t in glossary.TERMS}
-    return {by_anchor.get(a, f"unknown anchor {a}") for a in anchors}
+    """The glossary terms a tooltip links to (``[name](about?term=<slug>)``)."""
+    slugs = re.findall(r"\]\(about\?term=([a-z0-9-]+)\)", help_text)
+    by_slug = {glossary.slug(t): t for t in glossary.TERMS}
+    return {by_slug.get(s, f"unknown entry {s}") for s in slugs}
 
 
 def unlinked(at) -> list:
@@ -253,9 +253,9 @@ def test_tip_finds_terms_by_any_name_and_links_each_once():
     text = glossary.tip("Lasso sets weights to zero; ridge shrinks every weight. The AUCs and "
                         "the F1 score: no log-odds score here.", "solver")
     pointer = text.split("\n\nGlossary (About page): ", 1)[1]
-    assert pointer == ("[L1 (lasso)](about#g-l1), [Coefficient (weight)](about#g-coefficient), "
-                       "[L2 (ridge)](about#g-l2), [AUC](about#g-auc), [F1](about#g-f1), "
-                       "[Log-odds](about#g-log-odds), [Solver](about#g-solver).")
+    assert pointer == ("[L1 (lasso)](about?term=l1), [Coefficient (weight)](about?term=coefficient), "
+                       "[L2 (ridge)](about?term=l2), [AUC](about?term=auc), [F1](about?term=f1), "
+                       "[Log-odds](about?term=log-odds), [Solver](about?term=solver).")
     assert glossary.tip("More points make smoother results.") == \
         "More points make smoother results."
 
@@ -267,3 +267,20 @@ def test_every_entry_has_its_own_anchor_on_the_about_page(app):
     shown = texts(at.markdown)
     for term in glossary.TERMS:
         assert f'<h5 data-anchor="{glossary.anchor(term)}">' in shown, term
+
+
+def test_a_glossary_link_opens_the_about_page_on_its_entry(app):
+    app.query_params["term"] = "youden-s-j"
+    at = goto(app, "about")  # the link's first run draws the About page
+    (box,) = at.info
+    assert box.value.startswith("**Youden's J**: " + glossary.definition("Youden's J"))
+    assert "term" not in at.query_params  # the address goes back to the settings it mirrors
+    at.run()
+    assert [b.value for b in at.info] == [box.value]  # kept while the page stays
+    goto(at, "train")
+    assert not goto(at, "about").info  # gone once the visitor moved on
+
+
+def test_a_link_to_an_unknown_entry_shows_no_box(app):
+    app.query_params["term"] = "no-such-term"
+    assert not goto(app, "about").info
