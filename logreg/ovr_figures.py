@@ -12,9 +12,22 @@ from ._figure_style import class_color, class_label, hover_escape, html_escape
 from .figures import boundary_figure
 
 
+# Label boxes, estimated in plot units (each axis scaled to its range) for a plot at least
+# LABEL_PLOT_PX wide and tall: 14 px bold text is about 8 px a character and 24 px high.
+LABEL_PLOT_PX = (330, 250)
+
+
+def _label_box(text_len, u, v, horizontal):
+    """(u0, u1, v0, v1) of a label anchored at (u, v): above a flat line, right of a steep one."""
+    w = (8 * text_len + 10) / LABEL_PLOT_PX[0]
+    h = 26 / LABEL_PLOT_PX[1]
+    return (u - w / 2, u + w / 2, v, v + h) if horizontal else (u, u + w, v - h / 2, v + h / 2)
+
+
 def line_labels(xs, ys, lines, X, y, class_names):
-    """Annotations naming each class's p = 0.5 line, placed on its solid part (where the class
-    has the highest p; its dotted part when it has none) near the class's points, inside the plot.
+    """Annotations naming each class's p = 0.5 line: beside its solid part (where the class has
+    the highest p; its dotted part when it has none), near the class's points, inside the plot,
+    not covering the line (above a flat stretch, right of a steep one) nor another label.
 
     Parameters
     ----------
@@ -24,30 +37,47 @@ def line_labels(xs, ys, lines, X, y, class_names):
     Returns
     -------
     list of dict
-        Plotly annotations (data coordinates), one per class whose line crosses the plot.
+        Plotly annotations (data coordinates), one per class whose line crosses the plot; the
+        point (x, y) is on the line, the box beside it.
     """
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
     X, y = np.asarray(X, float), np.asarray(y)
     sx = (xs[-1] - xs[0]) or 1.0
     sy = (ys[-1] - ys[0]) or 1.0
-    out = []
+    placed, out = [], []
     for m, pieces in enumerate(lines):
         if not pieces:
             continue
+        name = str(class_label(class_names, m))
         pts = X[y == m]
         centre = pts.mean(axis=0) if len(pts) else X.mean(axis=0)
-        solid = [p for p in pieces if p["wins"]] or pieces
-        px = np.concatenate([p["x"] for p in solid])
-        py = np.concatenate([p["y"] for p in solid])
-        # Keep labels off the plot's edges, where they would be cut.
-        inner = ((px > xs[0] + 0.08 * sx) & (px < xs[-1] - 0.08 * sx)
-                 & (py > ys[0] + 0.06 * sy) & (py < ys[-1] - 0.06 * sy))
-        if inner.any():
-            px, py = px[inner], py[inner]
-        best = int(np.argmin(((px - centre[0]) / sx) ** 2 + ((py - centre[1]) / sy) ** 2))
+        cands = []
+        for rank, group in enumerate(([p for p in pieces if p["wins"]],
+                                      [p for p in pieces if not p["wins"]])):
+            for p in group:
+                u, v = (p["x"] - xs[0]) / sx, (p["y"] - ys[0]) / sy
+                du, dv = np.gradient(u), np.gradient(v)  # pieces have 2 points or more
+                flat = np.abs(dv) * LABEL_PLOT_PX[1] <= np.abs(du) * LABEL_PLOT_PX[0]
+                d = (u - (centre[0] - xs[0]) / sx) ** 2 + (v - (centre[1] - ys[0]) / sy) ** 2
+                cands += [(rank, d[i], u[i], v[i], bool(flat[i])) for i in range(len(u))]
+        cands.sort(key=lambda c: (c[0], c[1]))
+        text_len = len(name) + len(" vs rest")
+
+        def fits(c):
+            u0, u1, v0, v1 = _label_box(text_len, c[2], c[3], c[4])
+            inside = u0 >= 0.01 and u1 <= 0.99 and v0 >= 0.01 and v1 <= 0.99
+            return inside and all(u1 < b[0] or u0 > b[1] or v1 < b[2] or v0 > b[3]
+                                  for b in placed)
+
+        pick = next((c for c in cands if fits(c)), cands[0])
+        placed.append(_label_box(text_len, pick[2], pick[3], pick[4]))
+        flat = pick[4]
         out.append(dict(
-            x=float(px[best]), y=float(py[best]), xref="x", yref="y", showarrow=False,
-            text=f"<b>{html_escape(class_label(class_names, m))}</b> vs rest",
+            x=float(xs[0] + pick[2] * sx), y=float(ys[0] + pick[3] * sy), xref="x", yref="y",
+            showarrow=False, xanchor="center" if flat else "left",
+            yanchor="bottom" if flat else "middle", xshift=0 if flat else 4,
+            yshift=3 if flat else 0,
+            text=f"<b>{html_escape(name)}</b> vs rest",
             font=dict(size=14, color=class_color(m)), bgcolor="rgba(255, 255, 255, 0.8)",
             bordercolor=class_color(m), borderwidth=1, borderpad=2))
     return out

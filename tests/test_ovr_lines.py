@@ -187,3 +187,28 @@ def test_a_class_whose_line_misses_the_plot_is_named_in_the_caption():
     assert lines[2] == []
     note = ovr_figures.lines_note(xs, ys, lines, ["a", "b", "c"])
     assert "(solid: a 100%, b 100% of its line); c: no line in view." in note
+
+
+def test_labels_on_crowded_lines_sit_on_their_line_and_do_not_overlap():
+    ds = lrdata.make_dataset("blobs", n_samples=400, noise=0.3, n_classes=4, random_state=0)
+    tr, te = lrdata.train_test_split(ds, test_size=0.25, random_state=0)
+    run = pipeline.fit_multiclass(tr.X, tr.y, te.X, te.y, feature_names=ds.feature_names,
+                                  class_names=ds.class_names, settings=TrainSettings(),
+                                  kind="ovr")
+    xs, ys, grids = pipeline.class_grids(run, 150)
+    lines = ovr_figures.class_lines(xs, ys, grids)
+    anns = ovr_figures.line_labels(xs, ys, lines, run.X_train[:, :2], run.y_train,
+                                   run.class_names)
+    assert len(anns) == 4
+    sx, sy = xs[-1] - xs[0], ys[-1] - ys[0]
+    boxes = []
+    for m, a in enumerate(anns):
+        assert min(np.hypot(p["x"] - a["x"], p["y"] - a["y"]).min() for p in lines[m]) < 1e-9
+        flat = a["yanchor"] == "bottom"
+        boxes.append(ovr_figures._label_box(len(f"{run.class_names[m]} vs rest"),
+                                            (a["x"] - xs[0]) / sx, (a["y"] - ys[0]) / sy, flat))
+    for i in range(4):
+        assert 0 <= boxes[i][0] and boxes[i][1] <= 1 and 0 <= boxes[i][2] and boxes[i][3] <= 1
+        for j in range(i):
+            a, b = boxes[i], boxes[j]
+            assert a[1] < b[0] or a[0] > b[1] or a[3] < b[2] or a[2] > b[3], (i, j)
