@@ -1,4 +1,6 @@
-"""One-vs-rest figures you can explain: one class's own model alone, and labelled class lines.
+"""One-vs-rest figures you can explain: one class's own model alone, and each class's p = 0.5
+line drawn where it matters (solid inside its own region, dotted where a more confident model
+wins), labelled, inside the plot, with a sentence saying how much of each line is solid.
 
 Arrays in, plotly figure out (no streamlit, no fitting), on top of :mod:`logreg.figures`.
 """
@@ -321,7 +323,8 @@ def draw_class_lines(fig, xs, ys, lines, class_names):
         shown = False
         for piece in sorted(pieces, key=lambda p: not p["wins"]):
             if piece["wins"]:
-                hover = f"{hover_escape(name)}'s own model: p = 0.5; {hover_escape(name)} has the highest p here"
+                hover = (f"{hover_escape(name)}'s own model: p = 0.5; {hover_escape(name)} has "
+                         "the highest p here")
                 line = dict(color=color, width=3)
                 text = None
             else:

@@ -116,7 +116,10 @@ def exact_line_share(run, xs, ys, m, n=4001):
 
     Degree 1: the line is straight, logit_m(x, y) = a x + b y + c; a, b, c come from three model
     evaluations, the segment inside the plot from clipping, the winners from the model."""
-    logit = lambda x, y: np.log(model_proba(run, [x], [y])[m, 0] / (1 - model_proba(run, [x], [y])[m, 0]))
+    def logit(x, y):
+        p = model_proba(run, [x], [y])[m, 0]
+        return np.log(p / (1 - p))
+
     c = logit(0.0, 0.0)
     a, b = logit(1.0, 0.0) - c, logit(0.0, 1.0) - c
     # Where the line crosses the plot box's four sides.

@@ -2,8 +2,10 @@
 
 ``TERMS`` maps a term (as the glossary lists it) to its aliases (other spellings that appear on
 screen) and its definition. The About page draws the list; ``lookup`` finds an entry by any of
-its names; ``refer`` ends a tooltip with a pointer to the glossary entries it uses. A test scans
-every page's text for technical words and fails on one the glossary does not define.
+its names; ``tip`` ends a tooltip with links to the glossary entries it uses (found by
+``terms_used``: whole words, plurals, aliases), so every ``help=`` goes through it. Tests scan
+every page's text for technical words the glossary does not define, and every tooltip for a
+term it uses without linking it.
 """
 
 from __future__ import annotations
