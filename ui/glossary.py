@@ -10,6 +10,7 @@ term it uses without linking it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Optional
@@ -256,14 +257,16 @@ def _word(name: str) -> str:
         core = re.escape(name) + r"(?:e?s)?"
     else:
         core = re.escape(name)
-    return r"(?<![\w-])" + core + r"(?![\w-])"
+    return core
 
 
-# Longest names first, so "F1 score" is found before "score" and "gradient descent" before
-# "gradient"; one alternation finds each phrase once.
-_ALL_NAMES = sorted((n for n in _INDEX if n not in LOOSE_NAMES), key=len, reverse=True)
-_ANY = re.compile("|".join(f"(?P<n{i}>{_word(n)})" for i, n in enumerate(_ALL_NAMES)),
-                  re.IGNORECASE)
+# Longest names first, so "F1 score" claims its words before "score", "gradient descent"
+# before "gradient". Each name is looked for only if its letters occur at all (a substring test
+# is far cheaper than a regex search).
+_PATTERNS = [(name, name.lower()[:-1] if name[-1:].lower() == "y" else name.lower(),
+              re.compile(r"(?<![\w-])" + _word(name) + r"(?![\w-])", re.IGNORECASE))
+             for name in sorted((n for n in _INDEX if n not in LOOSE_NAMES), key=len,
+                                reverse=True)]
 
 
 def terms_used(text: str, *, everyday: bool = False) -> list:
@@ -272,9 +275,18 @@ def terms_used(text: str, *, everyday: bool = False) -> list:
     Terms in :data:`EVERYDAY` are left out unless ``everyday``. A pointer already at the end of
     the text (:func:`tip`) is not read."""
     body = text.split(POINTER, 1)[0]
+    low = body.lower()
+    claimed, hits = [], []
+    for name, letters, pattern in _PATTERNS:
+        if letters not in low:
+            continue
+        for match in pattern.finditer(body):
+            start, end = match.span()
+            if all(end <= a or start >= b for a, b in claimed):
+                claimed.append((start, end))
+                hits.append((start, _INDEX[name.lower()]))
     found = []
-    for match in _ANY.finditer(body):
-        term = _INDEX[_ALL_NAMES[int(match.lastgroup[1:])]]
+    for _, term in sorted(hits):
         if term not in found and (everyday or term not in EVERYDAY):
             found.append(term)
     return found
@@ -324,6 +336,7 @@ def entry_markdown(term: str) -> str:
             f"{html.escape(definition(term), quote=False)}")
 
 
+@functools.lru_cache(maxsize=2048)  # tooltips are drawn on every rerun; most never change
 def tip(help_text: str, *extra: str) -> str:
     """A tooltip ending with links to the glossary entries it uses (found by
     :func:`terms_used`) and to any ``extra`` terms (any of their names)."""
