@@ -8,7 +8,6 @@ Arrays in, plotly figure out (no streamlit, no fitting), on top of :mod:`logreg.
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ._figure_style import class_color, class_label, hover_escape, html_escape
 from .figures import boundary_figure
@@ -311,7 +310,7 @@ def lines_note(xs, ys, lines, class_names):
 def draw_class_lines(fig, xs, ys, lines, class_names):
     """Replace a one-vs-rest figure's class lines (its contour traces) with ``lines``
     (:func:`class_lines`): solid where the class has the highest p, thin and dotted where
-    another class overrules it; one legend entry per class. Returns a new figure."""
+    another class overrules it; one legend entry per class. Returns the same figure."""
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
     data = list(fig.data)
     at = next((i for i, t in enumerate(data) if t.type == "contour"), len(data))
@@ -332,11 +331,16 @@ def draw_class_lines(fig, xs, ys, lines, class_names):
                          "more confident here")
                 line = dict(color=color, width=2, dash="dot")
                 text = [hover_escape(class_label(class_names, w)) for w in piece["winner"]]
-            new.append(go.Scatter(
-                x=piece["x"], y=piece["y"], mode="lines", line=line, text=text,
+            new.append(dict(
+                type="scatter", x=piece["x"], y=piece["y"], mode="lines", line=line, text=text,
                 opacity=1.0 if piece["wins"] else 0.75, legendgroup=f"line{m}",
                 name=f"{html_escape(name)} vs rest (p = 0.5)", showlegend=not shown,
                 hovertemplate=hover + "<extra></extra>"))
             shown = True
-    out = go.Figure(data=kept[:at] + new + kept[at:], layout=fig.layout)
-    return out
+    # In place (rebuilding the figure would validate its big heatmap again): drop the contours,
+    # add the lines, then put them back where the contours were, under the points.
+    fig.data = tuple(kept)
+    fig.add_traces(new)
+    data = list(fig.data)
+    fig.data = tuple(data[:at] + data[len(kept):] + data[at:len(kept)])
+    return fig
