@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._figure_spec import FigureSpec
 from ._figure_style import class_color, class_label, hover_escape, html_escape
 from .figures import boundary_figure
 
@@ -89,9 +90,8 @@ def explained_lines(fig, xs, ys, class_proba, X, y, class_names):
     :func:`draw_class_lines` plus :func:`line_labels`. Returns ``(figure, note)`` with the
     sentence (:func:`lines_note`) that says how to read them."""
     lines = class_lines(xs, ys, class_proba)
-    out = draw_class_lines(fig, xs, ys, lines, class_names)
-    for ann in line_labels(xs, ys, lines, X, y, class_names):
-        out.add_annotation(ann)
+    labels = line_labels(xs, ys, lines, X, y, class_names)
+    out = draw_class_lines(fig, xs, ys, lines, class_names, annotations=labels)
     return out, lines_note(xs, ys, lines, class_names)
 
 
@@ -307,14 +307,14 @@ def lines_note(xs, ys, lines, class_names):
     return text + "."
 
 
-def draw_class_lines(fig, xs, ys, lines, class_names):
+def draw_class_lines(fig, xs, ys, lines, class_names, annotations=()):
     """Replace a one-vs-rest figure's class lines (its contour traces) with ``lines``
     (:func:`class_lines`): solid where the class has the highest p, thin and dotted where
-    another class overrules it; one legend entry per class. Returns the same figure."""
-    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
-    data = list(fig.data)
-    at = next((i for i, t in enumerate(data) if t.type == "contour"), len(data))
-    kept = [t for t in data if t.type != "contour"]
+    another class overrules it; one legend entry per class; ``annotations`` (plotly dicts)
+    added. Returns a new figure."""
+    data, layout = _parts(fig)
+    at = next((i for i, t in enumerate(data) if t.get("type") == "contour"), len(data))
+    kept = [t for t in data if t.get("type") != "contour"]
     new = []
     for m, pieces in enumerate(lines):
         name = class_label(class_names, m)
@@ -337,10 +337,20 @@ def draw_class_lines(fig, xs, ys, lines, class_names):
                 name=f"{html_escape(name)} vs rest (p = 0.5)", showlegend=not shown,
                 hovertemplate=hover + "<extra></extra>"))
             shown = True
-    # In place (rebuilding the figure would validate its big heatmap again): drop the contours,
-    # add the lines, then put them back where the contours were, under the points.
-    fig.data = tuple(kept)
-    fig.add_traces(new)
-    data = list(fig.data)
-    fig.data = tuple(data[:at] + data[len(kept):] + data[at:len(kept)])
-    return fig
+    # Where the contours were: over the regions, under the points.
+    layout["annotations"] = list(layout.get("annotations", [])) + list(annotations)
+    spec = FigureSpec(kept[:at] + new + kept[at:])
+    spec.layout = layout
+    return spec.figure()
+
+
+def _parts(fig):
+    """A figure's traces and layout as dicts: an unbuilt ``LazyFigure``'s own (copied
+    containers: building them into a ``go.Figure`` would validate the big heatmap), else the
+    figure's ``to_dict()``."""
+    lazy = fig.__dict__.get("_lazy_parts")
+    if lazy is not None:
+        data, layout, _ = lazy
+        return list(data), dict(layout)
+    full = fig.to_dict()
+    return list(full["data"]), dict(full["layout"])
