@@ -121,7 +121,28 @@ def reshaped(shapes):
     return apply
 
 
+# The replay figure above already shows the loss curves and the weights; these two charts add
+# accuracy by epoch and each weight in the columns' units. They are drawn only while their
+# expander is open (it reruns the page when opened; the figures are cached): a retrain then
+# redraws one figure instead of three (benchmarks/bench_browser.py). A closed expander's
+# charts would otherwise still be drawn by the browser.
+CURVES_LABEL = "Accuracy by epoch, and each weight in your columns' units"
+
+
 def curves_panel(ctx, run, threshold, epoch):
+    """The loss/accuracy chart and the weights chart: open in a tour step on this page (a step
+    may point at the weights chart), else behind an expander, drawn when it is open."""
+    if lesson.on_page("train"):
+        curves_columns(ctx, run, threshold, epoch)
+        return
+    panel = st.expander(CURVES_LABEL, icon=":material/stacked_line_chart:", key="curves_open",
+                        on_change="rerun")
+    if panel.open:
+        with panel:
+            curves_columns(ctx, run, threshold, epoch)
+
+
+def curves_columns(ctx, run, threshold, epoch):
     left, right = st.columns(2)
     presentation.chart(compute.loss_figure(ctx.key, threshold, epoch, run), key="loss_chart",
                        height=plot_heights()[1], where=left)
