@@ -135,7 +135,7 @@ def curves_panel(ctx, run, threshold, epoch):
     if lesson.on_page("train"):
         curves_columns(ctx, run, threshold, epoch)
         return
-    panel = st.expander(CURVES_LABEL, icon=":material/stacked_line_chart:", key="curves_open",
+    panel = st.expander(CURVES_LABEL, key="curves_open",
                         on_change="rerun")
     if panel.open:
         with panel:
