@@ -201,8 +201,8 @@ def learning_rate(run, threshold: float) -> str:
             f"of the {n} epochs, and over the last {shape.tail} epochs it swung between "
             f"{shape.tail_low:.3f} and {shape.tail_high:.3f} (its lowest was "
             f"{shape.lowest:.3f}). The line jumps too: from one epoch to the next up to {jumps} "
-            f"of the {len(run.y_train)} training points changed side. Drag **Replay epoch** "
-            "to watch.")
+            f"of the {len(run.y_train)} training points changed side. Drag the **epoch** "
+            "slider under the plot to watch.")
     if shape.still_falling:
         p = s.p
         return (
