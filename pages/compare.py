@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui import compute, data_source, downloads, history
+from ui import compute, data_source, downloads, history, presentation
 from ui.errors import guard
 
 PICK_KEY = "runs_pick"          # widget: the run the action buttons act on
@@ -125,16 +125,15 @@ def compare_views(chosen):
         for col, e, run in zip(st.columns(per_row), chosen[start:start + per_row],
                                runs[start:start + per_row]):
             with col:
-                st.plotly_chart(compute.boundary_figure(e.key, run.model.n_iter_,
-                                                        e.scores.threshold, BOUNDARY_RES, run,
-                                                        subtitle=e.label),
-                                width="stretch", key=f"cmp_boundary_{e.number}")
+                presentation.chart(compute.boundary_figure(e.key, run.model.n_iter_,
+                                                           e.scores.threshold, BOUNDARY_RES, run,
+                                                           subtitle=e.label),
+                                   key=f"cmp_boundary_{e.number}")
     left, right = st.columns(2)
-    left.plotly_chart(downloads.loss_overlay(chosen, runs), width="stretch", key="cmp_loss")
-    right.plotly_chart(downloads.roc_overlay(chosen, runs), width="stretch", key="cmp_roc")
+    presentation.chart(downloads.loss_overlay(chosen, runs), key="cmp_loss", where=left)
+    presentation.chart(downloads.roc_overlay(chosen, runs), key="cmp_roc", where=right)
     left, right = st.columns([3, 2])
-    left.plotly_chart(downloads.weights_overlay(chosen, runs), width="stretch",
-                      key="cmp_weights")
+    presentation.chart(downloads.weights_overlay(chosen, runs), key="cmp_weights", where=left)
     with right:
         st.markdown("**Weights, a column per run** (standardized model features)")
         table = pd.DataFrame({e.label: pd.Series(run.model.coef_.ravel(),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from logreg import decisions, figures
 from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
-from ui import compute, data_source, doors, pickers, state
+from ui import compute, data_source, doors, pickers, presentation, state
 from ui.errors import guard
 
 KIND_WORDS = {
@@ -165,7 +165,7 @@ def preview(dataset):
             fig = figures.scatter_figure(dataset.X[:, list(drawn)], dataset.y, dataset.class_names,
                                          [dataset.feature_names[i] for i in drawn],
                                          title=f"{dataset.name}: each dot is one sample")
-            st.plotly_chart(fig, width="stretch")
+            presentation.chart(fig, key="data_chart")
         else:
             st.info("This table has a single feature, so there is no plane to draw.")
     with right:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg import decisions, figures, metrics
-from ui import compute, runs, state, thresholds, why
+from ui import compute, presentation, runs, state, thresholds, why
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
@@ -148,19 +148,19 @@ with guard("evaluating the threshold"):
                                         (conf["fpr"], conf["tpr"]))
             marker = dict(fpr=conf["fpr"], tpr=conf["tpr"], threshold=threshold)
             left, right = st.columns(2)
-            left.plotly_chart(figures.roc_figure(
+            presentation.chart(figures.roc_figure(
                 curves["fpr"], curves["tpr"], auc=curves["auc"], marker=marker,
                 iso_cost=dict(x=iso[0], y=iso[1], label="same expected cost")),
-                width="stretch", key="roc_chart")
+                key="roc_chart", where=left)
             # A rare class is invisible in raw counts: "auto" shows each class as a share of itself.
-            right.plotly_chart(figures.histogram_figure(p, y, threshold=threshold,
+            presentation.chart(figures.histogram_figure(p, y, threshold=threshold,
                                                         class_names=names,
                                                         per_class_share="auto"),
-                               width="stretch", key="hist_chart")
+                               key="hist_chart", where=right)
             left, right = st.columns(2)
             matrix = [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
-            left.plotly_chart(figures.confusion_figure(matrix, names), width="stretch",
-                              key="confusion_chart")
+            presentation.chart(figures.confusion_figure(matrix, names), key="confusion_chart",
+                               where=left)
             left.caption(f"Counts on the {SET_WORDS[which]} at T = {t_text}.")
             with right:
                 intervals = compute.bootstrap(ctx.key, which, threshold, y, p)
@@ -179,15 +179,15 @@ with guard("evaluating the threshold"):
                               help="The same TPR and FPR, weighted by the share of positives "
                                    "you entered.")
             left, right = st.columns(2)
-            left.plotly_chart(figures.pr_figure(
+            presentation.chart(figures.pr_figure(
                 curves["precision"], curves["recall"], average_precision=curves["ap"],
                 marker=dict(recall=conf["recall"], precision=conf["precision"],
                             threshold=threshold), prevalence=float(y.mean())),
-                width="stretch", key="pr_chart")
+                key="pr_chart", where=left)
             sweep_t = [i / 100 for i in range(101)]
             sweep = metrics.confusion_sweep(y, p, sweep_t)
-            right.plotly_chart(figures.threshold_sweep_figure(sweep_t, sweep["tpr"], sweep["fpr"],
+            presentation.chart(figures.threshold_sweep_figure(sweep_t, sweep["tpr"], sweep["fpr"],
                                                               current=threshold),
-                               width="stretch", key="sweep_chart")
+                               key="sweep_chart", where=right)
             why.threshold_sections(ctx.key, which, y, p, names[1], threshold,
                                    state.get("cost_fp"), state.get("cost_fn"), prevalence)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from logreg import figures_why, metrics, why
 
-from . import state
+from . import presentation, state
 
 
 # ------------------------------------------------------------------ cached computations
@@ -99,8 +99,7 @@ def coefficients_section(run, run_key):
         st.markdown("**How well the model fits**")
         st.markdown("\n".join(f"- {line}" for line in report.fit_lines))
     with right:
-        st.plotly_chart(effects_figure(run_key, report, target), width="stretch",
-                        key="effects_chart")
+        presentation.chart(effects_figure(run_key, report, target), key="effects_chart")
     st.caption("Click a column header to sort. Per +1 unit of your column, and per +1 standard "
                "deviation (its size in your units is in the '1 SD' column).")
     st.dataframe(why.display_table(report.table), width="stretch", key="coef_table",
@@ -123,8 +122,8 @@ def path_section(run, run_key):
                    "features leave the model in that order.")
     left, right = st.columns(2)
     weights, loss = path_figures(run_key, path)
-    left.plotly_chart(weights, width="stretch", key="path_chart")
-    right.plotly_chart(loss, width="stretch", key="path_loss_chart")
+    presentation.chart(weights, key="path_chart", where=left)
+    presentation.chart(loss, key="path_loss_chart", where=right)
 
 
 def surface_section(run, run_key):
@@ -135,8 +134,8 @@ def surface_section(run, run_key):
         f"gradient descent (learning rate {params['learning_rate']:g})")
     if surface.note:
         st.info(surface.note, icon=":material/info:")
-    st.plotly_chart(surface_figure(run_key, epoch, surface, params["penalty"]),
-                    width="stretch", key="surface_chart")
+    presentation.chart(surface_figure(run_key, epoch, surface, params["penalty"]),
+                       key="surface_chart")
     st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
                f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
                f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "
@@ -147,18 +146,18 @@ def surface_section(run, run_key):
 def calibration_section(run_key, which, y, p, target, n_bins=10):
     """Reliability diagram with the Brier score and bin counts (Threshold page)."""
     bins, brier = calibration(run_key, which, n_bins, y, p)
-    st.plotly_chart(figures_why.reliability_figure(bins, brier, target=target, n_bins=n_bins),
-                    width="stretch", key="calibration_chart")
+    presentation.chart(figures_why.reliability_figure(bins, brier, target=target, n_bins=n_bins),
+                       key="calibration_chart")
 
 
 def cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, prevalence):
     """Expected cost per 1,000 cases across thresholds, minimum and current T marked."""
     curve = cost_curve(run_key, which, cost_fp, cost_fn, prevalence, y, p)
     current = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn, prevalence=prevalence)
-    st.plotly_chart(figures_why.cost_curve_figure(
+    presentation.chart(figures_why.cost_curve_figure(
         curve["thresholds"], curve["cost"], best_threshold=curve["best_threshold"],
         best_cost=curve["best_cost"], current=threshold, current_cost=float(current)),
-        width="stretch", key="cost_curve_chart")
+        key="cost_curve_chart")
 
 
 def threshold_sections(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence):
