@@ -62,6 +62,23 @@ def toggle(where=st) -> None:
                  "(present=True), so a shared link opens the same way.", **state.bind("present"))
 
 
+def control_places(names, row, more, *, page: str) -> list:
+    """Where a page's row controls are drawn: ``row`` with ``more`` in place of the columns
+    whose control is set aside (``names[i]`` is the setting drawn in ``row[i]``).
+
+    In presentation mode during a tour step on ``page`` only the settings the step is about
+    (``lesson.focus()``) stay in the row; the others go in ``more`` (the "More" popover: out of
+    the audience's way, still in the teacher's reach). Otherwise ``row`` as it is.
+    """
+    from . import lesson  # lesson imports compute and the data; presentation stays light
+
+    if not (active() and lesson.on_page(page)):
+        return list(row)
+    focus = lesson.focus()
+    return [more if i < len(names) and names[i] not in focus else place
+            for i, place in enumerate(row)]
+
+
 class _StyledFigure(go.Figure):
     """A ready figure dict posing as a ``go.Figure`` for ``st.plotly_chart``.
 
@@ -90,8 +107,29 @@ def styled(fig: go.Figure, *, height: int | None = None, reshape=None) -> go.Fig
                                                           large=active(), height=height)})
 
 
-def chart(fig: go.Figure, *, key: str, height: int | None = None, where=st, reshape=None,
-          **kwargs):
-    """``st.plotly_chart`` of ``fig`` in the current mode's style, full width of its column."""
+# A figure that fills the screen (``chart(..., fill_screen=True)``): as tall as the window
+# under the page's first rows (title, controls: at most ABOVE_FIGURE_PX with the margin under
+# the figure), never shorter than its own height (so a 1280x720 screen shows what it always did)
+# nor taller than FILL_MAX_PX. Streamlit sizes a ``height="stretch"`` chart to its container
+# and passes that height to plotly, so plain CSS on the container is enough.
+ABOVE_FIGURE_PX = 230
+FILL_MAX_PX = 960
+_FILL_CSS = ("<style>.st-key-%s { height: clamp(%dpx, calc(100vh - %dpx), %dpx); "
+             "flex: 0 0 auto !important; }</style>")
+
+
+def chart(fig: go.Figure, *, key: str | None = None, height: int | None = None, where=st,
+          reshape=None, fill_screen: bool = False, **kwargs):
+    """``st.plotly_chart`` of ``fig`` in the current mode's style, full width of its column.
+
+    ``fill_screen``: as tall as the screen allows (see ``ABOVE_FIGURE_PX``), at least the
+    figure's own height; the chart then sits in a container keyed ``<key>_screen``.
+    """
     kwargs.setdefault("width", "stretch")
-    return where.plotly_chart(styled(fig, height=height, reshape=reshape), key=key, **kwargs)
+    shown = styled(fig, height=height, reshape=reshape)
+    if not fill_screen:
+        return where.plotly_chart(shown, key=key, **kwargs)
+    own = int(shown.to_dict().get("layout", {}).get("height") or 450)
+    box = f"{key}_screen"
+    where.html(_FILL_CSS % (box, own, ABOVE_FIGURE_PX, max(own, FILL_MAX_PX)))
+    return where.container(key=box).plotly_chart(shown, key=key, height="stretch", **kwargs)
