@@ -658,6 +658,51 @@ def _with_font(node: dict | None, size: int, *, grow_only: bool = False) -> dict
     return node
 
 
+# Average width of a character of the app's sans-serif font, in font sizes (measured on the
+# axis titles drawn: 0.33-0.39; a little more for safety).
+CHAR_EM = 0.4
+
+
+def _y_axis_px(layout: dict, key: str) -> float | None:
+    """Estimated length in px of a y axis once drawn in the large style (None for x axes)."""
+    if not key.startswith("yaxis"):
+        return None
+    margin = layout.get("margin") or {}
+    top, bottom = margin.get("t", 70) + 20, margin.get("b", 60) + 20
+    legend = layout.get("legend") or {}
+    below = legend.get("orientation") == "h" and legend.get("yref") != "container"
+    plot = (_plot_height(layout.get("height", HEIGHT), top, bottom) if below
+            else float(layout.get("height", HEIGHT)) - top - bottom)
+    lo, hi = (layout.get(key) or {}).get("domain") or (0.0, 1.0)
+    return max(0.0, plot * (float(hi) - float(lo)))
+
+
+def _two_lines(text: str) -> tuple[str, str] | None:
+    """``text`` split at the space that makes its longer line shortest (None: one word)."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return None
+    i = min(spaces, key=lambda i: max(i, len(text) - i - 1))
+    return text[:i], text[i + 1:]
+
+
+def _large_axis_title(title: dict, length_px: float | None) -> dict:
+    """An axis title in the large style that fits along its axis: LARGE_AXIS_TITLE on one line
+    when it fits, else the largest size from there down to LARGE_TICK on two balanced lines,
+    else the size it had (no longer than in the normal style). ``length_px`` None: no limit."""
+    text = title.get("text")
+    if length_px is None or not isinstance(text, str) or "<" in text:
+        return _with_font(title, LARGE_AXIS_TITLE)
+    halves = _two_lines(text)
+    for size in range(LARGE_AXIS_TITLE, LARGE_TICK - 1, -1):
+        per_line = length_px / (CHAR_EM * size)
+        if len(text) <= per_line:
+            return _with_font(title, size)
+        if halves and max(map(len, halves)) <= per_line:
+            return {**_with_font(title, size), "text": "<br>".join(halves)}
+    return dict(title)
+
+
 def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> dict:
     """A copy of a figure's layout dict in the normal or the large (presentation) style.
 
@@ -705,7 +750,9 @@ def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> di
         tickfont["size"] = LARGE_TICK
         axis["tickfont"] = tickfont
         if isinstance(axis.get("title"), dict):
-            axis["title"] = _with_font(axis["title"], LARGE_AXIS_TITLE)
+            axis["title"] = _large_axis_title(axis["title"], _y_axis_px(out, key))
+            if "<br>" in str(axis["title"].get("text")):
+                axis["automargin"] = True  # room for the second line
         out[key] = axis
     if "legend" in out:
         out["legend"] = _with_font(out["legend"], LARGE_LEGEND)
