@@ -157,3 +157,30 @@ def test_large_style_fits_a_long_y_axis_title_along_its_axis():
     assert "<br>" not in short["text"] and short["font"]["size"] == LARGE_AXIS_TITLE
     # Out of the large style nothing changes.
     assert styled_layout(fig["layout"], large=False)["yaxis"]["title"] == fig["layout"]["yaxis"]["title"]
+
+
+def test_large_legend_rows_follow_plotlys_layout_of_the_entries():
+    """Rows the large style makes room for: one when all entries fit a row; a column per widest
+    entry for plain traces (the PR curve's three entries: three rows, as drawn); rows filled
+    while the next entry fits for grouped traces (one-vs-rest's six entries: four rows)."""
+    from logreg._figure_style import LARGE_LEGEND_ROW_PX as ROW, large_legend_px
+
+    assert large_legend_px(["setosa", "versicolor", "virginica"]) == ROW
+    assert large_legend_px(["random model (precision = 0.50)", "model (AP 0.959)",
+                            "current threshold (T = 0.50)"]) == 3 * ROW
+    ovr = [f"class {c} vs rest (p = 0.5)" for c in ("setosa", "versicolor", "virginica")]
+    assert large_legend_px(ovr + ["setosa", "versicolor", "virginica"], grouped=True) == 4 * ROW
+    assert large_legend_px(None) == 2 * ROW and large_legend_px([]) == 0
+
+
+def test_large_style_puts_a_tall_legend_further_down():
+    """More legend rows: plotly shrinks the plot more, so the legend's y (a share of the plot's
+    height) must grow for the same gap in px; a two-line x title gets a wider gap."""
+    layout = loss_fig(10)["layout"]
+    one = styled_layout(layout, large=True, legend_names=["a", "b"])
+    many = styled_layout(layout, large=True, legend_names=[f"a long legend entry {i}"
+                                                           for i in range(6)])
+    assert many["legend"]["y"] < one["legend"]["y"] < 0
+    two_lines = {**layout, "xaxis": {**layout["xaxis"], "title": {"text": "a<br>b"}}}
+    assert styled_layout(two_lines, large=True, legend_names=["a", "b"])["legend"]["y"] \
+        < one["legend"]["y"]

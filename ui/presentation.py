@@ -103,18 +103,34 @@ def styled(fig: go.Figure, *, height: int | None = None, reshape=None) -> go.Fig
     spec = fig.to_dict()
     if reshape is not None:
         spec = reshape(spec)
-    return _StyledFigure({**spec, "layout": styled_layout(spec.get("layout", {}),
-                                                          large=active(), height=height)})
+    traces = spec.get("data", [])
+    return _StyledFigure({**spec, "layout": styled_layout(
+        spec.get("layout", {}), large=active(), height=height, legend_names=legend_names(traces),
+        legend_grouped=any(t.get("legendgroup") for t in traces))})
+
+
+# Trace types plotly lists in the legend unless told otherwise.
+_IN_LEGEND = {"scatter", "scattergl", "bar", "histogram", "box", "violin", "pie"}
+
+
+def legend_names(traces) -> list:
+    """The entries of a figure's legend: names of the traces it lists."""
+    return [str(t.get("name", "")) for t in traces
+            if t.get("showlegend") is True or (t.get("showlegend") is None
+                                               and t.get("type", "scatter") in _IN_LEGEND)]
 
 
 # A figure that fills the screen (``chart(..., fill_screen=True)``): as tall as the window
 # under the page's first rows (title, controls: at most ABOVE_FIGURE_PX with the margin under
 # the figure), never shorter than its own height (so a 1280x720 screen shows what it always did)
-# nor taller than FILL_MAX_PX. Streamlit sizes a ``height="stretch"`` chart to its container
-# and passes that height to plotly, so plain CSS on the container is enough.
+# nor taller than FILL_MAX_PX or FILL_MAX_VW of the window's width (a portrait window keeps a
+# wide figure). Streamlit sizes a ``height="stretch"`` chart to its container and passes that
+# height to plotly, so plain CSS on the container is enough. (The container is a flex item with
+# a zero basis: its ``height`` counts only with ``flex: 0 0 auto``.)
 ABOVE_FIGURE_PX = 230
 FILL_MAX_PX = 960
-_FILL_CSS = ("<style>.st-key-%s { height: clamp(%dpx, calc(100vh - %dpx), %dpx); "
+FILL_MAX_VW = 55
+_FILL_CSS = ("<style>.st-key-%s { height: clamp(%dpx, min(calc(100vh - %dpx), %dvw), %dpx); "
              "flex: 0 0 auto !important; }</style>")
 
 
@@ -131,5 +147,5 @@ def chart(fig: go.Figure, *, key: str | None = None, height: int | None = None, 
         return where.plotly_chart(shown, key=key, **kwargs)
     own = int(shown.to_dict().get("layout", {}).get("height") or 450)
     box = f"{key}_screen"
-    where.html(_FILL_CSS % (box, own, ABOVE_FIGURE_PX, max(own, FILL_MAX_PX)))
+    where.html(_FILL_CSS % (box, own, ABOVE_FIGURE_PX, FILL_MAX_VW, max(own, FILL_MAX_PX)))
     return where.container(key=box).plotly_chart(shown, key=key, height="stretch", **kwargs)

@@ -1,7 +1,8 @@
 """Presentation mode on every page in a real browser (issue 13 item 2): what plotly really draws
 (``_fullLayout``) on each chart of Data, Train, Threshold, Why (three views), Multiclass, Runs
 and About is the large style: every axis's ticks >= 16 px, titles >= 24 px, and the larger axis
-titles still fit (inside the figure, clear of its title and legend)."""
+titles still fit (inside the figure, clear of its title and legend; the legend clear of the x
+axis)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el =>
             title: L.title && L.title.text ? L.title.font.size : null,
             svg: r(el.querySelector('svg.main-svg')),
             ytitles: shown('.g-ytitle, [class^="g-y"][class$="title"]').map(r),
+            xparts: shown('.g-xtitle, [class^="g-x"][class$="title"], .xtick text').map(r),
             gtitle: shown('.gtitle').map(r),
             legend: legend && legend.getBoundingClientRect().width > 0 ? r(legend) : null};
 })"""
@@ -63,6 +65,10 @@ def large_charts(app: App, where: str, at_least: int) -> list:
                 assert not overlaps(box, c["legend"]), (where, c["key"], "y title on legend")
             for head in c["gtitle"]:
                 assert not overlaps(box, head), (where, c["key"], "y title on the title")
+        if c["legend"] is not None:
+            assert inside(c["legend"], c["svg"]), (where, c["key"], "legend cut")
+            for box in c["xparts"]:
+                assert not overlaps(box, c["legend"]), (where, c["key"], "legend on the x axis")
     return [c["key"] for c in found]
 
 
@@ -112,3 +118,39 @@ def test_runs_comparison_is_large_in_presentation_mode(page):
     app.wait()
     keys = large_charts(app, "Runs", 5)
     assert {"cmp_loss", "cmp_roc", "cmp_weights"} <= set(keys), keys
+
+
+# ------------------------------------------------------------------------------------------------
+# The Train figure uses the screen's height (CSS on its container; no script of ours)
+# ------------------------------------------------------------------------------------------------
+
+BOUNDARY_BOX_JS = """() => { const el = document.querySelector('.st-key-boundary_chart .js-plotly-plot');
+    const r = el.getBoundingClientRect();
+    return {y: r.y, height: r.height, bottom: r.bottom, width: r.width,
+            layout_height: el._fullLayout.height}; }"""
+
+
+def boundary_box(app: App) -> dict:
+    expect(app.keyed_chart("boundary_chart").locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)
+    return app.page.evaluate(BOUNDARY_BOX_JS)
+
+
+@pytest.mark.parametrize("query", ["", "present=1", "lesson=2", "lesson=7&present=1"],
+                         ids=["plain", "present", "lesson", "lesson-present"])
+def test_train_figure_fills_a_1080_screen_and_keeps_its_size_at_720(page, query):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    app = App(page).open(query, title="Train")
+    small = boundary_box(app)
+    # 1280x720: the figure's own height (490 px; 514 in the large style), on the first screen.
+    assert small["height"] in (pytest.approx(490, abs=2), pytest.approx(514, abs=2)), small
+    assert small["bottom"] <= 720, small
+    # The same page on a 1920x1080 screen: plotly redraws the figure as tall as the screen
+    # allows under the title and controls, still whole on the first screen.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_function("h => document.querySelector("
+                           "'.st-key-boundary_chart .js-plotly-plot')._fullLayout.height > h",
+                           arg=small["height"] + 200, polling=200, timeout=15_000)
+    big = boundary_box(app)
+    assert big["height"] >= 800 and big["bottom"] <= 1080, big
+    assert big["layout_height"] == pytest.approx(big["height"], abs=2), big
