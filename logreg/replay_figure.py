@@ -12,7 +12,6 @@ Numpy arrays in, ``go.Figure`` out; no streamlit.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 
 import numpy as np
@@ -306,7 +305,9 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     traces = [label] + bars + [scale, line] + curves + [marker] + point_trs
     for f in frames:
         f["traces"] = [0, 1, 2, len(curves) + 5]
-    fig = FigureSpec(traces)
+    # Frames and the layout image are plain dicts of checked values (numbers, text, PNG data
+    # URLs); plotly validates them only if the figure's plotly objects are used (LazyFigure).
+    fig = FigureSpec(traces, frames=frames)
     # Plotly.react compares data arrays by identity unless datarevision is set: a threshold step
     # sends new copies of the same points, which would make plotly recompute every trace. The
     # digest of everything in the traces' arrays changes exactly when one of them changes.
@@ -332,16 +333,23 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                     title=dict(text="weight w" if coefs.shape[1] <= MAX_WEIGHTS else
                                f"weight w (the {MAX_WEIGHTS} largest of {coefs.shape[1]})",
                                standoff=4)),
-        yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", automargin=True, autorange="reversed",
+        yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", autorange="reversed",
                     categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
         barmode="overlay",
         updatemenus=[_play_pause()],
         sliders=[_epoch_slider([f["name"] for f in frames], i0)],
     )
+    # The margins above are fixed and hold every label (the weight names sit in the gap between
+    # the colour bar and the weights panel, inside the figure). Automatic margins (the
+    # template's default) made plotly measure every tick label and lay the figure out a second
+    # time: half the time the browser spent drawing it.
+    fig.update_layout({f"{axis}axis{k}": dict(automargin=False)
+                       for axis in "xy" for k in ("", "2", "3")})
     image = dict(source=pictures[i0], xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
                  sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch",
                  layer="below", xanchor="left", yanchor="top")
-    return _FramedFigure.wrap(fig.figure(), frames, [image])
+    fig.update_layout(images=[image])
+    return fig.figure()
 
 
 # The same figure in a column about 560 px wide (the guided tour's text stands beside it): the
@@ -411,28 +419,6 @@ def _digest(*parts) -> str:
             h.update(repr(part).encode())
         h.update(b"|")
     return h.hexdigest()
-
-
-class _FramedFigure(go.Figure):
-    """A figure whose frames and layout images are plain dicts, added by :meth:`to_dict`.
-
-    plotly validates every property of every frame and decodes every data URL when a
-    ``go.Figure`` is built: for the replay's ~32 frames that cost more than the numbers and
-    pictures in them. They are built here from checked values (numbers, text, PNG data URLs),
-    so they skip that step; ``to_dict`` (what ``plotly.io.to_json`` and Streamlit read) has them.
-    """
-
-    @classmethod
-    def wrap(cls, fig: go.Figure, frames: list, images: list) -> "_FramedFigure":
-        fig.__class__ = cls
-        fig._plain_frames, fig._plain_images = frames, images
-        return fig
-
-    def to_dict(self):
-        out = super().to_dict()
-        out["frames"] = copy.deepcopy(self._plain_frames)
-        out["layout"]["images"] = copy.deepcopy(self._plain_images)
-        return out
 
 
 def _play_pause():

@@ -16,6 +16,7 @@ import streamlit as st
 
 from logreg import data as lrdata
 from logreg import _parallel, figures, metrics, pipeline, why
+from logreg._figure_spec import LazyFigure
 from logreg.replay_figure import replay_frame_epochs, training_replay_figure
 
 from . import state
@@ -176,6 +177,8 @@ class _PreparedFigure(go.Figure):
 
 
 def _prepared(fig: go.Figure) -> go.Figure:
+    if isinstance(fig, LazyFigure):
+        return fig.freeze()  # its dict, once, without building plotly's objects
     prepared = fig.to_dict()  # now, with the figure's own to_dict (subclasses add to it)
     fig.__class__ = _PreparedFigure  # same layout, no copy: only to_dict changes
     fig.__dict__["_prepared_dict"] = prepared
