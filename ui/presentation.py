@@ -1,8 +1,11 @@
 """Presentation mode (setting ``present``, URL ``present=1``): the app as a projector shows it.
 
 In presentation mode the sidebar starts collapsed, expert controls are not drawn, and every
-plot is drawn in the large style (ticks >= 16 px; ``logreg._figure_style.styled_layout``).
-Other modules ask :func:`active` and draw their charts with :func:`chart`.
+plot on every page is drawn in the large style (ticks >= 16 px, larger titles;
+``logreg._figure_style.styled_layout``). During a tour step a page's control row keeps only the
+settings the step is about (:func:`control_places`; the rest wait in "More"). Other modules ask
+:func:`active` and draw their charts with :func:`chart` (the Train figure with
+``fill_screen=True``: as tall as the screen allows, in both modes).
 """
 
 from __future__ import annotations
