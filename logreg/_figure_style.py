@@ -796,6 +796,8 @@ def styled_layout(layout: dict, *, large: bool, height: int | None = None,
         out[key] = axis
     if "legend" in out:
         out["legend"] = _with_font(out["legend"], LARGE_LEGEND)
+        if isinstance(out["legend"].get("title"), dict):
+            out["legend"]["title"] = _with_font(out["legend"]["title"], LARGE_LEGEND)
     out["hoverlabel"] = _with_font(out.get("hoverlabel"), LARGE_LEGEND)
     if out.get("annotations"):
         out["annotations"] = [_with_font(a, LARGE_NOTE_MIN, grow_only=True)

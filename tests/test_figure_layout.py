@@ -184,3 +184,11 @@ def test_large_style_puts_a_tall_legend_further_down():
     two_lines = {**layout, "xaxis": {**layout["xaxis"], "title": {"text": "a<br>b"}}}
     assert styled_layout(two_lines, large=True, legend_names=["a", "b"])["legend"]["y"] \
         < one["legend"]["y"]
+
+
+def test_large_style_enlarges_the_legend_title_too():
+    fig = F.scatter_figure(np.random.default_rng(0).random((20, 2)), np.arange(20) % 2,
+                           ["a", "b"], ["x", "y"], title="t").to_dict()["layout"]
+    assert fig["legend"]["title"]["text"] == "true class"
+    assert styled_layout(fig, large=True)["legend"]["title"]["font"]["size"] >= 16
+    assert "font" not in fig["legend"]["title"]  # the original is left alone
