@@ -12,7 +12,10 @@ i.e. the browser has painted it. Actions, at 400 and 10,000 points:
 - threshold step: one key press on the Threshold T slider;
 - page switch: Train -> Threshold in the sidebar, until the ROC chart is drawn;
 - first visit: opening the Train page in a new session on a warm server, until the boundary is
-  drawn (compared with a first visit of the reference app).
+  drawn (compared with a first visit of the reference app);
+- Play: a press on the figure's ▶ Play button until its first frame (epoch 0's picture) is on
+  screen (issue 13 item 7: "Play opens within 1 s on 10,000 points": an absolute target in ms,
+  also printed as a ratio).
 
 Each median is printed with its ratio to the reference's slider step measured in the same run
 (first visit: to the reference's first visit), and checked against the issue's target. The
@@ -49,6 +52,8 @@ TARGETS = {
     "page switch Train -> Threshold": {400: 1.5, 10_000: 1.5},
     "first visit (warm server)": {400: 1.2, 10_000: 1.2},
 }
+# Targets in milliseconds (the issue states them so), per (action, points).
+ABSOLUTE_TARGETS_MS = {"Play: first frame": {400: 1000, 10_000: 1000}}
 
 # What "the figure changed" means: its title, its pictures (a heatmap's rendered image, the
 # replay's layout image), contour paths, text labels and line paths, read from the DOM (what is
@@ -165,6 +170,20 @@ def replay_steps(page, n):
     return out
 
 
+def play_presses(page, n):
+    """Presses on the replay figure's Play button, each from the last epoch (a fresh page)."""
+    out = []
+    for _ in range(n):
+        chart = page.locator(BOUNDARY)
+        button = chart.locator(".updatemenu-button").first
+        out.append(timed(page, BOUNDARY, "mousedown", button.click))
+        page.reload()
+        wait_idle(page)
+        page.wait_for_function(f"({SIGNATURE_JS})({BOUNDARY!r}) !== 'absent'",
+                               timeout=TIMEOUT_MS)
+    return out
+
+
 def measure_reference(browser, url, n_points, samples):
     query = f"?n={n_points}"
     context = browser.new_context(viewport=VIEWPORT)
@@ -198,6 +217,8 @@ def measure_app(browser, url, n_points, samples):
         link = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Threshold")
         switches.append(timed(page, ROC, "mousedown", link.click))
     out["page switch Train -> Threshold"] = switches
+    open_page(page, f"{url}/train?n_samples={n_points}", BOUNDARY)
+    out["Play: first frame"] = play_presses(page, samples)
     context.close()
     out["first visit (warm server)"] = first_visits(
         browser, f"{url}/train?n_samples={n_points}", BOUNDARY, samples)
@@ -249,16 +270,20 @@ def main(argv=None) -> int:
           " verdict |")
     print("|---|---:|---:|---:|---|---:|---|")
     for n in args.points:
-        for action, target in TARGETS.items():
+        for action in [*TARGETS, *ABSOLUTE_TARGETS_MS]:
             ratios = [r[n][action][2] for r in rounds]
             app_ms = statistics.median(r[n][action][0] for r in rounds)
             ref_ms = statistics.median(r[n][action][1] for r in rounds)
             ratio = statistics.median(ratios)
-            met = ratio <= target[n]
+            if action in TARGETS:
+                met, goal = ratio <= TARGETS[action][n], f"<= {TARGETS[action][n]}x"
+            else:
+                limit = ABSOLUTE_TARGETS_MS[action][n]
+                met, goal = app_ms <= limit, f"<= {limit:,} ms"
             ok &= met
             spread = (f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else "")
             print(f"| {action} | {n:,} | {app_ms:,.0f} | {ref_ms:,.0f} | {ratio:.2f}x{spread} | "
-                  f"<= {target[n]}x | {'ok' if met else 'MISSED'} |")
+                  f"{goal} | {'ok' if met else 'MISSED'} |")
     return 0 if ok else 1
 
 

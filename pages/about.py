@@ -6,6 +6,10 @@ from logreg import LogisticRegression, figures
 from ui import glossary, presentation, why
 
 st.title("How logistic regression works")
+_asked = glossary.requested_term()  # a tooltip's glossary link opened this page
+if _asked:
+    st.info(f"**{_asked}**: {glossary.definition(_asked)}  \nEvery term is in the glossary at the "
+            "end of this page.", icon=":material/menu_book:")
 st.write("Everything the other pages show comes from a handful of formulas. Here they are, each "
          "with a sentence saying what it means.")
 
@@ -81,4 +85,5 @@ left, right = st.columns(2)
 _entries = sorted(glossary.TERMS, key=str.lower)
 _half = (len(_entries) + 1) // 2
 for column, part in ((left, _entries[:_half]), (right, _entries[_half:])):
-    column.markdown("\n".join(f"- **{term}**: {glossary.definition(term)}" for term in part))
+    for term in part:  # one heading per entry: tooltips link to its anchor (about#g-...)
+        column.markdown(glossary.entry_markdown(term), unsafe_allow_html=True)

@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui import compute, data_source, downloads, history, presentation
+from ui import compute, data_source, downloads, glossary, history, presentation
 from ui.errors import guard
 
 PICK_KEY = "runs_pick"          # widget: the run the action buttons act on
@@ -52,12 +52,12 @@ def history_table():
                  height=min(38 + 35 * len(rows), 420),
                  column_config={
                      "run": small(width=45), "★": small(width=30), "epochs": small(width=60),
-                     "T": small(width=45, help="The threshold the accuracy is measured at."),
-                     "train loss": small(width=75, help="Final training log-loss."),
-                     "test loss": small(width=70, help="Final test log-loss."),
+                     "T": small(width=45, help=glossary.tip("The threshold the accuracy is measured at.")),
+                     "train loss": small(width=75, help=glossary.tip("Final training log-loss.")),
+                     "test loss": small(width=70, help=glossary.tip("Final test log-loss.")),
                      "test accuracy": small(width=95), "AUC": small(width=55),
                      "converged": small(width=85), "status": small(width=80),
-                     "changed": small(help="What changed since the run below it.")})
+                     "changed": small(help=glossary.tip("What changed since the run below it."))})
     st.caption("Tick a row's box to pick that run below. Blue: the run the Train page shows now. "
                "Yellow: what changed since the run below it. Accuracy is on the test set at "
                "the run's threshold T.")
@@ -79,16 +79,16 @@ def actions(entries):
     c2.button("Make it the current run", on_click=history.restore, args=(number,),
               disabled=bool(stale) or history.is_current(entry), type="primary",
               icon=":material/restore:", width="stretch",
-              help="Its data and settings go back into the controls of every page.")
+              help=glossary.tip("Its data and settings go back into the controls of every page."))
     c3.button("Unstar" if entry.starred else "Star", on_click=history.toggle_star,
               args=(number,), icon=":material/star:", width="stretch",
-              help="Starred runs are kept when the history is full.")
+              help=glossary.tip("Starred runs are kept when the history is full."))
     c4.button("Delete", on_click=history.delete, args=(number,), icon=":material/delete:",
               width="stretch")
     r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
     new_name = r1.text_input("New name for this run", key=f"rename_{number}",
                              placeholder=entry.auto_name, max_chars=80,
-                             help="Leave it empty for the automatic name.")
+                             help=glossary.tip("Leave it empty for the automatic name."))
     r2.button("Rename", on_click=history.rename, args=(number, new_name),
               icon=":material/edit:", width="stretch")
     if stale:
@@ -147,8 +147,8 @@ def compare_views(chosen):
     downloads.prepared_download(
         "compare_report", token, lambda: downloads.compare_report(chosen, runs),
         what="comparison report (HTML)", file_name="runs-compared.html", mime="text/html",
-        help="One HTML file with these runs' settings, metrics, sentences and figures; it opens "
-             "in any browser, offline.")
+        help=glossary.tip("One HTML file with these runs' settings, metrics, sentences and figures; it opens "
+             "in any browser, offline."))
 
 
 st.title("Runs")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from logreg import decisions, figures
 from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
-from ui import compute, data_source, doors, pickers, presentation, state
+from ui import compute, data_source, doors, glossary, pickers, presentation, state
 from ui.errors import guard
 
 KIND_WORDS = {
@@ -38,26 +38,26 @@ def upload_limit_mb() -> int:
 def generator_controls():
     c1, c2, c3 = st.columns(3)
     c1.selectbox("Shape", DATASET_KINDS, format_func=KIND_WORDS.get,
-                 help="Which pattern the points follow. Circles and XOR cannot be split by a "
-                      "straight line: try polynomial terms on the Train page.", **state.bind("kind"))
+                 help=glossary.tip("Which pattern the points follow. Circles and XOR cannot be split by a "
+                      "straight line: try polynomial terms on the Train page."), **state.bind("kind"))
     points = state.BY_NAME["n_samples"]  # one range: the settings table's (links use it too)
     c1.slider("Number of points", points.lo, points.hi, step=10,
-              help="More points make smoother results and slower training.",
+              help=glossary.tip("More points make smoother results and slower training."),
               **state.bind("n_samples"))
     c2.slider("Noise", 0.0, 1.0, step=0.05,
-              help="How much the classes overlap. 0 = perfectly clean shapes.",
+              help=glossary.tip("How much the classes overlap. 0 = perfectly clean shapes."),
               **state.bind("noise"))
     multi = state.get("kind") in MULTICLASS_KINDS
     c2.slider("Classes", 2, 8, disabled=not multi,
-              help="Blobs and spirals can have 3 to 8 classes (see the Multiclass page); the other "
-                   "shapes have two.", **state.bind("n_classes"))
+              help=glossary.tip("Blobs and spirals can have 3 to 8 classes (see the Multiclass page); the other "
+                   "shapes have two."), **state.bind("n_classes"))
     c3.slider("Share of the last class", 0.05, 0.95, step=0.05,
               disabled=state.get("n_classes") != 2 and multi,
-              help="0.5 = balanced. Small values make an imbalanced problem, where the default "
-                   "threshold of 0.5 misses most of the rare class.", **state.bind("balance"))
+              help=glossary.tip("0.5 = balanced. Small values make an imbalanced problem, where the default "
+                   "threshold of 0.5 misses most of the rare class."), **state.bind("balance"))
     c3.number_input("Random seed", 0, 999_999, step=1,
-                    help="The same seed always gives the same points (it is in the page link, so "
-                         "a shared link shows the same data).", **state.bind("data_seed"))
+                    help=glossary.tip("The same seed always gives the same points (it is in the page link, so "
+                         "a shared link shows the same data)."), **state.bind("data_seed"))
 
 
 def upload_controls():
@@ -66,7 +66,7 @@ def upload_controls():
                f"pick another). Comma, semicolon, tab or | separated. Limit {limit} MB per file.")
     # No type filter: a wrong file gets our own message saying what it is and what to do,
     # instead of the uploader's silent red mark.
-    file = st.file_uploader("CSV file", key="upload_file", help=UPLOAD_HELP.format(limit=limit))
+    file = st.file_uploader("CSV file", key="upload_file", help=glossary.tip(UPLOAD_HELP.format(limit=limit)))
     if file is None:
         if data_source.UPLOAD_KEY in st.session_state:
             st.caption(f"Using the file uploaded earlier: "
@@ -79,7 +79,7 @@ def upload_controls():
         default_target = st.session_state.get("upload_target")
         index = columns.index(default_target) if default_target in columns else len(columns) - 1
         target = st.selectbox("Column with the classes (target)", columns, index=index,
-                              help="What the model should predict. It needs 2 to 20 classes.")
+                              help=glossary.tip("What the model should predict. It needs 2 to 20 classes."))
         st.session_state["upload_target"] = target
     try:
         dataset = data_source.parse_upload(content, file.name, target)
@@ -120,8 +120,8 @@ def feature_picker(full):
 
     st.multiselect("Features to leave out", names, key=key, on_change=changed,
                    max_selections=len(names) - 1, placeholder="None: the model uses every feature",
-                   help="Leave out a column the model should not use, such as one that gives the "
-                        "answer away. The choice is in the page link.")
+                   help=glossary.tip("Leave out a column the model should not use, such as one that gives the "
+                        "answer away. The choice is in the page link."))
 
 
 def leak_warning(dataset):
@@ -182,7 +182,7 @@ st.write("Choose what the model learns from: generate a toy shape, use a classic
          "upload your own CSV. Every other page uses the data chosen here.")
 
 st.radio("Source", list(SOURCE_WORDS), format_func=SOURCE_WORDS.get, horizontal=True,
-         help="Toy shapes are best for watching the boundary move; your own CSV for real use.",
+         help=glossary.tip("Toy shapes are best for watching the boundary move; your own CSV for real use."),
          **state.bind("source"))
 
 with st.container(border=True):
@@ -191,7 +191,7 @@ with st.container(border=True):
             generator_controls()
         elif state.get("source") == "builtin":
             st.selectbox("Data set", list(BUILTIN_WORDS), format_func=BUILTIN_WORDS.get,
-                         help="Classic data sets that ship with scikit-learn.",
+                         help=glossary.tip("Classic data sets that ship with scikit-learn."),
                          **state.bind("builtin"))
         else:
             upload_controls()
@@ -199,12 +199,12 @@ with st.container(border=True):
         if full is not None:
             feature_picker(full)  # the target picker's neighbour
     c1, c2 = st.columns(2)
-    c1.toggle("Standardize features", help="Rescale every feature to mean 0 and spread 1 "
+    c1.toggle("Standardize features", help=glossary.tip("Rescale every feature to mean 0 and spread 1 "
               "(using the training part only). Gradient descent needs this when features have "
-              "very different ranges.", **state.bind("standardize"))
+              "very different ranges."), **state.bind("standardize"))
     c2.slider("Test share", 0.0, 0.5, step=0.05,
-              help="Part of the data held back to check the model on points it never saw. "
-                   "0 trains on everything (then there are no test scores).",
+              help=glossary.tip("Part of the data held back to check the model on points it never saw. "
+                   "0 trains on everything (then there are no test scores)."),
               **state.bind("test_size"))
 
 with guard("preparing the data"):

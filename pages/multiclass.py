@@ -31,11 +31,13 @@ def show_run(ctx, run, key, title):
     X2 = run.X_train[:, list(run.drawn)]
     fig = figures.ovr_figure(xs, ys, grids, X2, run.y_train, class_names=run.class_names,
                              feature_names=names, title=title, kind=run.kind)
+    lines_note = None
     if run.kind == "ovr":
-        ovr_figures.clip_class_lines(fig, xs, ys, grids)
-        ovr_figures.label_class_lines(fig, xs, ys, ovr_figures.where_it_matters(grids), X2,
-                                      run.y_train, run.class_names)
+        fig, lines_note = ovr_figures.explained_lines(fig, xs, ys, grids, X2, run.y_train,
+                                                      run.class_names)
     presentation.chart(fig, key=f"regions_{run.kind}")
+    if lines_note:
+        st.caption(lines_note)
     note = pipeline.drawn_note(run.feature_names, run.drawn)
     if note:
         st.caption(note)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg import decisions, figures, metrics
-from ui import compute, presentation, runs, state, thresholds, why
+from ui import compute, glossary, presentation, runs, state, thresholds, why
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
@@ -12,20 +12,20 @@ def rule_controls(which_names):
     pos, neg = which_names[1], which_names[0]
     c1, c2, c3 = st.columns([2, 1, 1])
     c1.selectbox("How to choose the threshold", list(RULE_WORDS), format_func=RULE_WORDS.get,
-                 help="Pick a rule and the threshold follows it; pick the slider to set it by hand.",
+                 help=glossary.tip("Pick a rule and the threshold follows it; pick the slider to set it by hand."),
                  **state.bind("rule"))
     rule = state.get("rule")
     if rule == "target_tpr":
         c2.slider(f"Share of '{pos}' to catch", 0.0, 1.0, step=0.01,
-                  help="The true positive rate you need.", **state.bind("target_tpr"))
+                  help=glossary.tip("The true positive rate you need."), **state.bind("target_tpr"))
     elif rule == "max_fpr":
         c2.slider(f"Share of '{neg}' you can afford to flag", 0.0, 1.0, step=0.01,
-                  help="The false positive rate you can live with.", **state.bind("max_fpr"))
+                  help=glossary.tip("The false positive rate you can live with."), **state.bind("max_fpr"))
     c3.number_input("Cost of a false alarm", 0.0, 1e6, step=1.0,
-                    help=f"What it costs to flag a '{neg}' case as '{pos}'.",
+                    help=glossary.tip(f"What it costs to flag a '{neg}' case as '{pos}'."),
                     **state.bind("cost_fp"))
     c3.number_input("Cost of a miss", 0.0, 1e6, step=1.0,
-                    help=f"What it costs to miss a '{pos}' case.", **state.bind("cost_fn"))
+                    help=glossary.tip(f"What it costs to miss a '{pos}' case."), **state.bind("cost_fn"))
 
 
 def prevalence_input(container, share):
@@ -42,9 +42,9 @@ def prevalence_input(container, share):
 
     container.number_input("Share of positives where the model will be used", 0.0, 1.0,
                            step=0.001, format="%.4f", key=key, on_change=typed,
-                           help=f"Starts at this data's own share ({share:.2%}). Real-world rates "
+                           help=glossary.tip(f"Starts at this data's own share ({share:.2%}). Real-world rates "
                                 "often differ: type the share where the model will be used and "
-                                "precision, NPV and the expected cost follow it.")
+                                "precision, NPV and the expected cost follow it."))
 
 
 def metrics_table(conf, intervals, names, prevalence, sample_share):
@@ -112,13 +112,13 @@ with guard("evaluating the threshold"):
         left, right = st.columns(2)
         left.radio("Show the numbers on", ["test", "train"] if has_test else ["train"],
                    format_func={"test": "test set (honest)", "train": "training set"}.get,
-                   horizontal=True, help="Test points were never used for training, so their "
-                   "numbers predict how the model does on new data.", **state.bind("eval_on"))
+                   horizontal=True, help=glossary.tip("Test points were never used for training, so their "
+                   "numbers predict how the model does on new data."), **state.bind("eval_on"))
         if has_test:
             right.radio("Rules choose T on", list(TUNE_WORDS), format_func=TUNE_WORDS.get,
-                        horizontal=True, help="Choosing T on the training set and judging it on "
+                        horizontal=True, help=glossary.tip("Choosing T on the training set and judging it on "
                         "the test set is honest. Choosing on the test set makes its numbers look "
-                        "better than they will be on new data.", **state.bind("tune_on"))
+                        "better than they will be on new data."), **state.bind("tune_on"))
         which = state.get("eval_on") if has_test else "train"
         y, p = thresholds.scores_of(run, which)
         notice = thresholds.manual_notice()
@@ -170,14 +170,14 @@ with guard("evaluating the threshold"):
                 own = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn)
                 c1, c2 = st.columns(2)
                 c1.metric("Expected cost per 1,000 cases", f"{own:,.1f}",
-                          help="False alarms × their cost + misses × their cost, for 1,000 "
-                               f"cases with {sample_share:.2%} positives (this set's share).")
+                          help=glossary.tip("False alarms × their cost + misses × their cost, for 1,000 "
+                               f"cases with {sample_share:.2%} positives (this set's share)."))
                 if prevalence != sample_share:
                     there = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn,
                                                   prevalence=prevalence)
                     c2.metric(f"… at {prevalence:.2%} positives", f"{there:,.1f}",
-                              help="The same TPR and FPR, weighted by the share of positives "
-                                   "you entered.")
+                              help=glossary.tip("The same TPR and FPR, weighted by the share of positives "
+                                   "you entered."))
             left, right = st.columns(2)
             presentation.chart(figures.pr_figure(
                 curves["precision"], curves["recall"], average_precision=curves["ap"],

@@ -6,6 +6,7 @@ from logreg import pipeline, replay_figure
 from logreg.decisions import threshold_text
 from ui import (compute, data_source, downloads, history, lesson, pickers, presentation, presets,
                 runs, state, thresholds)
+from ui import glossary  # tooltips link the glossary terms they use
 from ui.errors import guard
 
 PENALTY_WORDS = {"none": "none", "l2": "L2 (ridge)", "l1": "L1 (lasso)",
@@ -17,7 +18,7 @@ def preset_row():
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     choice = left.selectbox("Guided demo", [p.title for p in presets.PRESETS], index=None,
                             placeholder="Pick a demo: it sets the data and the controls",
-                            help="Each demo sets everything up and tells you what to look at.")
+                            help=glossary.tip("Each demo sets everything up and tells you what to look at."))
     right.button("Apply demo", disabled=choice is None, on_click=presets.apply, args=(choice,),
                  width="stretch", type="primary")
 
@@ -33,41 +34,41 @@ def controls(ctx):
     not_used = " Newton's method does not use it: it computes its own step." if newton else ""
     row = st.columns([1, 0.9, 1.25, 1.05, 1.35, 1, 0.8], vertical_alignment="bottom",
                      gap="small")
-    more = row[6].popover("More", width="stretch",
-                          help="Solver, stopping, batch size, and which class and features to use.")
+    more = row[6].popover("More", width="stretch", help=glossary.tip(
+        "Solver, stopping, batch size, and which class and features to use."))
     row = presentation.control_places(("learning_rate", "epochs", "degree", "penalty",
                                        "reg_strength", "threshold"), row, more, page="train")
     row[0].select_slider("Learning rate α", state.LEARNING_RATES, disabled=newton,
-                         help="How big each gradient step is. Too small: slow. Too big: the loss "
-                              "jumps around or blows up." + not_used,
+                         help=glossary.tip("How big each gradient step is. Too small: slow. Too big: the loss "
+                              "jumps around or blows up." + not_used, "learning rate"),
                          **state.bind("learning_rate"))
     row[1].select_slider("Epochs", state.EPOCHS,
-                         help="How many passes over the training data (Newton: iterations).",
+                         help=glossary.tip("How many passes over the training data (Newton: iterations).", "epoch"),
                          **state.bind("epochs"))
     row[2].slider("Polynomial degree", 1, 5,
-                  help="Adds squares, products, cubes... of the features so the boundary can "
-                       "curve. Circles and XOR need degree 2 or more.", **state.bind("degree"))
+                  help=glossary.tip("Adds squares, products, cubes... of the features so the boundary can "
+                       "curve. Circles and XOR need degree 2 or more."), **state.bind("degree"))
     row[3].selectbox("Penalty", list(PENALTY_WORDS), format_func=PENALTY_WORDS.get,
-                     help="Regularization keeps weights small. L1 sets weak weights exactly "
-                          "to zero.", **state.bind("penalty"))
+                     help=glossary.tip("Regularization keeps weights small. L1 sets weak weights exactly "
+                          "to zero."), **state.bind("penalty"))
     row[4].select_slider("Penalty strength λ", state.REG_STRENGTHS,
                          disabled=state.get("penalty") == "none",
-                         help="Larger λ = smaller weights and a smoother, less confident model.",
+                         help=glossary.tip("Larger λ = smaller weights and a smoother, less confident model."),
                          **state.bind("reg_strength"))
     thresholds.threshold_slider(row[5], page="train")
     with more:
         st.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
-                 help="Gradient descent follows the slope; Newton also uses the curvature and "
-                      "converges in a few iterations (no L1 penalty).", **state.bind("solver"))
-        st.toggle("Stop early", help=runs.STOP_EARLY_HELP, **state.bind("stop_early"))
+                 help=glossary.tip("Gradient descent follows the slope; Newton also uses the curvature and "
+                      "converges in a few iterations (no L1 penalty).", "solver"), **state.bind("solver"))
+        st.toggle("Stop early", help=glossary.tip(runs.STOP_EARLY_HELP), **state.bind("stop_early"))
         if not present:
             st.select_slider("Batch size", state.BATCH_SIZES, disabled=newton,
                              format_func=lambda b: "full" if b == 0 else str(b),
-                             help="Points per gradient step. 'full' uses all points each step; "
-                                  "small batches take many noisy steps per epoch." + not_used,
+                             help=glossary.tip("Points per gradient step. 'full' uses all points each step; "
+                                  "small batches take many noisy steps per epoch." + not_used),
                              **state.bind("batch_size"))
             if state.get("penalty") == "elasticnet":
-                st.slider("L1 share", 0.0, 1.0, step=0.05, help="0 = pure L2, 1 = pure L1.",
+                st.slider("L1 share", 0.0, 1.0, step=0.05, help=glossary.tip("0 = pure L2, 1 = pure L1.", "elastic net"),
                           **state.bind("l1_ratio"))
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
             pickers.positive_picker(ctx.dataset, ctx.positive, "train")
@@ -124,7 +125,28 @@ def reshaped(shapes):
     return apply
 
 
+# The replay figure above already shows the loss curves and the weights; these two charts add
+# accuracy by epoch and each weight in the columns' units. They are drawn only while their
+# expander is open (it reruns the page when opened; the figures are cached): a retrain then
+# redraws one figure instead of three (benchmarks/bench_browser.py). A closed expander's
+# charts would otherwise still be drawn by the browser.
+CURVES_LABEL = "Accuracy by epoch, and each weight in your columns' units"
+
+
 def curves_panel(ctx, run, threshold, epoch):
+    """The loss/accuracy chart and the weights chart: open in a tour step on this page (a step
+    may point at the weights chart), else behind an expander, drawn when it is open."""
+    if lesson.on_page("train"):
+        curves_columns(ctx, run, threshold, epoch)
+        return
+    panel = st.expander(CURVES_LABEL, key="curves_open",
+                        on_change="rerun")
+    if panel.open:
+        with panel:
+            curves_columns(ctx, run, threshold, epoch)
+
+
+def curves_columns(ctx, run, threshold, epoch):
     left, right = st.columns(2)
     presentation.chart(compute.loss_figure(ctx.key, threshold, epoch, run), key="loss_chart",
                        height=plot_heights()[1], where=left)
@@ -134,14 +156,14 @@ def curves_panel(ctx, run, threshold, epoch):
 def scores(run, threshold, train_acc, test_acc):
     cols = st.columns(4)
     cols[0].metric("Training accuracy", f"{train_acc:.1%}",
-                   help=f"At threshold {threshold_text(threshold)}.")
+                   help=glossary.tip(f"At threshold {threshold_text(threshold)}."))
     cols[1].metric("Test accuracy", "—" if test_acc is None else f"{test_acc:.1%}",
-                   help="On the held-back points the model never trained on.")
+                   help=glossary.tip("On the held-back points the model never trained on."))
     val = run.model.history_.get("val_loss")
     cols[2].metric("Test log-loss", "—" if val is None else f"{val[-1]:.3f}",
-                   help="Lower is better; 0.693 is a coin flip.")
+                   help=glossary.tip("Lower is better; 0.693 is a coin flip."))
     cols[3].metric("Epochs run", f"{run.model.n_iter_:,}",
-                   help=f"Trained in {run.seconds * 1000:.0f} ms.")
+                   help=glossary.tip(f"Trained in {run.seconds * 1000:.0f} ms."))
 
 
 def save_and_load(ctx, run, threshold):
@@ -162,10 +184,10 @@ def save_and_load(ctx, run, threshold):
                            data_source.predictions_file(ctx.dataset, run, threshold),
                            file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
                            icon=":material/table:", on_click="ignore",
-                           help="Every row of the data: its row number, split (train or test), "
-                                "the threshold, both probabilities and the predicted class.")
+                           help=glossary.tip("Every row of the data: its row number, split (train or test), "
+                                "the threshold, both probabilities and the predicted class."))
         file = st.file_uploader("Load a model file", type=["json"], key="model_file",
-                                help="A JSON file downloaded from this app.")
+                                help=glossary.tip("A JSON file downloaded from this app."))
         if file is not None:
             with guard("reading the model file"):
                 test = ctx.test if ctx.test is not None else ctx.train
@@ -208,10 +230,10 @@ def header():
     """Title and the demo picker on one row: the plot starts high on the screen."""
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     left.title("Train", anchor=False,
-               help="Watch logistic regression learn. Change any control and the model retrains "
+               help=glossary.tip("Watch logistic regression learn. Change any control and the model retrains "
                     "at once; drag the **epoch** slider under the plot to go back in time, or "
                     "press **▶ Play**. Colours show the predicted probability, the black line is "
-                    "where it equals the threshold.")
+                    "where it equals the threshold."))
     with right:
         if presentation.active():
             st.button("Leave presentation mode", icon=":material/close_fullscreen:",

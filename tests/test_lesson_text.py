@@ -159,35 +159,14 @@ def test_one_class_figure_shows_that_class_alone_with_its_sides_marked():
 
 def test_class_line_labels_sit_on_each_class_line_inside_the_plot():
     run, xs, ys, grids = _iris_grids()
-    anns = ovr_figures.line_labels(xs, ys, grids, run.X_train[:, [2, 3]], run.y_train,
-                                   run.class_names)
+    anns = ovr_figures.line_labels(xs, ys, ovr_figures.class_lines(xs, ys, grids),
+                                   run.X_train[:, [2, 3]], run.y_train, run.class_names)
     assert [a["text"] for a in anns] == [f"<b>{c}</b> vs rest" for c in run.class_names]
     for m, a in enumerate(anns):
         ix, iy = np.abs(xs - a["x"]).argmin(), np.abs(ys - a["y"]).argmin()
         window = grids[m][max(iy - 1, 0):iy + 2, max(ix - 1, 0):ix + 2]
         assert window.min() < 0.5 <= window.max()   # the label is on the p = 0.5 line
         assert xs[0] < a["x"] < xs[-1] and ys[0] < a["y"] < ys[-1]
-
-
-def test_class_lines_are_dropped_where_the_class_is_neither_winner_nor_runner_up():
-    P = np.array([[[0.9, 0.6]], [[0.8, 0.7]], [[0.7, 0.8]]])  # 3 classes, 1 x 2 grid
-    kept = ovr_figures.where_it_matters(P)
-    # Cell 0: class 2 is third -> its grid is pushed below 0.5 (no line there); cell 1: class 0.
-    assert kept[2, 0, 0] < 0.5 and kept[0, 0, 1] < 0.5
-    np.testing.assert_array_equal(kept[1], P[1])
-    assert kept[2, 0, 1] == 0.8 and kept[0, 0, 0] == 0.9
-    run, xs, ys, grids = _iris_grids()
-    fig = ovr_figures.clip_class_lines(
-        __import__("logreg.figures", fromlist=["ovr_figure"]).ovr_figure(
-            xs, ys, grids, run.X_train[:, [2, 3]], run.y_train, class_names=run.class_names,
-            feature_names=["a", "b"]), xs, ys, grids)
-    contours = [t for t in fig.data if t.type == "contour"]
-    assert len(contours) == 3
-    third = np.sort(grids, axis=0)[0]
-    for m, t in enumerate(contours):
-        z = np.asarray(t.z, float)
-        sub = (grids[m] <= third)[np.ix_(np.isin(ys, t.y), np.isin(xs, t.x))]
-        assert (z[sub] < 0.5).all()
 
 
 def test_rates_on_a_set_with_one_class_only_are_not_reported_as_numbers():

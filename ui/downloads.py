@@ -18,7 +18,7 @@ import streamlit as st
 from logreg import figures, report, reproduce, run_figures, runs_summary
 from logreg.data import describe
 
-from . import compute, data_source, history, state
+from . import compute, data_source, glossary, history, state
 
 PREPARED_KEY = "prepared_downloads"  # {slot: (token, bytes)}
 BOUNDARY_RES = 120
@@ -44,7 +44,7 @@ def prepared_download(slot: str, token: str, build: Callable[[], bytes], *, what
     ready = store.get(slot)
     if ready is None or ready[0] != token:
         store.pop(slot, None)  # a file of another run is never offered
-        if not st.button(f"Prepare the {what}", key=f"{slot}_prepare", help=help,
+        if not st.button(f"Prepare the {what}", key=f"{slot}_prepare", help=glossary.tip(help),
                          icon=":material/description:", width="stretch"):
             return
         try:
@@ -110,9 +110,9 @@ def train_downloads(ctx, run, threshold: float) -> None:
             "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
             lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
             file_name=f"report-{stem}.html", mime="text/html",
-            help="One HTML file with the data, settings, metrics with intervals, the threshold "
+            help=glossary.tip("One HTML file with the data, settings, metrics with intervals, the threshold "
                  "and why, the weights and the interactive figures. It opens in any browser, "
-                 "offline.")
+                 "offline."))
     with c2:
         try:
             text = script_text(ctx, run, threshold)
@@ -124,10 +124,10 @@ def train_downloads(ctx, run, threshold: float) -> None:
                                file_name=f"rebuild-{stem}.py", mime="text/x-python",
                                key="train_script_download", on_click="ignore",
                                icon=":material/code:", width="stretch",
-                               help="Plain Python using this project's logreg package: data, "
+                               help=glossary.tip("Plain Python using this project's logreg package: data, "
                                     "split, features and model with these settings. Run it "
                                     "from the project folder; its last two lines print the "
-                                    "test accuracy and AUC shown here.")
+                                    "test accuracy and AUC shown here."))
     if state.get("source") == "upload":
         st.caption("The report and script name your file but do not contain it; the script "
                    "reads it from the path written at its top.")

@@ -2,12 +2,16 @@
 
 ``TERMS`` maps a term (as the glossary lists it) to its aliases (other spellings that appear on
 screen) and its definition. The About page draws the list; ``lookup`` finds an entry by any of
-its names; ``refer`` ends a tooltip with a pointer to the glossary entries it uses. A test scans
-every page's text for technical words and fails on one the glossary does not define.
+its names; ``tip`` ends a tooltip with links to the glossary entries it uses (found by
+``terms_used``: whole words, plurals, aliases), so every ``help=`` goes through it. Tests scan
+every page's text for technical words the glossary does not define, and every tooltip for a
+term it uses without linking it.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 from typing import Optional
 
@@ -227,7 +231,125 @@ def terms_in(text: str, names) -> list:
     return [n for n in names if _pattern(n).search(text)]
 
 
+# Terms a tooltip may use in their everyday sense without a pointer to the glossary: a "class",
+# a "feature" (column), a "probability", the "test" and "training" points, a "setting", a
+# "step". The glossary still defines them (the About page lists every entry).
+EVERYDAY = ("Class", "Feature", "Probability", "Test set", "Training set", "Hyperparameter",
+            "Iteration")
+
+# Names too loose to link: a tooltip's "test scores" are numbers, not the log-odds "score".
+LOOSE_NAMES = ("score",)
+
+# Where a tooltip's link leads: the About page (url path "about") with ``?term=<slug>``, which
+# shows that entry in a box at the top of the page. (A ``#anchor`` alone is not enough: the
+# page's figures finish drawing after Streamlit scrolls to the heading and push it out of view.)
+ABOUT_PATH = "about"
+TERM_PARAM = "term"
+_TERM_KEY = "glossary_term"  # the entry asked for, kept while the About page stays on screen
+POINTER = "Glossary (About page): "
+
+
+def _word(name: str) -> str:
+    """Regex for ``name`` as a whole word, plurals too (epochs, classes, probabilities)."""
+    if name[-1:].isalpha() and name[-1:].lower() == "y":
+        core = re.escape(name[:-1]) + r"(?:y|ies)"
+    elif name[-1:].isalpha():
+        core = re.escape(name) + r"(?:e?s)?"
+    else:
+        core = re.escape(name)
+    return core
+
+
+# Longest names first, so "F1 score" claims its words before "score", "gradient descent"
+# before "gradient". Each name is looked for only if its letters occur at all (a substring test
+# is far cheaper than a regex search).
+_PATTERNS = [(name, name.lower()[:-1] if name[-1:].lower() == "y" else name.lower(),
+              re.compile(r"(?<![\w-])" + _word(name) + r"(?![\w-])", re.IGNORECASE))
+             for name in sorted((n for n in _INDEX if n not in LOOSE_NAMES), key=len,
+                                reverse=True)]
+
+
+def terms_used(text: str, *, everyday: bool = False) -> list:
+    """The glossary terms ``text`` uses, by any of their names (whole words, case-insensitive,
+    plurals too; a longer name wins over a shorter one inside it), in order of first use.
+    Terms in :data:`EVERYDAY` are left out unless ``everyday``. A pointer already at the end of
+    the text (:func:`tip`) is not read."""
+    body = text.split(POINTER, 1)[0]
+    low = body.lower()
+    claimed, hits = [], []
+    for name, letters, pattern in _PATTERNS:
+        if letters not in low:
+            continue
+        for match in pattern.finditer(body):
+            start, end = match.span()
+            if all(end <= a or start >= b for a, b in claimed):
+                claimed.append((start, end))
+                hits.append((start, _INDEX[name.lower()]))
+    found = []
+    for _, term in sorted(hits):
+        if term not in found and (everyday or term not in EVERYDAY):
+            found.append(term)
+    return found
+
+
+def anchor(term: str) -> str:
+    """The About page's anchor for a glossary entry ("g-l2", "g-youden-s-j")."""
+    base = re.sub(r"\s*\(.*\)$", "", term)
+    return "g-" + re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
+
+
+def slug(term: str) -> str:
+    """The entry's name in a link (``?term=l2``): its anchor without the ``g-``."""
+    return anchor(term)[2:]
+
+
+_BY_SLUG = {slug(t): t for t in TERMS}
+
+
+def link(term: str) -> str:
+    """A markdown link to the entry on the About page (Streamlit opens it in a new tab, so this
+    tab keeps its settings)."""
+    return f"[{term}]({ABOUT_PATH}?{TERM_PARAM}={slug(term)})"
+
+
+def requested_term() -> Optional[str]:
+    """The entry a tooltip's link asked the About page for, or None.
+
+    The link's ``?term=`` is read on the run it arrives with (the app then rewrites the address
+    to its settings) and kept while the About page stays on screen; another page drops it."""
+    import streamlit as st
+
+    asked = _BY_SLUG.get(str(st.query_params.get(TERM_PARAM, "")))
+    if asked is not None:
+        st.session_state[_TERM_KEY] = asked
+    elif st.session_state.get("_page_changed"):
+        st.session_state.pop(_TERM_KEY, None)
+    return st.session_state.get(_TERM_KEY)
+
+
+def entry_markdown(term: str) -> str:
+    """The About page's entry: a small heading carrying the anchor :func:`link` points at, then
+    the definition. (Markdown headings get anchors from their text, by rules of Streamlit's
+    front end; ``data-anchor`` sets ours.)"""
+    name = html.escape(term, quote=False)
+    return (f'<h5 data-anchor="{anchor(term)}">{name}</h5>\n\n'
+            f"{html.escape(definition(term), quote=False)}")
+
+
+@functools.lru_cache(maxsize=2048)  # tooltips are drawn on every rerun; most never change
+def tip(help_text: str, *extra: str) -> str:
+    """A tooltip ending with links to the glossary entries it uses (found by
+    :func:`terms_used`) and to any ``extra`` terms (any of their names)."""
+    terms = terms_used(help_text)
+    for name in extra:
+        term = lookup(name) or name
+        if term in TERMS and term not in terms:
+            terms.append(term)
+    if not terms:
+        return help_text
+    return f"{help_text}\n\n{POINTER}{', '.join(link(t) for t in terms)}."
+
+
 def refer(help_text: str, *terms: str) -> str:
-    """A tooltip ending with a pointer to the glossary entries it uses."""
-    listed = ", ".join(f"*{lookup(t) or t}*" for t in terms)
-    return f"{help_text} Glossary (About page): {listed}."
+    """:func:`tip`, naming ``terms`` even if the text only implies them."""
+    return tip(help_text, *terms)

@@ -21,7 +21,7 @@ import streamlit as st
 
 from logreg import lesson_text as text
 
-from . import compute, presets, state
+from . import compute, glossary, presets, state
 
 PAGE_FILES = {"train": "pages/train.py", "multiclass": "pages/multiclass.py"}
 PAGE_WORDS = {"train": "Train", "multiclass": "Multiclass"}
@@ -224,11 +224,11 @@ def slot(page: str, compact: bool = False):
                          "on screen now.")
             restore.button("Restore", key="lesson_restore", type="tertiary", on_click=apply,
                            args=(k,), icon=":material/undo:",
-                           help="Put back this step's settings.")
+                           help=glossary.tip("Put back this step's settings."))
         elif step.try_this and place is not None:
             hint.caption(step.try_this)
         leave.button("Exit tour", key="lesson_exit", type="tertiary", on_click=apply, args=(0,),
-                     width="stretch", help="Leave the tour; the settings stay as they are.")
+                     width="stretch", help=glossary.tip("Leave the tour; the settings stay as they are."))
     return place
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state
+from . import glossary, state
 
 
 def _copy_to_setting(widget_key: str, setting: str) -> None:
@@ -33,7 +33,7 @@ def axis_pickers(dataset, drawn, page: str, columns=None) -> None:
         _seed(key, names[index])
         col.selectbox(label, names, key=key, on_change=_copy_to_setting,
                       args=(key, setting),
-                      help="Which two features to draw. The others are held at their mean.")
+                      help=glossary.tip("Which two features to draw. The others are held at their mean."))
 
 
 def positive_picker(dataset, positive: int, page: str, column=None) -> None:
@@ -43,5 +43,5 @@ def positive_picker(dataset, positive: int, page: str, column=None) -> None:
     key = f"{page}_positive"
     _seed(key, dataset.class_names[positive])
     (column or st).selectbox("Positive class", list(dataset.class_names), key=key, on_change=_copy_to_setting, args=(key, "positive"),
-                             help="This page trains this class against all the others. The "
-                                  "Multiclass page trains them all.")
+                             help=glossary.tip("This page trains this class against all the others. The "
+                                  "Multiclass page trains them all."))

@@ -15,7 +15,7 @@ import streamlit as st
 
 from logreg._figure_style import styled_layout
 
-from . import state
+from . import glossary, state
 
 # Page padding: Streamlit's default leaves 6rem above the first line and 5rem at each side of a
 # wide page, a sixth of a 1280x720 projector. The header bar (menu button) stays usable.
@@ -60,9 +60,9 @@ def page_style() -> None:
 
 def toggle(where=st) -> None:
     """The presentation-mode switch, bound to the ``present`` setting (draw it once per run)."""
-    where.toggle("Presentation mode", help="For a projector: hides the sidebar and the expert "
+    where.toggle("Presentation mode", help=glossary.tip("For a projector: hides the sidebar and the expert "
                  "controls, and draws the plots with large text. The address keeps it "
-                 "(present=True), so a shared link opens the same way.", **state.bind("present"))
+                 "(present=True), so a shared link opens the same way."), **state.bind("present"))
 
 
 def control_places(names, row, more, *, page: str) -> list:

@@ -7,7 +7,7 @@ import streamlit as st
 from logreg.data import describe
 from logreg.decisions import threshold_text
 
-from . import data_source, presets, state
+from . import data_source, glossary, presets, state
 
 _PENALTY_WORDS = {"none": "no penalty", "l2": "L2", "l1": "L1", "elasticnet": "elastic net"}
 
@@ -50,6 +50,6 @@ def draw() -> None:
         st.markdown(model_summary())
         st.button("Start over with the default settings", on_click=state.reset_all,
                   icon=":material/restart_alt:",
-                  help=presets.start_over_help())
+                  help=glossary.tip(presets.start_over_help()))
         st.divider()
         st.page_link("pages/about.py", label="The math and a glossary", icon=":material/menu_book:")

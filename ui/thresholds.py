@@ -15,7 +15,7 @@ import streamlit as st
 
 from logreg import decisions, metrics
 
-from . import runs, state
+from . import glossary, runs, state
 
 RULE_WORDS = {
     "slider": "I set it myself (slider)",
@@ -115,7 +115,7 @@ def threshold_slider(container, *, page: str) -> None:
         container, exact = container.columns([3, 1], vertical_alignment="bottom")
         exact_input(exact, disabled=ruled)
     container.slider("Threshold T", 0.0, 1.0, step=0.01, format=slider_format(),
-                     disabled=ruled and page != "train", help=help_text, **kwargs)
+                     disabled=ruled and page != "train", help=glossary.tip(help_text, "threshold"), **kwargs)
     if ruled and page == "train":
         container.caption(f"T = {decisions.threshold_text(state.get('threshold'))} is set by the "
                           f"rule “{RULE_SHORT[rule]}” (Threshold page); moving it sets T by "
@@ -137,7 +137,7 @@ def exact_input(container, *, disabled: bool) -> None:
     container.number_input("T, typed", 0.0, 1.0, step=0.001,
                            format=f"%.{max(3, decimals_of(value))}f", key=EXACT_KEY,
                            on_change=typed, disabled=disabled,
-                           help="Type a threshold with more digits than the slider's steps.")
+                           help=glossary.tip("Type a threshold with more digits than the slider's steps."))
 
 
 def decimals_of(value) -> int:

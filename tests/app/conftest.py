@@ -99,12 +99,18 @@ def concurrent_apptest(monkeypatch):
     yield
 
 
+TRAIN_CURVES_OPEN = "curves_open"
+
+
 def new_app(page: str = "data") -> AppTest:
     """A fresh, not yet run AppTest of app.py (for tests that need several sessions).
 
     Its first run draws ``page`` (default: the Data page, where most tests start; the app's own
     first page is the home page, ``page="home"``)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    # Train's accuracy and weights charts are drawn only while their expander is open (a user
+    # opens it): most tests read them, so it starts open here (test_train_page checks closed).
+    at.session_state[TRAIN_CURVES_OPEN] = True
     if page != "home":
         at.switch_page(PAGES.get(page, page))
     return at

@@ -48,9 +48,26 @@ def test_two_classes_suggest_data_then_iris_draws_everything(app):
     # Regions: the argmax heatmap plus one "class vs rest" p = 0.5 line per class.
     regions = figs["regions_ovr"]
     assert len(traces_of(regions, "heatmap")) == 1
-    lines = traces_of(regions, "contour")
-    assert len(lines) == 3 and all(l["contours"]["start"] == 0.5 for l in lines)
-    assert [n for n in names if any(n in l["name"] for l in lines)] == names
+    assert not traces_of(regions, "contour")
+    lines = [t for t in traces_of(regions, "scatter") if t.get("mode") == "lines"]
+    legend = [t["name"] for t in lines if t.get("showlegend", True)]
+    assert legend == [f"{n} vs rest (p = 0.5)" for n in names]
+    # Solid where the class wins, dotted where another does; the caption says how much of each
+    # class's line is solid, as a fresh fit's grids give it.
+    from logreg import ovr_figures
+
+    axes = [regions["layout"][a]["title"]["text"] for a in ("xaxis", "yaxis")]
+    drawn = tuple(list(ds.feature_names).index(a) for a in axes)
+    train, test = lrdata.train_test_split(ds, test_size=state(at, "test_size"),
+                                          random_state=state(at, "data_seed"))
+    shown = pipeline.fit_multiclass(train.X, train.y, test.X, test.y,
+                                    feature_names=ds.feature_names, class_names=ds.class_names,
+                                    settings=reference_settings(at), kind="ovr", drawn=drawn)
+    xs, ys, grids = pipeline.class_grids(shown, 150)
+    fresh = ovr_figures.class_lines(xs, ys, grids)
+    assert len(lines) == sum(len(p) for p in fresh)
+    assert {t.get("line", {}).get("dash") for t in lines} == {None, "dot"}
+    assert ovr_figures.lines_note(xs, ys, fresh, names) in texts(at.caption)
 
     # Per-class loss: one curve per class, the recorded history of each one-vs-rest model.
     loss = traces_of(figs["ovr_loss"], "scatter")

@@ -11,7 +11,7 @@ from logreg.replay_figure import replay_frame_epochs
 from ui import presets
 from ui.compute import REPLAY_RES
 
-from .conftest import (annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
+from .conftest import (TRAIN_CURVES_OPEN, annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
                        goto, heatmap_z, metric_value, reference_run, replay_picture, state,
                        subtitle, texts, title,
                        trace,
@@ -340,3 +340,20 @@ def test_returning_to_train_shows_the_last_epoch_the_cards_describe(app):
     assert np.ptp(percent) > 50  # the trained model, not "p = 0.50 everywhere"
     assert metric_value(at, "Epochs run") == "200"
     assert "last epoch, 200" in texts(at.caption)
+
+
+def test_accuracy_and_weights_charts_are_built_only_while_their_expander_is_open(app):
+    """Closed (the default), the page sends no accuracy/weights charts, so a retrain redraws one
+    figure in the browser; opened, both are there and agree with the run."""
+    app.session_state[TRAIN_CURVES_OPEN] = False
+    at = train_page(app, n_samples=200)
+    assert "boundary_chart" in charts(at)
+    assert not {"loss_chart", "coef_chart"} & set(charts(at))
+    assert [e.label for e in at.expander if e.label.startswith("Accuracy by epoch")]
+    at.session_state[TRAIN_CURVES_OPEN] = True
+    at.run()
+    assert_clean(at)
+    assert {"loss_chart", "coef_chart"} <= set(charts(at))
+    # Both views show the same run: the loss chart's training loss is the replay figure's.
+    replay_loss = values(trace(chart(at, "boundary_chart"), "train loss")["y"]).astype(float)
+    np.testing.assert_allclose(loss_y(at), replay_loss, rtol=1e-6)

@@ -145,6 +145,16 @@ class App:
         return self.page.get_by_test_id("stMain").get_by_role("heading", name=title, level=1)
 
     # -- getting somewhere -----------------------------------------------------------------
+    def open_train_curves(self) -> None:
+        """Open Train's "Accuracy by epoch..." expander (its loss/accuracy and weights charts
+        are drawn only while it is open) and wait for the rerun that draws them."""
+        details = self.page.get_by_test_id("stExpander").filter(
+            has_text="Accuracy by epoch").locator("details")
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+            self.wait()
+        expect(self.keyed_chart("loss_chart").locator("svg.main-svg").first).to_be_attached()
+
     def open(self, query: str = "", title: str = "Data") -> "App":
         """Open the page with this title (default: Data; the root URL opens the home page),
         optionally with settings in the query, and wait for it."""

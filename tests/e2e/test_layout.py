@@ -41,6 +41,7 @@ def screen_app(page, width, height) -> App:
 
 
 def wait_charts(app: App) -> None:
+    app.open_train_curves()
     for key in ("boundary_chart", "loss_chart"):
         expect(app.keyed_chart(key).locator("svg.main-svg").first).to_be_attached()
     app.page.wait_for_timeout(500)  # plotly's relayout after the column width settles
@@ -84,6 +85,7 @@ def test_boundary_plot_is_on_the_first_screen_and_half_the_width(page, width, he
         "() => Object.keys(document.querySelector('.st-key-boundary_chart .js-plotly-plot')"
         "._fullLayout).filter(k => /^xaxis\\d+$/.test(k)).length") >= 2, names
     # Ticks as large as the text (Streamlit's chart theme would draw them at 12 px).
+    app.open_train_curves()
     for key in ("loss_chart", "coef_chart"):
         expect(app.keyed_chart(key).locator("svg.main-svg").first).to_be_attached()
         fonts = app.page.evaluate(FONTS_JS, key)

@@ -21,14 +21,16 @@ def test_iris_one_vs_rest_and_softmax(app):
     regions = app.keyed_chart("regions_ovr")
     expect_plot_drawn(regions, min_traces=3)
     expect(regions.locator(".heatmaplayer image")).to_have_count(1)  # the argmax regions
-    # One p = 0.5 line per class, each really drawn (a non-empty svg path).
-    expect(regions.locator(".contourlayer .contour")).to_have_count(3)
+    # Each class's p = 0.5 line, really drawn (non-empty svg paths): solid where the class wins,
+    # dotted where another class's model is more confident; one legend entry per class.
     for name in CLASSES:
-        expect(regions.locator(".legendtext", has_text=f"class {name} vs rest")).to_have_count(1)
-    drawn = regions.locator(".contourlayer .contour").evaluate_all(
-        "gs => gs.map(g => [...g.querySelectorAll('path')].some(p => (p.getAttribute('d') || '')"
-        ".length > 10))")
-    assert drawn == [True, True, True], drawn
+        expect(regions.locator(".legendtext", has_text=f"{name} vs rest (p = 0.5)")).to_have_count(1)
+    styles = regions.locator(".scatterlayer .trace .js-line").evaluate_all(
+        "ps => ps.filter(p => (p.getAttribute('d') || '').length > 10)"
+        ".map(p => p.style.strokeDasharray || 'solid')")
+    assert "solid" in styles and any(s != "solid" for s in styles), styles
+    expect(app.page.get_by_test_id("stCaptionContainer").filter(
+        has_text="is solid inside that class's region")).to_have_count(1)
 
     roc = app.keyed_chart("ovr_roc")
     expect_plot_drawn(roc, min_traces=4)  # chance line + one curve per class

@@ -21,7 +21,6 @@ def expect_training_settings(app, lr="0.3", epochs="300"):
     expect(sidebar).to_contain_text(f"Learning rate: {lr} · epochs: {epochs}")
     expect(app.metric("Epochs run")).to_have_text(epochs)
     expect_plot_drawn(app.keyed_chart("boundary_chart"), min_traces=3)
-    expect_plot_drawn(app.keyed_chart("loss_chart"), min_traces=2)
 
 
 def test_switching_pages_keeps_settings_and_reload_restores_them(app):

@@ -32,6 +32,7 @@ def test_moons_then_train_draws_boundary_and_loss(app):
     # The probability colours with the p = 0.5 line (one picture per epoch) are really drawn.
     expect(boundary.locator(".imagelayer image")).to_have_count(1)
     expect(boundary.locator(".legendtext", has_text="p = 0.50 boundary")).to_have_count(1)
+    app.open_train_curves()
     loss = app.keyed_chart("loss_chart")
     expect_plot_drawn(loss, min_traces=2)
     expect(loss.locator(".scatterlayer .trace path.js-line").first).to_have_attribute(
@@ -44,6 +45,7 @@ def test_moons_then_train_draws_boundary_and_loss(app):
 def test_learning_rate_slider_changes_the_loss(app):
     app.open()
     app.nav("Train")
+    app.open_train_curves()
     loss_line = app.keyed_chart("loss_chart").locator(".scatterlayer .trace path.js-line").first
     expect(app.metric("Test log-loss")).to_have_text(re.compile(r"^\d\.\d{3}$"))
     before_metric = app.metric("Test log-loss").inner_text()
