@@ -33,6 +33,7 @@ from ._figure_style import (
     html_escape,
     join_notes,
     probability_colorscale,
+    wrap_note,
 )
 from ._png import data_url, palette_png
 from .figures import _boundary_points, _grid_axes, _uncrossed_note
@@ -78,6 +79,11 @@ def _epoch_text(epoch, loss, notes):
         if note:
             text += f"<br><span style='font-size:13px;color:{color}'>{note}</span>"
     return text
+
+
+def _note_lines(note) -> int:
+    """How many lines the figure's subtitle ``note`` takes once wrapped (0 without one)."""
+    return wrap_note(note).count("<br>") + 1 if note else 0
 
 
 def _marker_xy(epoch, loss):
@@ -318,7 +324,11 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                  subtitle=join_notes(subtitle, drawn_note))
     fig.update_layout(
         # Top: the title and the epoch line; bottom: the x axis, then the slider row with Play.
-        margin=dict(t=105 if (subtitle or drawn_note) else 85, b=160, l=62, r=12),
+        # Each subtitle line (17 px) pushes the epoch line and the plot down.
+        margin=dict(t=90 + 17 * _note_lines(join_notes(subtitle, drawn_note)), b=160, l=62,
+                    r=12),
+        # The title on the figure's top edge, well clear of the epoch line over the plot.
+        title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=6)),
         # The legend on the figure's bottom edge, under the slider: clear of every axis title.
         legend=dict(orientation="h", x=0.0, xanchor="left", y=0.0, yanchor="bottom",
                     yref="container", font=dict(size=13)),

@@ -12,6 +12,9 @@ PICK_KEY = "runs_pick"          # widget: the run the action buttons act on
 CHOSEN_KEY = "runs_compare"     # durable: the runs to compare (widget keys die on page switch)
 TABLE_VERSION = "runs_table_version"  # a new table (no tick) after each row pick
 BOUNDARY_RES = 120
+# The compared boundaries (px): under the title, the intro and the run picker they fit the first
+# screen at 1280x720 with the sidebar open (tests/e2e/test_layout.py).
+BOUNDARY_HEIGHT = 440
 
 
 def highlight(frame: pd.DataFrame):
@@ -118,17 +121,16 @@ def compare_picker(entries):
 
 def compare_views(chosen):
     runs = [history.run_of(e) for e in chosen]
-    for sentence in history.pair_sentences(chosen):
-        st.markdown(f"- {sentence}")
     per_row = 2
     for start in range(0, len(chosen), per_row):
         for col, e, run in zip(st.columns(per_row), chosen[start:start + per_row],
                                runs[start:start + per_row]):
-            with col:
-                presentation.chart(compute.boundary_figure(e.key, run.model.n_iter_,
-                                                           e.scores.threshold, BOUNDARY_RES, run,
-                                                           subtitle=e.label),
-                                   key=f"cmp_boundary_{e.number}")
+            presentation.chart(compute.boundary_figure(e.key, run.model.n_iter_,
+                                                       e.scores.threshold, BOUNDARY_RES, run,
+                                                       subtitle=e.label),
+                               key=f"cmp_boundary_{e.number}", height=BOUNDARY_HEIGHT, where=col)
+    for sentence in history.pair_sentences(chosen):  # what differs, under the pictures
+        st.markdown(f"- {sentence}")
     left, right = st.columns(2)
     presentation.chart(downloads.loss_overlay(chosen, runs), key="cmp_loss", where=left)
     presentation.chart(downloads.roc_overlay(chosen, runs), key="cmp_roc", where=right)
@@ -167,11 +169,12 @@ with guard("showing the runs"):
             st.page_link("pages/train.py", label="Go to the Train page",
                          icon=":material/model_training:")
     else:
-        history_table()
-        with st.container(border=True):
-            actions(entries)
-        st.subheader("Compare runs")
-        chosen = compare_picker(entries)
+        # Plot-first (issue 13): the compared runs' boundaries on the first screen, then the
+        # rest of the comparison, then the list of every run with what to do with one.
+        head, pick = st.columns([1, 3], vertical_alignment="bottom")
+        head.subheader("Compare runs")
+        with pick:
+            chosen = compare_picker(entries)
         if len(chosen) < 2:
             st.caption("Pick at least two runs to compare.")
         else:
@@ -180,4 +183,7 @@ with guard("showing the runs"):
                 st.warning(problem, icon=":material/warning:")
             else:
                 compare_views(chosen)
+        history_table()
+        with st.container(border=True):
+            actions(entries)
     downloads.link_note()

@@ -31,13 +31,21 @@ SOURCE_WORDS = {"generate": "Generate toy data", "builtin": "Built-in data set",
                 "upload": "Upload a CSV"}
 
 
+# The scatter's height (px): under the title and the source row it fits the first screen at
+# 1280x720 with the sidebar open (tests/e2e/test_layout.py).
+SCATTER_HEIGHT = 440
+
+
 def upload_limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
-def generator_controls():
-    c1, c2, c3 = st.columns(3)
-    c1.selectbox("Shape", DATASET_KINDS, format_func=KIND_WORDS.get,
+def generator_controls(shape_slot):
+    # The shape in the row over the plot; in the narrow column beside it the size full width,
+    # then two columns.
+    c1 = st.container()
+    c2, c3 = st.columns(2)
+    shape_slot.selectbox("Shape", DATASET_KINDS, format_func=KIND_WORDS.get,
                  help=glossary.tip("Which pattern the points follow. Circles and XOR cannot be split by a "
                       "straight line: try polynomial terms on the Train page."), **state.bind("kind"))
     points = state.BY_NAME["n_samples"]  # one range: the settings table's (links use it too)
@@ -150,13 +158,11 @@ def leave_out(name):
     state.put("features_out", ",".join(data_source.features_out() + [name]))
 
 
-def preview(dataset):
-    for note in dataset.notes:
-        st.info(note, icon=":material/info:")
-    st.markdown(class_line(dataset))
-    leak_warning(dataset)
-    left, right = st.columns([3, 2])
-    with left:
+def preview(dataset, plot_column, side_column):
+    """The scatter (and its axis pickers, notes and class line) in ``plot_column``; the table of
+    rows in ``side_column``, under the controls."""
+    with plot_column:
+        plot_box = st.container()
         drawn = data_source.drawn_features(dataset)
         if dataset.n_features >= 2:
             if dataset.n_features > 2:
@@ -165,10 +171,14 @@ def preview(dataset):
             fig = figures.scatter_figure(dataset.X[:, list(drawn)], dataset.y, dataset.class_names,
                                          [dataset.feature_names[i] for i in drawn],
                                          title=f"{dataset.name}: each dot is one sample")
-            presentation.chart(fig, key="data_chart")
+            presentation.chart(fig, key="data_chart", where=plot_box, height=SCATTER_HEIGHT)
         else:
-            st.info("This table has a single feature, so there is no plane to draw.")
-    with right:
+            plot_box.info("This table has a single feature, so there is no plane to draw.")
+        for note in dataset.notes:
+            st.info(note, icon=":material/info:")
+        st.markdown(class_line(dataset))
+        leak_warning(dataset)
+    with side_column:
         st.markdown(f"**{dataset.name}**: {describe(dataset)}")
         frame = pd.DataFrame(dataset.X[:200], columns=list(dataset.feature_names))
         frame.insert(0, "class", [dataset.class_names[c] for c in dataset.y[:200]])
@@ -181,16 +191,20 @@ st.title("Data")
 st.write("Choose what the model learns from: generate a toy shape, use a classic data set, or "
          "upload your own CSV. Every other page uses the data chosen here.")
 
-st.radio("Source", list(SOURCE_WORDS), format_func=SOURCE_WORDS.get, horizontal=True,
-         help=glossary.tip("Toy shapes are best for watching the boundary move; your own CSV for real use."),
-         **state.bind("source"))
+# Plot-first (issue 13): the source and its main choice in one row, then the data's scatter on
+# the left of the first screen and the other controls in a column beside it.
+source_column, pick_column = st.columns([1, 1.1], vertical_alignment="bottom")
+source_column.radio("Source", list(SOURCE_WORDS), format_func=SOURCE_WORDS.get,
+                    horizontal=True, help=glossary.tip("Toy shapes are best for watching the "
+                    "boundary move; your own CSV for real use."), **state.bind("source"))
+plot_column, side_column = st.columns([3, 2], gap="medium")
 
-with st.container(border=True):
+with side_column.container(border=True):
     with guard("reading the data"):
         if state.get("source") == "generate":
-            generator_controls()
+            generator_controls(pick_column)
         elif state.get("source") == "builtin":
-            st.selectbox("Data set", list(BUILTIN_WORDS), format_func=BUILTIN_WORDS.get,
+            pick_column.selectbox("Data set", list(BUILTIN_WORDS), format_func=BUILTIN_WORDS.get,
                          help=glossary.tip("Classic data sets that ship with scikit-learn."),
                          **state.bind("builtin"))
         else:
@@ -198,7 +212,7 @@ with st.container(border=True):
         full = data_source.full_dataset()
         if full is not None:
             feature_picker(full)  # the target picker's neighbour
-    c1, c2 = st.columns(2)
+    c1, c2 = st.container(), st.container()  # one under the other: the column is narrow
     c1.toggle("Standardize features", help=glossary.tip("Rescale every feature to mean 0 and spread 1 "
               "(using the training part only). Gradient descent needs this when features have "
               "very different ranges."), **state.bind("standardize"))
@@ -208,11 +222,13 @@ with st.container(border=True):
               **state.bind("test_size"))
 
 with guard("preparing the data"):
-    dataset = data_source.require_dataset()
+    with plot_column:
+        dataset = data_source.require_dataset()
     if dataset is not None:
-        train, test = data_source.current_split(dataset)
-        n_test = 0 if test is None else test.n_samples
-        st.caption(f"Split: {train.n_samples:,} training rows and {n_test:,} test rows "
-                   "(each class keeps its share in both).")
-        doors.next_step(dataset)
-        preview(dataset)
+        with side_column:
+            train, test = data_source.current_split(dataset)
+            n_test = 0 if test is None else test.n_samples
+            st.caption(f"Split: {train.n_samples:,} training rows and {n_test:,} test rows "
+                       "(each class keeps its share in both).")
+            doors.next_step(dataset)
+        preview(dataset, plot_column, side_column)

@@ -24,6 +24,12 @@ st.markdown("This is a playground for **logistic regression**: a computer learns
             "to tell groups of points apart by drawing a boundary between them, and you can see "
             "every step.")
 
+# The three doors as boxes of one height with their buttons on one line, however long each text.
+DOOR_CSS = "".join(
+    f"[data-testid=stLayoutWrapper]:has(> .st-key-door_{name}) {{ flex: 1 1 auto; }} "
+    f".st-key-door_{name} {{ height: 100%; }} .st-key-door_btn_{name} {{ margin-top: auto; }} "
+    for name, *_ in DOORS)
+
 clicked = None
 for column, (name, icon, label, text, action, target) in zip(st.columns(3), DOORS):
     with column.container(border=True, key=f"door_{name}"):
@@ -38,3 +44,4 @@ if clicked:
 st.caption("The pages stay in the menu on the left: **Data** to choose or upload data, "
            "**Train**, **Threshold**, **Why: coefficients and paths**, **Multiclass**, **Runs**, "
            "and **About the math**.")
+st.html(f"<style>{DOOR_CSS}</style>")

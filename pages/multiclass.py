@@ -3,10 +3,13 @@
 import streamlit as st
 
 from logreg import figures, lesson_text, ovr_figures, pipeline
-from ui import compute, glossary, lesson, pickers, presentation, runs, state
+from ui import compute, glossary, layout, lesson, pickers, presentation, runs, state
 from ui.errors import guard
 
 GRID_RES = 150
+# The regions plot (px): under the title, the intro and one row of controls it fits the first
+# screen at 1280x720 with the sidebar open (tests/e2e/test_layout.py).
+REGIONS_HEIGHT = 440
 
 
 def suggest_multiclass_data():
@@ -35,7 +38,9 @@ def show_run(ctx, run, key, title):
     if run.kind == "ovr":
         fig, lines_note = ovr_figures.explained_lines(fig, xs, ys, grids, X2, run.y_train,
                                                       run.class_names)
-    presentation.chart(fig, key=f"regions_{run.kind}")
+    # In half the width (softmax beside it) each class's line takes a legend row of its own.
+    presentation.chart(fig, key=f"regions_{run.kind}", reshape=layout.fit(
+        REGIONS_HEIGHT, per_row=1.5 if state.get("compare_softmax") else 4))
     if lines_note:
         st.caption(lines_note)
     note = pipeline.drawn_note(run.feature_names, run.drawn)
@@ -80,7 +85,15 @@ if not lesson.on_page("multiclass"):  # a tour step here says what to look at
              "(\"this class or not?\") and predicts the class whose model is most confident. Each "
              "coloured line is one class's own boundary; the shaded regions show which class wins. "
              "Switch on softmax to compare with a single model that learns all classes together.")
-story = lesson.slot("multiclass")
+_panel = {}
+
+
+def tour_panel():
+    """The tour panel (drawn once, where first asked for) and the place of its sentences."""
+    if "place" not in _panel:
+        _panel["place"] = lesson.slot("multiclass")
+    return _panel["place"]
+
 
 with guard("training the multiclass model"):
     ctx = runs.binary_context()
@@ -90,14 +103,14 @@ with guard("training the multiclass model"):
     elif problem:
         st.warning(problem, icon=":material/warning:")
     elif ctx is not None:
-        st.toggle("Compare with softmax (multinomial) regression",
+        # Plot-first (issue 13): the toggle and the axis pickers in one row, the regions under it.
+        row = st.columns([1.6, 1, 1], vertical_alignment="bottom")
+        row[0].toggle("Compare with softmax (multinomial) regression",
                   help=glossary.refer("Softmax learns all classes in one model whose "
                                       "probabilities always sum to 1; its regions can differ "
                                       "from one-vs-rest's.", "softmax", "one-vs-rest"),
                   **state.bind("compare_softmax"))
-        pickers.axis_pickers(ctx.dataset, ctx.drawn, "multiclass")
-        st.caption("Training settings (learning rate, epochs, penalty, degree) come from the "
-                   "Train page.")
+        pickers.axis_pickers(ctx.dataset, ctx.drawn, "multiclass", columns=row[1:])
         key = ctx.key
         ovr = compute.train_multiclass(key, "ovr", ctx.drawn, ctx.train, ctx.test, ctx.settings)
         for message in ovr.messages:
@@ -114,6 +127,9 @@ with guard("training the multiclass model"):
         else:
             scores, which = show_run(ctx, ovr, key, "One-vs-rest: regions and boundaries")
             soft = None
+        st.caption("Training settings (learning rate, epochs, penalty, degree) come from the "
+                   "Train page.")
+        story = tour_panel()  # a tour step's panel under the regions: the plots stay on top
         if story is not None and lesson.current():
             lesson.explain_multiclass(story, ovr, soft)
         else:
@@ -139,3 +155,4 @@ with guard("training the multiclass model"):
                                                title="Weights of each one-vs-rest model",
                                                l1_zeros=compute.uses_l1(ovr.model)),
                            key="ovr_coef", where=right)
+tour_panel()  # no regions (two classes, a bad setting): the panel under what is there

@@ -4,11 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from logreg import decisions, figures, metrics
-from ui import compute, glossary, presentation, runs, state, thresholds, why
+from ui import compute, glossary, layout, presentation, runs, state, thresholds, why
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
+# The ROC and the confusion matrix (px): under the title and one row of controls, both fit a
+# 1280x720 screen with the sidebar open (tests/e2e/test_layout.py measures it).
+FIRST_PLOT_HEIGHT = 440
+
+
 def rule_controls(which_names):
+    """The rule, its target and the two costs in one row; returns the rule's column."""
     pos, neg = which_names[1], which_names[0]
     c1, c2, c3 = st.columns([2, 1, 1])
     c1.selectbox("How to choose the threshold", list(RULE_WORDS), format_func=RULE_WORDS.get,
@@ -26,6 +32,7 @@ def rule_controls(which_names):
                     **state.bind("cost_fp"))
     c3.number_input("Cost of a miss", 0.0, 1e6, step=1.0,
                     help=glossary.tip(f"What it costs to miss a '{pos}' case."), **state.bind("cost_fn"))
+    return c1
 
 
 def prevalence_input(container, share):
@@ -109,59 +116,69 @@ with guard("evaluating the threshold"):
         run = runs.binary_run(ctx)
         names = run.class_names
         has_test = thresholds.has_test(run)
-        left, right = st.columns(2)
+        # Plot-first (issue 13): one row of controls (which set, T), the ROC and the confusion
+        # matrix under it on the first screen; how a rule chooses T and the rest below them.
+        left, right = st.columns([1, 2], vertical_alignment="bottom")
         left.radio("Show the numbers on", ["test", "train"] if has_test else ["train"],
                    format_func={"test": "test set (honest)", "train": "training set"}.get,
                    horizontal=True, help=glossary.tip("Test points were never used for training, so their "
                    "numbers predict how the model does on new data."), **state.bind("eval_on"))
-        if has_test:
-            right.radio("Rules choose T on", list(TUNE_WORDS), format_func=TUNE_WORDS.get,
-                        horizontal=True, help=glossary.tip("Choosing T on the training set and judging it on "
-                        "the test set is honest. Choosing on the test set makes its numbers look "
-                        "better than they will be on new data."), **state.bind("tune_on"))
         which = state.get("eval_on") if has_test else "train"
         y, p = thresholds.scores_of(run, which)
-        notice = thresholds.manual_notice()
-        if notice:
-            st.info(notice, icon=":material/pan_tool:")
         if len(set(y.tolist())) < 2:
+            notice = thresholds.manual_notice()
+            if notice:
+                st.info(notice, icon=":material/pan_tool:")
             st.warning(f"The {which} set has only one class, so ROC and rates are undefined. "
                        "Use a larger test share or the training set.")
         else:
+            top_left, top_right = st.columns(2)
+            sentence = st.container()
             with st.container(border=True):
-                rule_controls(names)
+                notice = thresholds.manual_notice()
+                if notice:
+                    st.info(notice, icon=":material/pan_tool:")
+                rule_column = rule_controls(names)
+                if has_test:
+                    rule_column.radio("Rules choose T on", list(TUNE_WORDS),
+                                      format_func=TUNE_WORDS.get, horizontal=True,
+                                      help=glossary.tip("Choosing T on the training set and "
+                                      "judging it on the test set is honest. Choosing on the test "
+                                      "set makes its numbers look better than they will be on new "
+                                      "data."), **state.bind("tune_on"))
                 outcome = thresholds.apply_rule(ctx, run)
-                thresholds.threshold_slider(st, page="threshold")
+            thresholds.threshold_slider(right, page="threshold")
             threshold = state.get("threshold")
             t_text = decisions.threshold_text(threshold)
             conf = metrics.confusion_at(y, p, threshold)
-            if outcome is not None:
-                rule_sentences(outcome, which, y, p, names)
-            else:
-                st.info(f"At T = {t_text}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
-                        f"{conf['fpr']:.0%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
-                        icon=":material/tune:")
+            with sentence:
+                if outcome is not None:
+                    rule_sentences(outcome, which, y, p, names)
+                else:
+                    st.info(f"At T = {t_text}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
+                            f"{conf['fpr']:.0%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
+                            icon=":material/tune:")
             curves = compute.curves(ctx.key, which, y, p)
             sample_share = float(y.mean())
             prevalence = state.get("prevalence") or sample_share
             iso = metrics.iso_cost_line(state.get("cost_fp"), state.get("cost_fn"), prevalence,
                                         (conf["fpr"], conf["tpr"]))
             marker = dict(fpr=conf["fpr"], tpr=conf["tpr"], threshold=threshold)
-            left, right = st.columns(2)
             presentation.chart(figures.roc_figure(
                 curves["fpr"], curves["tpr"], auc=curves["auc"], marker=marker,
                 iso_cost=dict(x=iso[0], y=iso[1], label="same expected cost")),
-                key="roc_chart", where=left)
+                key="roc_chart", reshape=layout.fit(FIRST_PLOT_HEIGHT, per_row=1),
+                where=top_left)
+            matrix = [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
+            presentation.chart(figures.confusion_figure(matrix, names), key="confusion_chart",
+                               height=FIRST_PLOT_HEIGHT, where=top_right)
+            top_right.caption(f"Counts on the {SET_WORDS[which]} at T = {t_text}.")
+            left, right = st.columns(2)
             # A rare class is invisible in raw counts: "auto" shows each class as a share of itself.
             presentation.chart(figures.histogram_figure(p, y, threshold=threshold,
                                                         class_names=names,
                                                         per_class_share="auto"),
-                               key="hist_chart", where=right)
-            left, right = st.columns(2)
-            matrix = [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
-            presentation.chart(figures.confusion_figure(matrix, names), key="confusion_chart",
-                               where=left)
-            left.caption(f"Counts on the {SET_WORDS[which]} at T = {t_text}.")
+                               key="hist_chart", where=left)
             with right:
                 intervals = compute.bootstrap(ctx.key, which, threshold, y, p)
                 metrics_table(conf, intervals, names, prevalence, sample_share)

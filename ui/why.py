@@ -13,7 +13,14 @@ import streamlit as st
 
 from logreg import figures_why, metrics, why
 
-from . import presentation, state
+from . import layout, presentation, state
+
+# Plot-first (issue 13), at 1280x720 with the sidebar open: the penalty path's two charts and the
+# loss surface fit the first screen under the title and the view picker; an effects chart taller
+# than its box (many columns) scrolls inside it (tests/e2e/test_layout.py).
+PATH_HEIGHT = 400
+SURFACE_HEIGHT = 480
+EFFECTS_BOX_PX = 420
 
 
 # ------------------------------------------------------------------ cached computations
@@ -86,9 +93,9 @@ def coefficients_section(run, run_key):
     """The table in the user's units, the top effects in words, the CI plot and the fit lines."""
     st.subheader("Coefficients in the units of your columns")
     report = coefficient_report(run_key, run)
-    for note in report.notes:
-        st.info(note, icon=":material/info:")
     if report.table is None:
+        for note in report.notes:
+            st.info(note, icon=":material/info:")
         st.warning(report.error, icon=":material/warning:")
         return
     target = run.class_names[1]
@@ -99,7 +106,14 @@ def coefficients_section(run, run_key):
         st.markdown("**How well the model fits**")
         st.markdown("\n".join(f"- {line}" for line in report.fit_lines))
     with right:
-        presentation.chart(effects_figure(run_key, report, target), key="effects_chart")
+        fig = effects_figure(run_key, report, target)
+        tall = ((fig.to_dict().get("layout") or {}).get("height") or 0) > EFFECTS_BOX_PX
+        box = st.container(height=EFFECTS_BOX_PX, border=False, key="effects_box") if tall \
+            else st.container(key="effects_box")
+        presentation.chart(fig, key="effects_chart", where=box)
+    # The notes say which fit the table below describes: over it, under the plot.
+    for note in report.notes:
+        st.info(note, icon=":material/info:")
     st.caption("Click a column header to sort. Per +1 unit of your column, and per +1 standard "
                "deviation (its size in your units is in the '1 SD' column).")
     st.dataframe(why.display_table(report.table), width="stretch", key="coef_table",
@@ -122,8 +136,9 @@ def path_section(run, run_key):
                    "features leave the model in that order.")
     left, right = st.columns(2)
     weights, loss = path_figures(run_key, path)
-    presentation.chart(weights, key="path_chart", where=left)
-    presentation.chart(loss, key="path_loss_chart", where=right)
+    presentation.chart(weights, key="path_chart", height=PATH_HEIGHT, where=left)
+    presentation.chart(loss, key="path_loss_chart", where=right,
+                       reshape=layout.fit(PATH_HEIGHT, per_row=1))
 
 
 def surface_section(run, run_key):
@@ -132,10 +147,10 @@ def surface_section(run, run_key):
     params = run.model.get_params()
     solver = "Newton" if params["solver"] == "newton" else (
         f"gradient descent (learning rate {params['learning_rate']:g})")
-    if surface.note:
-        st.info(surface.note, icon=":material/info:")
     presentation.chart(surface_figure(run_key, epoch, surface, params["penalty"]),
-                       key="surface_chart")
+                       key="surface_chart", height=SURFACE_HEIGHT)
+    if surface.note:  # under the plot, next to the caption that explains it
+        st.info(surface.note, icon=":material/info:")
     st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
                f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
                f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "

@@ -37,7 +37,8 @@ def history(at):
 
 
 def table(at):
-    return at.dataframe[0].value
+    """The run history table (the compared runs' weights table may stand before it)."""
+    return next(d.value for d in at.dataframe if "run" in d.value.columns)
 
 
 def train_with(at, **widgets):

@@ -205,6 +205,8 @@ class App:
         """Pick an option of the st.selectbox with this label."""
         box = self.page.get_by_test_id("stSelectbox").filter(
             has=self.page.get_by_test_id("stWidgetLabel").filter(has_text=label))
+        # On the screen first: the list a click opens closes again when that click scrolls.
+        box.scroll_into_view_if_needed()
         box.get_by_role("combobox").click()
         self.page.get_by_role("option", name=option, exact=True).click()
         self.wait()

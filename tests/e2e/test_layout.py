@@ -258,3 +258,146 @@ def test_tour_step_keeps_the_boundary_plot_on_the_first_screen(page, query):
     assert b["width"] >= 0.5 * boxes["content"], (b["width"], boxes["content"])
     panel = app.page.locator(".st-key-lesson_panel").bounding_box()
     assert panel["x"] >= b["right"] - 1 and panel["y"] < 720, (panel, b)
+
+
+# The replay figure's title (and subtitle) and the epoch line over its plot, as drawn.
+TITLE_GAP_JS = """() => {
+    const el = document.querySelector('.st-key-boundary_chart .js-plotly-plot');
+    const r = n => { const b = n.getBoundingClientRect(); return {top: b.top, bottom: b.bottom}; };
+    const heads = [...el.querySelectorAll('.gtitle, .gtitle-subtitle')]
+        .filter(n => n.getBoundingClientRect().height > 0).map(r);
+    const epoch = [...el.querySelectorAll('.textpoint text')]
+        .find(n => n.textContent.startsWith('epoch'));
+    return {heads: heads, epoch: epoch ? r(epoch) : null,
+            plot: r(el.querySelector('.cartesianlayer .subplot.xy .bg') ||
+                    el.querySelector('.nsewdrag'))};
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "source=builtin&builtin=breast_cancer"],
+                         ids=["title", "title_and_subtitle"])
+def test_replay_figure_title_stands_clear_of_the_epoch_line(page, query):
+    app = screen_app(page, 1280, 720).open(query, title="Train")
+    wait_charts(app)
+    drawn = app.page.evaluate(TITLE_GAP_JS)
+    assert drawn["heads"] and drawn["epoch"] is not None, drawn
+    lowest = max(h["bottom"] for h in drawn["heads"])
+    # At least a line's gap (12 px) between the title block and "epoch N · loss ...".
+    assert drawn["epoch"]["top"] - lowest >= 12, drawn
+    assert drawn["epoch"]["bottom"] <= drawn["plot"]["top"] + 1, drawn
+
+
+# --------------------------------------------------------------------------------------------
+# Every other page is plot-first too (issue 13 item 1, DEVELOPERS: "the main plot on the first
+# screen"): at 1280x720 with the sidebar open and at 1920x1080, each page's main plot is wholly
+# on the first screen, and its legend, titles and tick labels are inside it and uncovered.
+# --------------------------------------------------------------------------------------------
+
+# (page address, query, heading, the main plot's chart keys, a view to click first)
+MAIN_PLOTS = [
+    pytest.param("threshold", "", "Threshold", ("roc_chart", "confusion_chart"), None,
+                 id="threshold"),
+    pytest.param("threshold", "kind=blobs&noise=0.6&balance=0.1&rule=target_tpr", "Threshold",
+                 ("roc_chart", "confusion_chart"), None, id="threshold_rule"),
+    pytest.param("data", "", "Data", ("data_chart",), None, id="data"),
+    pytest.param("data", "source=builtin&builtin=breast_cancer", "Data", ("data_chart",), None,
+                 id="data_30_features"),
+    pytest.param("explain", "", "Why: coefficients and paths", ("effects_chart",), None,
+                 id="why"),
+    pytest.param("explain", "", "Why: coefficients and paths",
+                 ("path_chart", "path_loss_chart"), "Penalty path", id="why_path"),
+    pytest.param("explain", "", "Why: coefficients and paths", ("surface_chart",),
+                 "Loss surface", id="why_surface"),
+    pytest.param("multiclass", "source=builtin&builtin=iris", "Multiclass (one-vs-rest)",
+                 ("regions_ovr",), None, id="multiclass"),
+    pytest.param("multiclass", "source=builtin&builtin=iris&compare_softmax=True",
+                 "Multiclass (one-vs-rest)", ("regions_ovr", "regions_softmax"), None,
+                 id="multiclass_softmax"),
+    pytest.param("multiclass", "lesson=13", "Multiclass (one-vs-rest)",
+                 ("regions_ovr", "regions_softmax"), None, id="multiclass_tour"),
+]
+
+CHART_BOX_JS = """key => { const e = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    if (!e) return null; const r = e.getBoundingClientRect();
+    return {x: r.x, y: r.y, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; }"""
+
+
+def open_page(page, width, height, path, query, heading) -> App:
+    app = screen_app(page, width, height)
+    app.page.goto(f"/{path}" + (f"?{query}" if query else ""))
+    expect(app.heading(heading)).to_be_visible()
+    app.wait()
+    return app
+
+
+def expect_on_first_screen(app: App, keys, width, height) -> None:
+    """Each chart drawn, its whole box on the screen, and its parts inside it, uncovered."""
+    for key in keys:
+        expect(app.keyed_chart(key).locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)  # plotly's relayout after the column width settles
+    for key in keys:
+        box = app.page.evaluate(CHART_BOX_JS, key)
+        assert box is not None and box["height"] > 200, (key, box)
+        assert box["y"] >= 0 and box["bottom"] <= height, (key, "below the fold", box, height)
+        assert box["x"] >= 0 and box["right"] <= width, (key, "cut at the side", box, width)
+        parts = app.page.evaluate(PARTS_JS, key)
+        for part in parts["subtitle"] + parts["xtitle"] + parts["ytitle"]:
+            assert inside(part, parts["svg"]), (key, "title cut", part, parts["svg"])
+        if parts["legend"] is not None:
+            assert inside(parts["legend"], parts["svg"]), (key, "legend cut")
+            for part in parts["xtitle"] + parts["xticks"]:
+                assert not overlaps(parts["legend"], part), (key, "legend covers", part)
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+@pytest.mark.parametrize("path,query,heading,keys,view", MAIN_PLOTS)
+def test_every_page_shows_its_main_plot_on_the_first_screen(page, width, height, path, query,
+                                                            heading, keys, view):
+    app = open_page(page, width, height, path, query, heading)
+    if view is not None:
+        app.page.get_by_test_id("stButtonGroup").get_by_text(view, exact=True).click()
+        app.wait()
+    expect_sidebar(app, open=True)  # the sidebar is open: the hard case
+    expect_on_first_screen(app, keys, width, height)
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_why_page_many_columns_scroll_inside_a_first_screen_box(page, width, height):
+    # 30 columns: the effects chart is taller than any screen, so it scrolls inside its box.
+    app = open_page(page, width, height, "explain",
+                    "source=builtin&builtin=breast_cancer&penalty=l2",
+                    "Why: coefficients and paths")
+    expect(app.keyed_chart("effects_chart").locator("svg.main-svg").first).to_be_attached()
+    app.page.wait_for_timeout(500)
+    box = app.page.locator(".st-key-effects_box").bounding_box()
+    chart = app.page.evaluate(CHART_BOX_JS, "effects_chart")
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)
+    assert chart["height"] > box["height"] + 100, (chart, box)  # really taller: it scrolls
+    assert chart["y"] >= box["y"] - 1, (chart, box)
+
+
+@pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_home_doors_are_on_the_first_screen_with_their_buttons_in_line(page, width, height):
+    app = open_page(page, width, height, "", "", "Watch a computer learn to separate groups")
+    doors = [app.page.locator(f".st-key-door_{name}").bounding_box()
+             for name in ("tour", "explore", "mydata")]
+    buttons = [app.page.locator(f".st-key-door_btn_{name}").bounding_box()
+               for name in ("tour", "explore", "mydata")]
+    for door in doors:
+        assert door["y"] >= 0 and door["y"] + door["height"] <= height, (door, height)
+        assert door["x"] + door["width"] <= width, (door, width)
+    assert max(d["height"] for d in doors) - min(d["height"] for d in doors) <= 1, doors
+    assert max(b["y"] for b in buttons) - min(b["y"] for b in buttons) <= 1, buttons
+
+
+def test_runs_page_shows_the_compared_boundaries_on_the_first_screen(page):
+    from .test_runs import train_two_runs
+
+    app = screen_app(page, 1280, 720).open("kind=moons", title="Data")
+    train_two_runs(app)  # runs #1, #2, #3: the page compares the two newest
+    app.nav("Runs")
+    for width, height in SCREENS:
+        app.page.set_viewport_size({"width": width, "height": height})
+        app.page.wait_for_timeout(300)
+        expect_sidebar(app, open=True)
+        expect_on_first_screen(app, ("cmp_boundary_3", "cmp_boundary_2"), width, height)

@@ -28,6 +28,13 @@ def train_two_runs(app: App) -> None:
     press_and_retrain(app, "Polynomial degree", "ArrowRight", "Polynomial degree: 2")
 
 
+def history_grid(app: App):
+    """The run history table (under the comparison, whose weights table comes first)."""
+    return app.page.locator('[class*="st-key-runs_table_"]').get_by_test_id(
+        "stDataFrame").or_(app.page.locator(
+            '[data-testid="stDataFrame"][class*="st-key-runs_table_"]')).first
+
+
 def view(app: App) -> dict:
     """What the Train page shows: the control values and the scores."""
     return {
@@ -93,7 +100,7 @@ def test_runs_page_downloads_and_projector_view(app, browser, tmp_path):
     assert app.metric("Test accuracy").inner_text() == f"{accuracy:.1%}"
 
     app.nav("Runs")
-    expect(app.page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(history_grid(app)).to_be_visible()
     expect_plot_drawn(app.keyed_chart("cmp_loss"), min_traces=2)
     app.page.get_by_role("button", name=re.compile("Prepare the comparison report")).click()
     app.wait()
@@ -116,7 +123,7 @@ def test_runs_page_downloads_and_projector_view(app, browser, tmp_path):
     app.wait()
     app.page.wait_for_timeout(800)
     app.page.screenshot(path=str(tmp_path / "runs-1280x720.png"))
-    table = app.page.get_by_test_id("stDataFrame").first.bounding_box()
+    table = history_grid(app).bounding_box()
     assert table is not None and table["x"] + table["width"] <= 1280
 
 
@@ -124,10 +131,11 @@ def test_clicking_a_row_picks_the_run_and_restores_it(app):
     app.open()
     train_two_runs(app)  # runs #1 (α 0.5), #2 (α 0.3), #3 (α 0.3, degree 2)
     app.nav("Runs")
-    grid = app.page.get_by_test_id("stDataFrame").first
+    grid = history_grid(app)
     expect(grid).to_be_visible()
     box = None
-    while box != grid.bounding_box():  # the page settles its layout first (charts below draw)
+    while box != grid.bounding_box():  # the page settles its layout first (charts above draw)
+        grid.scroll_into_view_if_needed()  # under the comparison: scroll it onto the screen
         box = grid.bounding_box()
         app.page.wait_for_timeout(300)
     # Rows are 35 px high under a 35 px header; the last row is run #1. Tick its box.
