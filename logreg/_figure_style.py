@@ -193,20 +193,22 @@ def top_margin(subtitle: str | None) -> int:
     return 80 + 17 * (str(subtitle).count("<br>") + 1)
 
 
-def _plot_height(height: float, top: float, bottom: float) -> float:
-    """The plot area's height in px once plotly has made room for a legend under it."""
+def _plot_height(height: float, top: float, bottom: float,
+                 legend_px: float = LEGEND_ROWS_PX) -> float:
+    """The plot area's height in px once plotly has made room for a legend (``legend_px``
+    tall) under it."""
     return max(60.0, float(height) - float(top) - max(float(bottom), LEGEND_GAP_PX)
-               - LEGEND_ROWS_PX)
+               - float(legend_px))
 
 
 def legend_below_y(height: float, top: float, bottom: float = 60,
-                   gap: float = LEGEND_GAP_PX) -> float:
+                   gap: float = LEGEND_GAP_PX, legend_px: float = LEGEND_ROWS_PX) -> float:
     """``legend.y`` (paper units, negative) that puts a legend ``gap`` px under the plot.
 
     Paper units are fractions of the plot area's height, which plotly shrinks to make room for
     the legend itself, so a fixed fraction (-0.16) covered the axis title on short plots.
     """
-    return -float(gap) / _plot_height(height, top, bottom)
+    return -float(gap) / _plot_height(height, top, bottom, legend_px)
 
 
 def legend_gap_px(layout: dict) -> float:
@@ -658,7 +660,83 @@ def _with_font(node: dict | None, size: int, *, grow_only: bool = False) -> dict
     return node
 
 
-def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> dict:
+# Average width of a character of the app's sans-serif font, in font sizes (measured on the
+# axis titles drawn: 0.33-0.39; a little more for safety).
+CHAR_EM = 0.4
+
+
+# The large style's legend rows: px per row, and the width assumed for the entries (a little
+# less than a chart in half of a 1280 px page, so a legend is never given fewer rows than it
+# takes; a wider chart only gets some room to spare). Plotly lays a horizontal legend out in
+# columns as wide as its widest entry, or, when its traces are in legend groups, fills each row
+# while the next entry fits. Checked: PR curve 3 rows, one-vs-rest regions 4, penalty path 3.
+LARGE_LEGEND_ROW_PX = 35
+LARGE_LEGEND_WIDTH_PX = 400
+LEGEND_CHAR_EM = 0.45
+
+
+def large_legend_px(names, grouped: bool = False) -> float:
+    """Height in px of a legend of these entry names in the large style (2 rows if unknown)."""
+    if names is None:
+        return 2 * LARGE_LEGEND_ROW_PX
+    if not names:
+        return 0.0
+    widths = [45 + LEGEND_CHAR_EM * LARGE_LEGEND * len(str(n)) for n in names]  # symbol, text
+    if sum(widths) <= LARGE_LEGEND_WIDTH_PX:
+        return LARGE_LEGEND_ROW_PX
+    if not grouped:
+        per_row = max(1, int(LARGE_LEGEND_WIDTH_PX // max(widths)))
+        return -(-len(names) // per_row) * LARGE_LEGEND_ROW_PX
+    rows, used = 1, 0.0
+    for width in widths:
+        if used and used + width > LARGE_LEGEND_WIDTH_PX:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows * LARGE_LEGEND_ROW_PX
+
+
+def _y_axis_px(layout: dict, key: str, legend_px: float = LEGEND_ROWS_PX) -> float | None:
+    """Estimated length in px of a y axis once drawn in the large style (None for x axes)."""
+    if not key.startswith("yaxis"):
+        return None
+    margin = layout.get("margin") or {}
+    top, bottom = margin.get("t", 70) + 20, margin.get("b", 60) + 20
+    legend = layout.get("legend") or {}
+    below = legend.get("orientation") == "h" and legend.get("yref") != "container"
+    plot = (_plot_height(layout.get("height", HEIGHT), top, bottom, legend_px) if below
+            else float(layout.get("height", HEIGHT)) - top - bottom)
+    lo, hi = (layout.get(key) or {}).get("domain") or (0.0, 1.0)
+    return max(0.0, plot * (float(hi) - float(lo)))
+
+
+def _two_lines(text: str) -> tuple[str, str] | None:
+    """``text`` split at the space that makes its longer line shortest (None: one word)."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return None
+    i = min(spaces, key=lambda i: max(i, len(text) - i - 1))
+    return text[:i], text[i + 1:]
+
+
+def _large_axis_title(title: dict, length_px: float | None) -> dict:
+    """An axis title in the large style that fits along its axis: LARGE_AXIS_TITLE on one line
+    when it fits, else the largest size from there down to LARGE_TICK on two balanced lines,
+    else the size it had (no longer than in the normal style). ``length_px`` None: no limit."""
+    text = title.get("text")
+    if length_px is None or not isinstance(text, str) or "<" in text:
+        return _with_font(title, LARGE_AXIS_TITLE)
+    halves = _two_lines(text)
+    for size in range(LARGE_AXIS_TITLE, LARGE_TICK - 1, -1):
+        per_line = length_px / (CHAR_EM * size)
+        if len(text) <= per_line:
+            return _with_font(title, size)
+        if halves and max(map(len, halves)) <= per_line:
+            return {**_with_font(title, size), "text": "<br>".join(halves)}
+    return dict(title)
+
+
+def styled_layout(layout: dict, *, large: bool, height: int | None = None,
+                  legend_names=None, legend_grouped: bool = False) -> dict:
     """A copy of a figure's layout dict in the normal or the large (presentation) style.
 
     Parameters
@@ -670,6 +748,10 @@ def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> di
         margins to match. False: the layout as built (only ``height`` may change).
     height : int, optional
         Figure height in px (the page chooses it to fit the screen); None keeps the figure's.
+    legend_names : sequence of str, optional
+        The legend's entries: the large style makes room for as many rows as they need.
+    legend_grouped : bool
+        True when the traces are in legend groups (plotly then packs the rows differently).
 
     Returns
     -------
@@ -682,14 +764,17 @@ def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> di
     legend = out.get("legend") or {}
     below = legend.get("orientation") == "h" and legend.get("yanchor") == "top" \
         and isinstance(legend.get("y"), (int, float)) and legend["y"] < 0
+    legend_px = large_legend_px(legend_names, legend_grouped) if large else LEGEND_ROWS_PX
     if below and (height is not None or large):
         # Keep the legend as many px under the plot at the new height (more for larger
-        # tick labels and axis titles).
+        # tick labels and axis titles, and room for its larger rows).
         margin = out.get("margin") or {}
-        gap = legend_gap_px(layout) + (14 if large else 0)
+        # Larger ticks, and 12 px more per line of the x axis title.
+        x_title = ((layout.get("xaxis") or {}).get("title") or {}).get("text") or ""
+        gap = legend_gap_px(layout) + (5 + 12 * (str(x_title).count("<br>") + 1) if large else 0)
         top = margin.get("t", 70) + (20 if large else 0)
         out["legend"] = {**legend, "y": legend_below_y(out.get("height", HEIGHT), top,
-                                                        margin.get("b", 60), gap)}
+                                                        margin.get("b", 60), gap, legend_px)}
     if not large:
         return out
     out = _with_font(out, LARGE_FONT)
@@ -705,10 +790,14 @@ def styled_layout(layout: dict, *, large: bool, height: int | None = None) -> di
         tickfont["size"] = LARGE_TICK
         axis["tickfont"] = tickfont
         if isinstance(axis.get("title"), dict):
-            axis["title"] = _with_font(axis["title"], LARGE_AXIS_TITLE)
+            axis["title"] = _large_axis_title(axis["title"], _y_axis_px(out, key, legend_px))
+            if "<br>" in str(axis["title"].get("text")):
+                axis["automargin"] = True  # room for the second line
         out[key] = axis
     if "legend" in out:
         out["legend"] = _with_font(out["legend"], LARGE_LEGEND)
+        if isinstance(out["legend"].get("title"), dict):
+            out["legend"]["title"] = _with_font(out["legend"]["title"], LARGE_LEGEND)
     out["hoverlabel"] = _with_font(out.get("hoverlabel"), LARGE_LEGEND)
     if out.get("annotations"):
         out["annotations"] = [_with_font(a, LARGE_NOTE_MIN, grow_only=True)

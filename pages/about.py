@@ -3,7 +3,7 @@
 import streamlit as st
 
 from logreg import LogisticRegression, figures
-from ui import glossary, why
+from ui import glossary, presentation, why
 
 st.title("How logistic regression works")
 _asked = glossary.requested_term()  # a tooltip's glossary link opened this page
@@ -19,7 +19,7 @@ st.write("Each point has features $x_1, \\dots, x_d$. The model adds them up wit
 st.latex(r"z = w_1 x_1 + \dots + w_d x_d + b = x \cdot w + b")
 st.write("The **sigmoid** squeezes any score into a probability between 0 and 1:")
 st.latex(r"p = \sigma(z) = \frac{1}{1 + e^{-z}}")
-st.plotly_chart(figures.sigmoid_figure(), width="stretch")
+presentation.chart(figures.sigmoid_figure(), key="sigmoid_chart")
 st.write("A weight $w_j$ says how much one more unit of $x_j$ changes the log-odds; $e^{w_j}$ is "
          "the factor by which it multiplies the odds. The app standardizes your columns first "
          "(unless you turn that off on the Data page), so a model's weight is per **+1 standard "

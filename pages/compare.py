@@ -132,11 +132,10 @@ def compare_views(chosen):
     for sentence in history.pair_sentences(chosen):  # what differs, under the pictures
         st.markdown(f"- {sentence}")
     left, right = st.columns(2)
-    left.plotly_chart(downloads.loss_overlay(chosen, runs), width="stretch", key="cmp_loss")
-    right.plotly_chart(downloads.roc_overlay(chosen, runs), width="stretch", key="cmp_roc")
+    presentation.chart(downloads.loss_overlay(chosen, runs), key="cmp_loss", where=left)
+    presentation.chart(downloads.roc_overlay(chosen, runs), key="cmp_roc", where=right)
     left, right = st.columns([3, 2])
-    left.plotly_chart(downloads.weights_overlay(chosen, runs), width="stretch",
-                      key="cmp_weights")
+    presentation.chart(downloads.weights_overlay(chosen, runs), key="cmp_weights", where=left)
     with right:
         st.markdown("**Weights, a column per run** (standardized model features)")
         table = pd.DataFrame({e.label: pd.Series(run.model.coef_.ravel(),

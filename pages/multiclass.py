@@ -71,12 +71,12 @@ def one_class_view(run, key):
     m = names.index(choice)
     xs, ys, grids = compute.class_grids(key, run.kind, GRID_RES, run)
     drawn = list(run.drawn)
-    st.plotly_chart(ovr_figures.one_class_figure(
+    presentation.chart(ovr_figures.one_class_figure(
         xs, ys, grids[m], run.X_train[:, drawn], run.y_train, m=m, class_names=run.class_names,
         feature_names=[run.feature_names[i] for i in drawn],
         X_test=None if run.X_test is None else run.X_test[:, drawn], y_test=run.y_test,
         subtitle=pipeline.drawn_note(run.feature_names, run.drawn)),
-        width="stretch", key="one_class_chart")
+        key="one_class_chart")
 
 
 st.title("Multiclass (one-vs-rest)")
@@ -139,20 +139,20 @@ with guard("training the multiclass model"):
         one_class_view(ovr, key)
         left, right = st.columns(2)
         history = ovr.model.history_
-        left.plotly_chart(figures.per_class_loss_figure(
+        presentation.chart(figures.per_class_loss_figure(
             list(range(ovr.model.n_iter_ + 1)),
-            history["data_loss"], ovr.class_names), width="stretch", key="ovr_loss")
-        right.plotly_chart(figures.per_class_roc_figure(
+            history["data_loss"], ovr.class_names), key="ovr_loss", where=left)
+        presentation.chart(figures.per_class_roc_figure(
             scores["curves"], ovr.class_names, aucs=scores["aucs"], macro_auc=scores["macro"],
             micro_auc=scores["micro"], title=f"ROC per class, one vs rest ({which} set)"),
-            width="stretch", key="ovr_roc")
+            key="ovr_roc", where=right)
         left, right = st.columns(2)
-        left.plotly_chart(figures.confusion_figure(scores["confusion"], ovr.class_names,
+        presentation.chart(figures.confusion_figure(scores["confusion"], ovr.class_names,
                                                    title=f"Confusion matrix ({which} set)"),
-                          width="stretch", key="ovr_confusion")
-        right.plotly_chart(figures.coef_figure(ovr.model.coef_, list(ovr.features.names),
+                           key="ovr_confusion", where=left)
+        presentation.chart(figures.coef_figure(ovr.model.coef_, list(ovr.features.names),
                                                class_names=ovr.class_names,
                                                title="Weights of each one-vs-rest model",
                                                l1_zeros=compute.uses_l1(ovr.model)),
-                           width="stretch", key="ovr_coef")
+                           key="ovr_coef", where=right)
 tour_panel()  # no regions (two classes, a bad setting): the panel under what is there

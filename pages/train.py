@@ -26,13 +26,18 @@ def preset_row():
 def controls(ctx):
     """One compact row of the controls a demo moves; the rest behind "More".
 
-    Presentation mode leaves out the expert controls (batch size, elastic-net mix).
+    Presentation mode leaves out the expert controls (batch size, elastic-net mix); during a
+    tour step it keeps in the row only the settings the step is about (the rest go in "More").
     """
     present = presentation.active()
     newton = state.get("solver") == "newton"
     not_used = " Newton's method does not use it: it computes its own step." if newton else ""
     row = st.columns([1, 0.9, 1.25, 1.05, 1.35, 1, 0.8], vertical_alignment="bottom",
                      gap="small")
+    more = row[6].popover("More", width="stretch", help=glossary.tip(
+        "Solver, stopping, batch size, and which class and features to use."))
+    row = presentation.control_places(("learning_rate", "epochs", "degree", "penalty",
+                                       "reg_strength", "threshold"), row, more, page="train")
     row[0].select_slider("Learning rate α", state.LEARNING_RATES, disabled=newton,
                          help=glossary.tip("How big each gradient step is. Too small: slow. Too big: the loss "
                               "jumps around or blows up." + not_used, "learning rate"),
@@ -51,8 +56,7 @@ def controls(ctx):
                          help=glossary.tip("Larger λ = smaller weights and a smoother, less confident model."),
                          **state.bind("reg_strength"))
     thresholds.threshold_slider(row[5], page="train")
-    with row[6].popover("More", width="stretch",
-                        help=glossary.tip("Solver, stopping, batch size, and which class and features to use.")):
+    with more:
         st.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
                  help=glossary.tip("Gradient descent follows the slope; Newton also uses the curvature and "
                       "converges in a few iterations (no L1 penalty).", "solver"), **state.bind("solver"))
@@ -103,7 +107,7 @@ def boundary_panel(ctx, run, threshold, narrow=False):
     shapes = ([replay_figure.narrow] if narrow else []) + \
         ([replay_figure.large] if presentation.active() else [])
     presentation.chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
-                       key="boundary_chart", reshape=reshaped(shapes))
+                       key="boundary_chart", reshape=reshaped(shapes), fill_screen=True)
     st.caption("Drag the **epoch** slider or press **▶ Play** to watch the model learn (it runs "
                f"in your browser). The cards and charts below describe the last epoch, {last:,}.")
     return last

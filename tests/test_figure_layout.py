@@ -128,3 +128,67 @@ def test_normal_ticks_are_set_to_14_px_so_no_theme_shrinks_them():
     fig = loss_fig(10)["layout"]
     assert fig["xaxis"]["tickfont"]["size"] == 14 and fig["yaxis"]["tickfont"]["size"] == 14
     assert fig["yaxis2"]["tickfont"]["size"] == 14
+
+
+def test_large_style_fits_a_long_y_axis_title_along_its_axis():
+    """Presentation style: a y title too long for its axis at 20 px goes on two balanced lines
+    (room made by automargin) at the largest size that fits; a short one stays on one line; the
+    words are kept."""
+    from logreg._figure_style import CHAR_EM, LARGE_AXIS_TITLE, LARGE_TICK, _y_axis_px
+
+    fig = F.pr_figure(np.linspace(1, 0.5, 20), np.linspace(0, 1, 20), average_precision=0.9,
+                      prevalence=0.5).to_dict()
+    text = fig["layout"]["yaxis"]["title"]["text"]
+    large = styled_layout(fig["layout"], large=True)
+    title = large["yaxis"]["title"]
+    length = _y_axis_px(large, "yaxis")
+    # The figure is 520 px tall; title, margins and a 3-row legend leave about 260-300 px.
+    assert 230 < length < 320
+    assert len(text) * CHAR_EM * LARGE_AXIS_TITLE > length  # one line would not fit
+    lines = title["text"].split("<br>")
+    assert len(lines) == 2 and " ".join(lines) == text
+    assert LARGE_TICK <= title["font"]["size"] <= LARGE_AXIS_TITLE
+    assert max(map(len, lines)) * CHAR_EM * title["font"]["size"] <= length
+    assert abs(len(lines[0]) - len(lines[1])) <= 8  # balanced
+    assert large["yaxis"]["automargin"] is True
+    # The x title (its length is not known) and a short y title: one line at the large size.
+    assert large["xaxis"]["title"]["font"]["size"] == LARGE_AXIS_TITLE
+    short = styled_layout(loss_fig(10)["layout"], large=True)["yaxis"]["title"]
+    assert "<br>" not in short["text"] and short["font"]["size"] == LARGE_AXIS_TITLE
+    # Out of the large style nothing changes.
+    assert styled_layout(fig["layout"], large=False)["yaxis"]["title"] == fig["layout"]["yaxis"]["title"]
+
+
+def test_large_legend_rows_follow_plotlys_layout_of_the_entries():
+    """Rows the large style makes room for: one when all entries fit a row; a column per widest
+    entry for plain traces (the PR curve's three entries: three rows, as drawn); rows filled
+    while the next entry fits for grouped traces (one-vs-rest's six entries: four rows)."""
+    from logreg._figure_style import LARGE_LEGEND_ROW_PX as ROW, large_legend_px
+
+    assert large_legend_px(["setosa", "versicolor", "virginica"]) == ROW
+    assert large_legend_px(["random model (precision = 0.50)", "model (AP 0.959)",
+                            "current threshold (T = 0.50)"]) == 3 * ROW
+    ovr = [f"class {c} vs rest (p = 0.5)" for c in ("setosa", "versicolor", "virginica")]
+    assert large_legend_px(ovr + ["setosa", "versicolor", "virginica"], grouped=True) == 4 * ROW
+    assert large_legend_px(None) == 2 * ROW and large_legend_px([]) == 0
+
+
+def test_large_style_puts_a_tall_legend_further_down():
+    """More legend rows: plotly shrinks the plot more, so the legend's y (a share of the plot's
+    height) must grow for the same gap in px; a two-line x title gets a wider gap."""
+    layout = loss_fig(10)["layout"]
+    one = styled_layout(layout, large=True, legend_names=["a", "b"])
+    many = styled_layout(layout, large=True, legend_names=[f"a long legend entry {i}"
+                                                           for i in range(6)])
+    assert many["legend"]["y"] < one["legend"]["y"] < 0
+    two_lines = {**layout, "xaxis": {**layout["xaxis"], "title": {"text": "a<br>b"}}}
+    assert styled_layout(two_lines, large=True, legend_names=["a", "b"])["legend"]["y"] \
+        < one["legend"]["y"]
+
+
+def test_large_style_enlarges_the_legend_title_too():
+    fig = F.scatter_figure(np.random.default_rng(0).random((20, 2)), np.arange(20) % 2,
+                           ["a", "b"], ["x", "y"], title="t").to_dict()["layout"]
+    assert fig["legend"]["title"]["text"] == "true class"
+    assert styled_layout(fig, large=True)["legend"]["title"]["font"]["size"] >= 16
+    assert "font" not in fig["legend"]["title"]  # the original is left alone

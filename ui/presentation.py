@@ -1,8 +1,11 @@
 """Presentation mode (setting ``present``, URL ``present=1``): the app as a projector shows it.
 
 In presentation mode the sidebar starts collapsed, expert controls are not drawn, and every
-plot is drawn in the large style (ticks >= 16 px; ``logreg._figure_style.styled_layout``).
-Other modules ask :func:`active` and draw their charts with :func:`chart`.
+plot on every page is drawn in the large style (ticks >= 16 px, larger titles;
+``logreg._figure_style.styled_layout``). During a tour step a page's control row keeps only the
+settings the step is about (:func:`control_places`; the rest wait in "More"). Other modules ask
+:func:`active` and draw their charts with :func:`chart` (the Train figure with
+``fill_screen=True``: as tall as the screen allows, in both modes).
 """
 
 from __future__ import annotations
@@ -62,6 +65,23 @@ def toggle(where=st) -> None:
                  "(present=True), so a shared link opens the same way."), **state.bind("present"))
 
 
+def control_places(names, row, more, *, page: str) -> list:
+    """Where a page's row controls are drawn: ``row`` with ``more`` in place of the columns
+    whose control is set aside (``names[i]`` is the setting drawn in ``row[i]``).
+
+    In presentation mode during a tour step on ``page`` only the settings the step is about
+    (``lesson.focus()``) stay in the row; the others go in ``more`` (the "More" popover: out of
+    the audience's way, still in the teacher's reach). Otherwise ``row`` as it is.
+    """
+    from . import lesson  # lesson imports compute and the data; presentation stays light
+
+    if not (active() and lesson.on_page(page)):
+        return list(row)
+    focus = lesson.focus()
+    return [more if i < len(names) and names[i] not in focus else place
+            for i, place in enumerate(row)]
+
+
 class _StyledFigure(go.Figure):
     """A ready figure dict posing as a ``go.Figure`` for ``st.plotly_chart``.
 
@@ -86,12 +106,49 @@ def styled(fig: go.Figure, *, height: int | None = None, reshape=None) -> go.Fig
     spec = fig.to_dict()
     if reshape is not None:
         spec = reshape(spec)
-    return _StyledFigure({**spec, "layout": styled_layout(spec.get("layout", {}),
-                                                          large=active(), height=height)})
+    traces = spec.get("data", [])
+    return _StyledFigure({**spec, "layout": styled_layout(
+        spec.get("layout", {}), large=active(), height=height, legend_names=legend_names(traces),
+        legend_grouped=any(t.get("legendgroup") for t in traces))})
 
 
-def chart(fig: go.Figure, *, key: str, height: int | None = None, where=st, reshape=None,
-          **kwargs):
-    """``st.plotly_chart`` of ``fig`` in the current mode's style, full width of its column."""
+# Trace types plotly lists in the legend unless told otherwise.
+_IN_LEGEND = {"scatter", "scattergl", "bar", "histogram", "box", "violin", "pie"}
+
+
+def legend_names(traces) -> list:
+    """The entries of a figure's legend: names of the traces it lists."""
+    return [str(t.get("name", "")) for t in traces
+            if t.get("showlegend") is True or (t.get("showlegend") is None
+                                               and t.get("type", "scatter") in _IN_LEGEND)]
+
+
+# A figure that fills the screen (``chart(..., fill_screen=True)``): as tall as the window
+# under the page's first rows (title, controls: at most ABOVE_FIGURE_PX with the margin under
+# the figure), never shorter than its own height (so a 1280x720 screen shows what it always did)
+# nor taller than FILL_MAX_PX or FILL_MAX_VW of the window's width (a portrait window keeps a
+# wide figure). Streamlit sizes a ``height="stretch"`` chart to its container and passes that
+# height to plotly, so plain CSS on the container is enough. (The container is a flex item with
+# a zero basis: its ``height`` counts only with ``flex: 0 0 auto``.)
+ABOVE_FIGURE_PX = 230
+FILL_MAX_PX = 960
+FILL_MAX_VW = 55
+_FILL_CSS = ("<style>.st-key-%s { height: clamp(%dpx, min(calc(100vh - %dpx), %dvw), %dpx); "
+             "flex: 0 0 auto !important; }</style>")
+
+
+def chart(fig: go.Figure, *, key: str | None = None, height: int | None = None, where=st,
+          reshape=None, fill_screen: bool = False, **kwargs):
+    """``st.plotly_chart`` of ``fig`` in the current mode's style, full width of its column.
+
+    ``fill_screen``: as tall as the screen allows (see ``ABOVE_FIGURE_PX``), at least the
+    figure's own height; the chart then sits in a container keyed ``<key>_screen``.
+    """
     kwargs.setdefault("width", "stretch")
-    return where.plotly_chart(styled(fig, height=height, reshape=reshape), key=key, **kwargs)
+    shown = styled(fig, height=height, reshape=reshape)
+    if not fill_screen:
+        return where.plotly_chart(shown, key=key, **kwargs)
+    own = int(shown.to_dict().get("layout", {}).get("height") or 450)
+    box = f"{key}_screen"
+    where.html(_FILL_CSS % (box, own, ABOVE_FIGURE_PX, FILL_MAX_VW, max(own, FILL_MAX_PX)))
+    return where.container(key=box).plotly_chart(shown, key=key, height="stretch", **kwargs)

@@ -161,18 +161,18 @@ def surface_section(run, run_key):
 def calibration_section(run_key, which, y, p, target, n_bins=10):
     """Reliability diagram with the Brier score and bin counts (Threshold page)."""
     bins, brier = calibration(run_key, which, n_bins, y, p)
-    st.plotly_chart(figures_why.reliability_figure(bins, brier, target=target, n_bins=n_bins),
-                    width="stretch", key="calibration_chart")
+    presentation.chart(figures_why.reliability_figure(bins, brier, target=target, n_bins=n_bins),
+                       key="calibration_chart")
 
 
 def cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, prevalence):
     """Expected cost per 1,000 cases across thresholds, minimum and current T marked."""
     curve = cost_curve(run_key, which, cost_fp, cost_fn, prevalence, y, p)
     current = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn, prevalence=prevalence)
-    st.plotly_chart(figures_why.cost_curve_figure(
+    presentation.chart(figures_why.cost_curve_figure(
         curve["thresholds"], curve["cost"], best_threshold=curve["best_threshold"],
         best_cost=curve["best_cost"], current=threshold, current_cost=float(current)),
-        width="stretch", key="cost_curve_chart")
+        key="cost_curve_chart")
 
 
 def threshold_sections(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence):
