@@ -127,7 +127,8 @@ def reshaped(shapes):
 
 # The replay figure above already shows the loss curves and the weights; these two charts add
 # accuracy by epoch and each weight in the columns' units. They are drawn only while their
-# expander is open (it reruns the page when opened; the figures are cached): a retrain then
+# expander is open (a setting: it stays open across pages and in a shared link; opening it
+# reruns the page, the figures are cached): a retrain then
 # redraws one figure instead of three (benchmarks/bench_browser.py). A closed expander's
 # charts would otherwise still be drawn by the browser.
 CURVES_LABEL = "Accuracy by epoch, and each weight in your columns' units"
@@ -139,8 +140,7 @@ def curves_panel(ctx, run, threshold, epoch):
     if lesson.on_page("train"):
         curves_columns(ctx, run, threshold, epoch)
         return
-    panel = st.expander(CURVES_LABEL, key="curves_open",
-                        on_change="rerun")
+    panel = st.expander(CURVES_LABEL, **state.bind("train_curves"))
     if panel.open:
         with panel:
             curves_columns(ctx, run, threshold, epoch)

@@ -85,6 +85,7 @@ SETTINGS = (
     # view: how the app is shown (a shared link opens the same view)
     Setting("present", False, bool),        # presentation mode: no sidebar, big fonts, few controls
     Setting("lesson", 0, int, lo=0, hi=20),  # guided-tour step (ui/lesson.py); 0 = no tour
+    Setting("train_curves", False, bool),   # Train's accuracy and weights charts: open/closed
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -17,6 +17,7 @@ sidebar). The real server takes the ``st.navigation`` path on every run; so do t
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -99,7 +100,21 @@ def concurrent_apptest(monkeypatch):
     yield
 
 
-TRAIN_CURVES_OPEN = "curves_open"
+TRAIN_CURVES_OPEN = "train_curves"  # the setting (ui/state.py): expander open
+
+
+@pytest.fixture(autouse=True)
+def train_curves_open(monkeypatch):
+    """Train's accuracy and weights charts are drawn only while their expander (the setting
+    ``train_curves``) is open, which a user does by a click; most tests read those charts, so
+    here the setting defaults to open (test_train_page checks the closed page with
+    ``?train_curves=False``)."""
+    from ui import state
+
+    opened = dataclasses.replace(state.BY_NAME[TRAIN_CURVES_OPEN], default=True)
+    monkeypatch.setattr(state, "SETTINGS", tuple(
+        opened if s.name == TRAIN_CURVES_OPEN else s for s in state.SETTINGS))
+    monkeypatch.setitem(state.BY_NAME, TRAIN_CURVES_OPEN, opened)
 
 
 def new_app(page: str = "data") -> AppTest:
@@ -108,9 +123,6 @@ def new_app(page: str = "data") -> AppTest:
     Its first run draws ``page`` (default: the Data page, where most tests start; the app's own
     first page is the home page, ``page="home"``)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    # Train's accuracy and weights charts are drawn only while their expander is open (a user
-    # opens it): most tests read them, so it starts open here (test_train_page checks closed).
-    at.session_state[TRAIN_CURVES_OPEN] = True
     if page != "home":
         at.switch_page(PAGES.get(page, page))
     return at
