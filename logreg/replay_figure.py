@@ -13,6 +13,8 @@ Numpy arrays in, ``go.Figure`` out; no streamlit.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from html import unescape as html_unescape
 
 import numpy as np
 import plotly.graph_objects as go
@@ -222,7 +224,8 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     # Weights: a fixed order (largest |w| at the last epoch on top) so bars do not jump around.
     final = np.where(np.isfinite(coefs[-1]), np.abs(coefs[-1]), -1.0)
     order = np.argsort(-final, kind="stable")[:MAX_WEIGHTS]
-    names = [html_escape(weight_names[j]) for j in order]
+    full_names = [html_escape(weight_names[j]) for j in order]
+    names = short_labels(full_names, WEIGHT_LABEL_CHARS)  # the axis; hover shows full_names
     shown_w = np.where(np.isfinite(coefs[:, order]), coefs[:, order], 0.0)
     w_span = float(np.max(np.abs(shown_w))) if shown_w.size else 1.0
     w_span = w_span * 1.1 if w_span > 0 else 1.0
@@ -267,9 +270,9 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                   xaxis="x2", yaxis="y2", showlegend=False, name="shown epoch",
                   hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>")
     bars = [dict(type="bar", x=np.where(sign * w0 > 0, w0, 0.0).astype(np.float32), y=names,
-                 orientation="h", marker=dict(color=class_color(c)), xaxis="x3", yaxis="y3",
-                 showlegend=False, name=f"weights {word}",
-                 hovertemplate="<b>%{y}</b><br>weight w = %{x:.4g}<extra></extra>")
+                 customdata=full_names, orientation="h", marker=dict(color=class_color(c)),
+                 xaxis="x3", yaxis="y3", showlegend=False, name=f"weights {word}",
+                 hovertemplate="<b>%{customdata}</b><br>weight w = %{x:.4g}<extra></extra>")
             for sign, c, word in ((1, 1, "> 0"), (-1, 0, "< 0"))]
     f1, f2 = (html_escape(f) for f in feature_names)
     # The colour bar of the picture: a heatmap beyond the (fixed) axis ranges, never seen.
@@ -390,8 +393,9 @@ def narrow(spec: dict) -> dict:
     title3 = (out["xaxis3"].get("title") or {})
     if "largest" in str(title3.get("text", "")):
         out["xaxis3"]["title"] = {**title3, "text": f"w ({MAX_WEIGHTS} largest)"}
+    data, out["yaxis3"] = _shorter_weight_names(spec, layout, NARROW_WEIGHT_LABEL_CHARS)
     data = [{**t, "colorbar": {**t["colorbar"], "x": NARROW_BOUNDARY_X[1] + 0.01}}
-            if "colorbar" in t else t for t in spec.get("data", [])]
+            if "colorbar" in t else t for t in data]
     return {**spec, "data": data, "layout": out}
 
 
@@ -399,6 +403,49 @@ def narrow(spec: dict) -> dict:
 # x axis, so the larger tick labels and titles keep clear of the slider, Play and the weights.
 LARGE_EXTRA_PX = 24
 LARGE_WEIGHTS_Y = (0.0, 0.3)
+
+
+# The weight names stand in the gap between the colour bar and the weights panel: about 11
+# characters of 12 px text in the wide figure, 8 in the tour's narrow column or at the
+# presentation style's 18 px. Longer names are cut there ("worst conc…"); hover and the weights
+# chart under the figure show them whole.
+WEIGHT_LABEL_CHARS = 11
+NARROW_WEIGHT_LABEL_CHARS = 8
+
+
+def short_label(name: str, chars: int, middle: bool = False) -> str:
+    """``name`` (HTML-escaped, as on the axis) cut to ``chars`` characters with an ellipsis at
+    the end, or in the middle (``middle``: "worst…avity", for names sharing a beginning)."""
+    raw = html_unescape(name)
+    if len(raw) <= chars:
+        return name
+    if middle:
+        head = (chars - 1) // 2
+        return html_escape(raw[:head].rstrip() + "…" + raw[len(raw) - (chars - 1 - head):])
+    return html_escape(raw[:chars - 1].rstrip() + "…")
+
+
+def short_labels(names, chars: int) -> list:
+    """Each name cut to ``chars`` at its end; names whose end cuts would be equal (breast_cancer's
+    "worst concave points" and "worst concavity") cut in the middle instead; the names
+    themselves if cuts still coincide."""
+    end = [short_label(n, chars) for n in names]
+    seen = Counter(end)
+    short = [short_label(n, chars, middle=True) if seen[e] > 1 else e
+             for n, e in zip(names, end)]
+    return short if len(set(short)) == len(short) else list(names)
+
+
+def _shorter_weight_names(spec: dict, layout: dict, chars: int):
+    """(data, yaxis3) of a replay figure's dict with the weight names cut to ``chars`` (the
+    bars carry the full names in ``customdata``)."""
+    data, axis = list(spec.get("data", [])), dict(layout.get("yaxis3") or {})
+    for i, t in enumerate(data):
+        if t.get("type") == "bar" and t.get("yaxis") == "y3" and "customdata" in t:
+            short = short_labels(t["customdata"], chars)
+            data[i] = {**t, "y": short}
+            axis["categoryarray"] = short
+    return data, axis
 
 
 def large(spec: dict) -> dict:
@@ -414,8 +461,9 @@ def large(spec: dict) -> dict:
         out[key] = [{**m, "pad": {**(m.get("pad") or {}),
                                   "t": (m.get("pad") or {}).get("t", 0) + LARGE_EXTRA_PX - 4}}
                     for m in layout.get(key) or []]
-    out["yaxis3"] = {**(layout.get("yaxis3") or {}), "domain": list(LARGE_WEIGHTS_Y)}
-    return {**spec, "layout": out}
+    data, axis = _shorter_weight_names(spec, layout, NARROW_WEIGHT_LABEL_CHARS)
+    out["yaxis3"] = {**axis, "domain": list(LARGE_WEIGHTS_Y)}
+    return {**spec, "data": data, "layout": out}
 
 
 def _digest(*parts) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 
+import html
+
 import numpy as np
 import pytest
 from PIL import Image  # an independent PNG decoder (Pillow comes with Streamlit)
@@ -157,3 +159,40 @@ def test_datarevision_changes_exactly_when_a_data_array_does(run):
     c = build(run, epochs, threshold=0.5, start=int(epochs[2]))[0].to_dict()["layout"]
     assert a == b  # a threshold step changes the picture (layout) and a name, not the arrays
     assert c["datarevision"] != a  # another epoch: other text, weights and marker
+
+
+def test_long_weight_names_are_cut_on_the_axis_and_whole_in_the_hover():
+    """Names longer than the gap beside the colour bar are cut on the axis ("worst conc…"),
+    shorter still in the tour's narrow column and the presentation style; each bar's hover
+    (customdata) keeps its full name, and its cut name is its own."""
+    from logreg.replay_figure import (NARROW_WEIGHT_LABEL_CHARS, WEIGHT_LABEL_CHARS, large,
+                                      narrow)
+    data = make_dataset("moons", n_samples=200, noise=0.2, random_state=0)
+    names = ["worst concave points", "x2 & <y>"]
+    fit = pipeline.fit_binary(data.X, data.y, None, None, feature_names=names,
+                              class_names=data.class_names,
+                              settings=pipeline.TrainSettings(epochs=20))
+    fig, _ = build(fit, replay_frame_epochs(fit.model.n_iter_))
+    d = fig.to_dict()
+    for shaped, chars in ((d, WEIGHT_LABEL_CHARS), (narrow(d), NARROW_WEIGHT_LABEL_CHARS),
+                          (large(d), NARROW_WEIGHT_LABEL_CHARS)):
+        bars = [t for t in shaped["data"] if t["type"] == "bar"]
+        for t in bars:
+            shown = dict(zip(t["customdata"], t["y"]))
+            assert set(shown) == {"worst concave points", "x2 &amp; &lt;y&gt;"}
+            assert all(len(html.unescape(v)) <= chars for v in shown.values()), shown
+            assert shown["x2 &amp; &lt;y&gt;"] == "x2 &amp; &lt;y&gt;"  # fits: kept, escaped
+            assert shown["worst concave points"] == (
+                "worst conc…" if chars == WEIGHT_LABEL_CHARS else "worst c…")
+            assert "%{customdata}" in t["hovertemplate"]
+        assert shaped["layout"]["yaxis3"]["categoryarray"] == bars[0]["y"]
+
+
+def test_cut_weight_names_stay_distinct_when_they_share_a_beginning():
+    from logreg.replay_figure import short_labels
+    names = ["worst concave points", "worst concavity", "worst radius", "x1"]
+    for chars in (11, 8):
+        short = short_labels(names, chars)
+        assert len(set(short)) == len(short) and all(len(s) <= chars for s in short), short
+        assert short[2].startswith("worst r") and short[3] == "x1"  # no clash: cut at the end
+        assert short[0].endswith("ints") and short[1].endswith("vity")  # clash: in the middle
