@@ -221,6 +221,18 @@ class App:
         expect(self.page.get_by_test_id("stException")).to_have_count(0)
 
 
+def overlaps(a, b, pad=1.0) -> bool:
+    """Two boxes (left/right/top/bottom, px) overlap by more than ``pad``."""
+    return not (a["right"] <= b["left"] + pad or b["right"] <= a["left"] + pad
+                or a["bottom"] <= b["top"] + pad or b["bottom"] <= a["top"] + pad)
+
+
+def inside(inner, outer, pad=1.0) -> bool:
+    """Box ``inner`` lies within ``outer`` (``pad`` px of slack)."""
+    return (inner["left"] >= outer["left"] - pad and inner["right"] <= outer["right"] + pad
+            and inner["top"] >= outer["top"] - pad and inner["bottom"] <= outer["bottom"] + pad)
+
+
 TRACE_SELECTOR = (".scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, "
                   ".contourlayer .contour, .gl-container canvas")
 

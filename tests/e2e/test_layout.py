@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import App, data_file
+from .conftest import App, data_file, inside, overlaps
 
 SCREENS = [(1280, 720), (1920, 1080)]
 
@@ -201,16 +201,6 @@ PARTS_JS = """key => {
             yticks: all('.yaxislayer-above .ytick text').map(n => n.textContent),
             subtitle: all('.gtitle-subtitle, .gtitle').map(r)};
 }"""
-
-
-def overlaps(a, b, pad=1.0) -> bool:
-    return not (a["right"] <= b["left"] + pad or b["right"] <= a["left"] + pad
-                or a["bottom"] <= b["top"] + pad or b["bottom"] <= a["top"] + pad)
-
-
-def inside(inner, outer, pad=1.0) -> bool:
-    return (inner["left"] >= outer["left"] - pad and inner["right"] <= outer["right"] + pad
-            and inner["top"] >= outer["top"] - pad and inner["bottom"] <= outer["bottom"] + pad)
 
 
 @pytest.mark.parametrize("width,height", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import App
+from .conftest import App, inside, overlaps
 
 # Every chart on the page: its key, the resolved tick and title sizes of all its axes, and the
 # boxes of its y-axis titles, legend and figure title.
@@ -37,16 +37,6 @@ CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el =>
 CHARTS_READY_JS = """n => { const c = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     return c.length >= n && c.every(e => { const p = e.querySelector('.js-plotly-plot');
         return p && p._fullLayout && p.querySelector('svg.main-svg'); }); }"""
-
-
-def overlaps(a, b, pad=1.0) -> bool:
-    return not (a["right"] <= b["left"] + pad or b["right"] <= a["left"] + pad
-                or a["bottom"] <= b["top"] + pad or b["bottom"] <= a["top"] + pad)
-
-
-def inside(inner, outer, pad=1.0) -> bool:
-    return (inner["left"] >= outer["left"] - pad and inner["right"] <= outer["right"] + pad
-            and inner["top"] >= outer["top"] - pad and inner["bottom"] <= outer["bottom"] + pad)
 
 
 def large_charts(app: App, where: str, at_least: int) -> list:
