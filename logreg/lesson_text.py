@@ -176,7 +176,7 @@ def boundary_and_probability(run, threshold: float) -> str:
     unsure = int(((s.p > 0.4) & (s.p < 0.6)).sum())
     n = len(s.y)
     return (
-        f"Each dot is one point of class {_q(pos)} or {_q(neg)}. The background colour is the "
+        f"Each dot is one point, either {_q(pos)} or {_q(neg)}. The background colour is the "
         f"probability the model gives to {_q(pos)}, and the line is where that probability "
         f"equals the threshold {threshold:.2f}: the model answers {_q(pos)} on one side and "
         f"{_q(neg)} on the other. On the {n} {s.name} points it is right {c.tp + c.tn} times "
@@ -217,7 +217,9 @@ def learning_rate(run, threshold: float) -> str:
                               f", going up in only {shape.ups} of {n} epochs") +
         f", and flattens out: over the last {shape.tail} epochs it fell by only "
         f"{max(shape.tail_drop, 0):.4f}. The model is right for {pct(acc)} of the {s.name} "
-        "points.")
+        "points." + ("" if run.model.converged_ else
+                     " It has not fully converged yet: the box under the plot says how far it "
+                     "is from the end and how to finish."))
 
 
 def epochs(run, threshold: float) -> str:
@@ -286,7 +288,10 @@ def overfitting(run, threshold: float) -> str:
         middle = (f", and the test loss ends at {val[-1]:.3f}, close to its lowest "
                   f"({val[best]:.3f}): no drifting apart here. ")
     return (head + middle + f"it is right for {pct(acc_train)} of them but for {pct(acc_test)} "
-            "of the test points.")
+            "of the test points." + ("" if run.model.converged_ else
+                                     " The box under the plot judges the training loss alone: "
+                                     "finishing would fit the training points even more "
+                                     "closely."))
 
 
 def _max_abs(run) -> float:

@@ -178,3 +178,19 @@ def test_rates_on_a_set_with_one_class_only_are_not_reported_as_numbers():
     for text in (L.rare_class(run, 0.5), L.threshold_cost(run, 0.2, 1.0, 5.0)):
         assert "nan" not in text.lower() and "undefined" not in text
         assert f"All {len(te.y)} test points are" in text
+
+
+def test_about_right_rate_says_whether_it_converged_as_the_run_did():
+    """The "about right" sentence must not contradict the run's own diagnosis box: it says it
+    has not converged exactly when the model did not."""
+    data = lrdata.make_dataset("moons", n_samples=300, noise=0.2, random_state=0)
+    train, test = lrdata.train_test_split(data, test_size=0.25, random_state=0)
+    for epochs, stop in ((200, False), (3000, True)):
+        run = pipeline.fit_binary(train.X, train.y, test.X, test.y,
+                                  feature_names=train.feature_names,
+                                  class_names=train.class_names,
+                                  settings=TrainSettings(learning_rate=0.5, epochs=epochs,
+                                                         stop_early=stop))
+        text = L.learning_rate(run, 0.5)
+        assert "flattens out" in text
+        assert ("not fully converged" in text) == (not run.model.converged_)
