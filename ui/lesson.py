@@ -207,8 +207,11 @@ def slot(page: str, compact: bool = False):
             head.markdown(f"**Guided tour · step {k} of {n}: {step.title}**")
         back.button("Back", key="lesson_back", icon=":material/arrow_back:", disabled=k <= 1,
                     on_click=apply, args=(k - 1,), width="stretch")
-        nxt.button("Next", key="lesson_next", icon=":material/arrow_forward:", type="primary",
-                   disabled=k >= n, on_click=apply, args=(k + 1,), width="stretch")
+        last = k >= n  # the last step's button ends the tour, so the story has an end
+        nxt.button("Finish" if last else "Next", key="lesson_next", type="primary",
+                   icon=":material/check:" if last else ":material/arrow_forward:",
+                   on_click=apply, args=(0 if last else k + 1,), width="stretch",
+                   help="Leave the tour; the settings stay as they are." if last else None)
         if step.page != page:
             st.write(f"This step is on the {PAGE_WORDS[step.page]} page.")
             st.page_link(PAGE_FILES[step.page], label=f"Go to the {PAGE_WORDS[step.page]} page",

@@ -101,7 +101,7 @@ def test_back_and_next_walk_every_step_and_follow_it_to_its_page(app):
         assert at.query_params["lesson"] == str(k)
         step_settings_in_place(at, k)
         assert f"step {k} of {N}" in panel_text(at)
-    assert at.button(key="lesson_next").disabled
+    assert at.button(key="lesson_next").label == "Finish"  # the last step ends the tour
     assert at.get("plotly_chart") and "regions_ovr" in {e.proto.id.split("-", 2)[-1]
                                                          for e in at.get("plotly_chart")}
     for k in range(N - 1, 0, -1):
@@ -223,3 +223,12 @@ def test_each_step_names_the_controls_it_is_about():
     # One cause at a time: the three learning-rate steps differ in the learning rate only.
     a, b, c = (lesson.STEPS[i].settings for i in (1, 2, 3))
     assert {n for n in a if a[n] != b[n]} == {n for n in b if b[n] != c[n]} == {"learning_rate"}
+
+
+def test_finish_on_the_last_step_ends_the_tour(app):
+    at = lesson_app(app, N)
+    at.button(key="lesson_next").click().run()
+    assert_clean(at)
+    assert state(at, "lesson") == 0
+    assert "lesson" not in at.query_params
+    assert not [b for b in at.button if b.key == "lesson_next"]
