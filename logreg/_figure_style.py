@@ -519,37 +519,6 @@ def point_traces(
 # Pieces shared by several builders
 # --------------------------------------------------------------------------------------------
 
-# Milliseconds per animation frame: fast enough to look like motion, slow enough to follow.
-FRAME_MS = 80
-
-
-def play_pause_menu():
-    """Play (from the current frame) and Pause buttons under the plot."""
-    play = dict(label="▶ Play", method="animate", args=[None, dict(
-        frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True,
-        transition=dict(duration=0), mode="immediate")])
-    # Animating to [None] with zero duration is plotly's documented way to stop an animation.
-    pause = dict(label="❚❚ Pause", method="animate", args=[[None], dict(
-        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
-    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
-                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=92, r=0),
-                font=dict(size=14))
-
-
-def epoch_slider(frame_names):
-    """Slider with one step per frame; its label reads "epoch 37"."""
-    steps = [dict(label=name, method="animate", args=[[name], dict(
-        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
-        for name in frame_names]
-    # The left pad is in pixels, so the slider starts right of the buttons at any figure width.
-    return dict(
-        active=0, steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0, yanchor="top",
-        pad=dict(t=70, l=175, b=0), font=dict(size=12),
-        currentvalue=dict(prefix="epoch ", visible=True, xanchor="left", font=dict(size=14)),
-        transition=dict(duration=0),
-    )
-
-
 def vline(fig, x, *, color, label, dash="dot", width=2, label_side="right"):
     """A vertical line over the whole plot height (a shape), with an optional label on top,
     right (default) or left of the line."""

@@ -17,7 +17,6 @@ from collections import Counter
 from html import unescape as html_unescape
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ._figure_spec import FigureSpec
 from ._figure_style import (

@@ -11,7 +11,6 @@ import contextlib
 import threading
 from collections import OrderedDict
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from logreg import data as lrdata
@@ -161,28 +160,10 @@ class _ModelsAtRates:
         trained_models().put(self._key_at(rate), model)
 
 
-class _PreparedFigure(go.Figure):
-    """A figure that computes its dict form once.
-
-    ``st.plotly_chart`` calls ``to_dict()`` on every rerun, which deep-copies the figure and
-    base64-encodes every array again: most of a cached rerun's time for a 10k-point plot. A cached
-    figure never changes, so its dict can be kept (read-only by contract, like the figure).
-    """
-
-    def to_dict(self):
-        prepared = self.__dict__.get("_prepared_dict")
-        if prepared is None:
-            prepared = self.__dict__["_prepared_dict"] = super().to_dict()
-        return prepared
-
-
-def _prepared(fig: go.Figure) -> go.Figure:
-    if isinstance(fig, LazyFigure):
-        return fig.freeze()  # its dict, once, without building plotly's objects
-    prepared = fig.to_dict()  # now, with the figure's own to_dict (subclasses add to it)
-    fig.__class__ = _PreparedFigure  # same layout, no copy: only to_dict changes
-    fig.__dict__["_prepared_dict"] = prepared
-    return fig
+def _prepared(fig: LazyFigure) -> LazyFigure:
+    """``fig`` with its dict made once: ``st.plotly_chart`` reads ``to_dict()`` on every rerun,
+    and a cached figure never changes (read-only by contract, shared between sessions)."""
+    return fig.freeze()
 
 
 # Figures are cached as objects (st.cache_resource: no copy per rerun) because building a plotly
