@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .replay import epoch_logits
 from .runs import BinaryRun, MulticlassRun
 
 
@@ -37,13 +38,10 @@ def boundary_grid(run: BinaryRun, epochs=None, resolution=200):
     xs, ys = grid_axes(run.X_train, run.drawn, resolution)
     rows = grid_rows(run.X_train, xs, ys, run.drawn)
     final = epochs is None
-    idx = np.asarray([run.model.n_iter_] if final else list(epochs), dtype=int)
-    hist = run.model.history_
-    # (E, rows) in one product, laid out as the grids are (no transposed copy of E x 40,000).
+    idx = [run.model.n_iter_] if final else list(epochs)
     with np.errstate(over="ignore", invalid="ignore"):
-        logits = hist["coef"][idx] @ run.features.transform(rows).T
-        logits += hist["intercept"][idx][:, None]
-    proba = _sigmoid_in_place(logits).reshape(len(idx), len(ys), len(xs))
+        logits = epoch_logits(run.model, run.features, rows, idx)  # (rows, E)
+    proba = _sigmoid_in_place(logits).T.reshape(len(idx), len(ys), len(xs))
     return xs, ys, (proba[0] if final else proba)
 
 
