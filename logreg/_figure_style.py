@@ -64,6 +64,13 @@ def template() -> go.layout.Template:
     return go.layout.Template(layout={k: full[k] for k in _TEMPLATE_LAYOUT_KEYS if k in full})
 
 
+def reversed_range(n: int) -> list[float]:
+    """Axis range listing ``n`` categories (or rows 0..n-1) top to bottom: what
+    ``autorange="reversed"`` gives, written out (a redrawn chart then costs nothing, see
+    ui/chart_look.py)."""
+    return [n - 0.5, -0.5]
+
+
 def class_color(i: int) -> str:
     """Colour of class ``i`` (an integer code), the same in every figure.
 

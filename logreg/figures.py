@@ -50,6 +50,7 @@ from ._figure_style import (
     point_traces,
     probability_colorscale,
     region_colorscale,
+    reversed_range,
     safe_divide,
     sample_note,
     split_budget,
@@ -566,7 +567,7 @@ def coef_figure(coef, feature_names, *, intercept=None, title="Weights (coeffici
                  x_title=wrap_note(x_title, width=40) if x_title
                  else "weight w: change in log-odds<br>per +1 of the feature",
                  y_title=None, subtitle=subtitle, height=height)
-    fig.update_yaxes(categoryorder="array", categoryarray=names_ok, autorange="reversed",
+    fig.update_yaxes(categoryorder="array", categoryarray=names_ok, range=reversed_range(len(names_ok)),
                      automargin=True, tickmode="linear", dtick=1)
     fig.update_xaxes(zeroline=True, zerolinecolor=GUIDE, zerolinewidth=2, automargin=True)
     # The axis title has two lines: the legend goes one line further down.
@@ -886,7 +887,7 @@ def confusion_figure(matrix, class_names, *, title="Confusion matrix", normalize
     ticks = [f'<span style="color:{class_color(m)}">■</span> {n}' for m, n in enumerate(names)]
     fig.update_xaxes(tickvals=list(range(k)), ticktext=ticks, showgrid=False, zeroline=False,
                      tickangle=-45 if k > 6 else 0)
-    fig.update_yaxes(tickvals=list(range(k)), ticktext=ticks, autorange="reversed", showgrid=False,
+    fig.update_yaxes(tickvals=list(range(k)), ticktext=ticks, range=reversed_range(k), showgrid=False,
                      zeroline=False, automargin=True)
     if M.sum() == 0:
         add_note(fig, "No samples to count.")

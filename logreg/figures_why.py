@@ -13,7 +13,7 @@ import numpy as np
 from ._figure_spec import FigureSpec
 from ._figure_style import (
     ALERT, GUIDE, INK, MUTED, apply_layout, chance_line, class_color, fmt_count, fmt_p,
-    html_escape, join_notes, unit_square_axes,
+    html_escape, join_notes, reversed_range, unit_square_axes,
 )
 from .inference import INTERCEPT
 
@@ -100,7 +100,7 @@ def effects_figure(table, *, target, title="Effect of +1 standard deviation",
     tickvals, ticktext = _ratio_ticks(spread)
     fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext)
     fig.update_layout(margin=dict(t=110))
-    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
+    fig.update_yaxes(categoryorder="array", categoryarray=names, range=reversed_range(len(names)),
                      automargin=True)
     return fig.figure()
 

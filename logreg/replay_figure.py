@@ -34,6 +34,7 @@ from ._figure_style import (
     html_escape,
     join_notes,
     probability_colorscale,
+    reversed_range,
     wrap_note,
 )
 from ._png import data_url, palette_png
@@ -345,7 +346,10 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
                     title=dict(text="weight w" if coefs.shape[1] <= MAX_WEIGHTS else
                                f"weight w (the {MAX_WEIGHTS} largest of {coefs.shape[1]})",
                                standoff=4)),
-        yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", autorange="reversed",
+        # The first weight on top: an explicit reversed range, the same as autorange="reversed"
+        # (which made plotly redraw the whole figure when Streamlit hands it over a second
+        # time, see ui/chart_look.py).
+        yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", range=reversed_range(len(names)),
                     categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
         barmode="overlay",
         updatemenus=[_play_pause()],

@@ -92,6 +92,11 @@ def annotation_texts(fig_dict):
 
 @pytest.fixture(scope="module")
 def data():
+    return sample_data()
+
+
+def sample_data():
+    """Small inputs every builder can take (200 points, a 30 x 25 probability grid)."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 2))
     y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
@@ -467,7 +472,8 @@ def test_confusion_cells_show_count_and_row_percentage(figs):
     z = arr(heat, "z")
     np.testing.assert_allclose(z, [[0.84, 0.16], [0.1, 0.9]])
     layout = figs["confusion"]["layout"]
-    assert layout["yaxis"]["autorange"] == "reversed"
+    # True class 0 on top (the first row): the y range runs from the last row to the first.
+    assert layout["yaxis"]["range"] == [1.5, -0.5] and "autorange" not in layout["yaxis"]
     assert layout["xaxis"]["title"]["text"] == "predicted class"
     assert layout["yaxis"]["title"]["text"] == "true class"
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from logreg._figure_style import styled_layout
 
-from . import glossary, state
+from . import chart_look, glossary, state
 
 # Page padding: Streamlit's default leaves 6rem above the first line and 5rem at each side of a
 # wide page, a sixth of a 1280x720 projector. The header bar (menu button) stays usable.
@@ -146,6 +146,10 @@ def chart(fig: go.Figure, *, key: str | None = None, height: int | None = None, 
     """
     kwargs.setdefault("width", "stretch")
     shown = styled(fig, height=height, reshape=reshape)
+    if "theme" not in kwargs and (spec := chart_look.flat(shown.to_dict())) is not None:
+        # Streamlit's look, written into the figure: the browser then draws it once, not twice
+        # (see ui/chart_look.py).
+        shown, kwargs["theme"] = _StyledFigure(spec), None
     if not fill_screen:
         return where.plotly_chart(shown, key=key, **kwargs)
     own = int(shown.to_dict().get("layout", {}).get("height") or 450)

@@ -267,7 +267,8 @@ def contour_level(fig: dict) -> float:
         from logreg._figure_style import fmt_p
 
         (legend,) = [t for t in fig["data"] if str(t.get("name", "")).endswith(" boundary")]
-        level = legend["meta"]["level"]
+        meta = legend["meta"]  # a one-item list in the chart sent (ui/chart_look.py)
+        level = (meta[0] if isinstance(meta, list) else meta)["level"]
         assert legend["name"] == f"p = {fmt_p(level)} boundary"
         percent, line = replay_picture(fig)
         pct = np.where(line, np.nan, percent.astype(float))
