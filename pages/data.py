@@ -132,6 +132,26 @@ def feature_picker(full):
                         "answer away. The choice is in the page link."))
 
 
+def positive_picker(full):
+    """Which class the binary pages try to catch (the ``positive`` setting), for any data with
+    classes: with two classes this is the only place to choose it (default: the last class)."""
+    names = [str(c) for c in full.class_names]
+    if len(names) < 2:
+        return
+    key = "data_positive"
+    shown = names[data_source.positive_code(full)]
+    if st.session_state.get(key) != shown:
+        st.session_state[key] = shown
+
+    def changed():
+        state.put("positive", st.session_state[key])
+
+    st.selectbox("Positive class (the one to catch)", names, key=key, on_change=changed,
+                 help=glossary.tip("The class a threshold tries to catch: the defaults, the "
+                      "churners, the sick. TPR, precision and every rule on the Threshold page "
+                      "are about this class."))
+
+
 def leak_warning(dataset):
     """Name every feature that alone (nearly) separates the classes, offering to leave it out."""
     for leak in compute.leaks(dataset.content_hash, dataset):
@@ -211,7 +231,8 @@ with side_column.container(border=True):
             upload_controls()
         full = data_source.full_dataset()
         if full is not None:
-            feature_picker(full)  # the target picker's neighbour
+            positive_picker(full)  # the target picker's neighbours
+            feature_picker(full)
     c1, c2 = st.container(), st.container()  # one under the other: the column is narrow
     c1.toggle("Standardize features", help=glossary.tip("Rescale every feature to mean 0 and spread 1 "
               "(using the training part only). Gradient descent needs this when features have "
