@@ -244,7 +244,7 @@ with side_column.container(border=True):
 
 with guard("preparing the data"):
     with plot_column:
-        dataset = data_source.require_dataset()
+        dataset = data_source.require_dataset(on_data_page=True)
     if dataset is not None:
         with side_column:
             train, test = data_source.current_split(dataset)

@@ -114,21 +114,29 @@ def safe_file_name(name) -> str:
     return re.sub(r"[^\w .()-]", "", str(name or ""))[:120].strip()
 
 
-def require_dataset() -> Optional[object]:
-    """The dataset, or None after telling the user how to get one (the caller then returns)."""
+def require_dataset(*, on_data_page: bool = False) -> Optional[object]:
+    """The dataset, or None after telling the user how to get one (the caller then returns).
+
+    On the Data page itself the way is the uploader beside the message, not a link to the page
+    the user is on.
+    """
     dataset = current_dataset()
     if dataset is None:
         wanted = safe_file_name(state.get("upload_name"))
+        where = "in the box on the right" if on_data_page else "on the **Data** page"
         if wanted:
             # A link to an uploaded-data state: links carry the settings and the file's name,
             # never the file.
             st.info(f"This view was made with an uploaded file, **{wanted}**. Files are not "
-                    f"part of a link: upload {wanted} on the **Data** page to continue.",
+                    f"part of a link: upload {wanted} {where} to continue.",
                     icon=":material/upload_file:")
+        elif on_data_page and st.session_state.get("upload_file") is not None:
+            st.info("No data yet: the file could not be used as it is. The message on the "
+                    "right says what to change.", icon=":material/upload_file:")
         else:
-            st.info("No data yet: upload a CSV on the **Data** page, or pick a generated or "
-                    "built-in set.")
-        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/dataset:")
+            st.info(f"No data yet: upload a CSV {where}, or pick a generated or built-in set.")
+        if not on_data_page:
+            st.page_link("pages/data.py", label="Go to the Data page", icon=":material/dataset:")
     return dataset
 
 

@@ -54,3 +54,24 @@ def test_two_class_upload_lets_the_analyst_choose_the_class_to_catch(app):
     # Back on the Data page the picker shows the choice (its widget was not drawn meanwhile).
     goto(at, "data")
     assert at.selectbox(key="data_positive").value == "default"
+
+
+def _page_links(at) -> list:
+    return [el.proto.label for el in at.get("page_link")]
+
+
+def test_data_page_does_not_send_the_user_to_the_data_page(app):
+    at = app.run()
+    at.radio(key="w_source").set_value("upload").run()
+    assert_clean(at)
+    assert "No data yet: upload a CSV in the box on the right" in texts(at.info)
+    assert "Go to the Data page" not in _page_links(at)
+    # A file that cannot be used: the error beside it says why; the plot's place says where.
+    upload(at, "status_only.csv", b"status\nyes\nno\nyes\n")
+    assert at.error and "Data** page" not in texts(at.info)
+    assert "the file could not be used as it is" in texts(at.info)
+    assert "Go to the Data page" not in _page_links(at)
+    # Other pages still point to the Data page.
+    goto(at, "train")
+    assert "No data yet: upload a CSV on the **Data** page" in texts(at.info)
+    assert "Go to the Data page" in _page_links(at)
