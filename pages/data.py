@@ -130,6 +130,9 @@ def feature_picker(full):
                    max_selections=len(names) - 1, placeholder="None: the model uses every feature",
                    help=glossary.tip("Leave out a column the model should not use, such as one that gives the "
                         "answer away. The choice is in the page link."))
+    if state.get("source") == "upload" and any(n.startswith("Dropped ") for n in full.notes):
+        st.caption("Rows with an empty cell in a column the model uses are dropped. Leaving out "
+                   "a column with many empty cells keeps those rows.")
 
 
 def positive_picker(full):

@@ -36,6 +36,16 @@ def current_dataset():
     out = features_out()
     if dataset is None or not out:
         return dataset
+    return _leave_out(dataset, out, state.get("source"))
+
+
+def _leave_out(dataset, out, source):
+    """``dataset`` without the features named in ``out``. An upload is read again without the
+    left-out columns, so their empty cells no longer drop rows (see :func:`upload_without`)."""
+    if source == "upload":
+        dataset, out = upload_without(dataset, out)
+        if not out:
+            return dataset
     return compute.without_features(dataset.content_hash, tuple(out), dataset)
 
 
@@ -76,7 +86,7 @@ def dataset_for(values: dict):
     out = [n for n in (values.get("features_out") or "").split(",") if n]
     if dataset is None or not out:
         return dataset
-    return compute.without_features(dataset.content_hash, tuple(out), dataset)
+    return _leave_out(dataset, out, source)
 
 
 def current_split(dataset):
@@ -159,6 +169,8 @@ def predictions_file(dataset, run, threshold):
 # Not in st.cache_data: that cache is shared by every session of the server process and outlives
 # the session, while the uploader's help promises the file is held for this session only.
 _PARSED_KEY = "upload_parsed"
+_SOURCE_KEY = "upload_source"      # (content, file name, target) of the last file read whole
+_REREAD_KEY = "upload_reread"      # ((digest, target, features), Dataset) of the last re-read
 
 
 def _digest(content: bytes) -> str:
@@ -189,4 +201,62 @@ def parse_upload(content: bytes, name: str, target):
         dataset = lrdata.read_csv(content, target=target or None)
     dataset = dataclasses.replace(dataset, name=Path(name).stem or dataset.name)
     st.session_state[_PARSED_KEY] = (key, dataset)
+    st.session_state[_SOURCE_KEY] = (content, name, target)
     return dataset
+
+
+def upload_without(full, out):
+    """The upload ``full`` read again without the file's columns named in ``out``.
+
+    ``read_csv`` drops every row with an empty cell in a column it uses, so leaving out a column
+    with many empty cells after reading would keep those rows lost. Returns ``(dataset, rest)``:
+    the re-read dataset (named as ``full``, with a note saying what was left out and how many
+    rows that kept) and the names in ``out`` that are not whole columns of the file (one-hot
+    columns such as ``color=red``), still to be removed. ``(full, out)`` when the file is not
+    this session's or no name in ``out`` is a column used from it.
+    """
+    source = st.session_state.get(_SOURCE_KEY)
+    parsed = st.session_state.get(_PARSED_KEY)
+    if source is None or parsed is None or parsed[1].content_hash != full.content_hash:
+        return full, list(out)
+    content, _name, target = source
+    names = set(full.feature_names)
+    # The file's columns the first read used: a feature itself, or the text column of its
+    # one-hot columns ("color" of "color=red"). The target and columns it left out stay out.
+    used = [c for c in upload_columns(content)
+            if c in names or any(f.startswith(f"{c}=") for f in names)]
+    whole = [c for c in used if c in out]
+    keep = [c for c in used if c not in out]
+    if not whole or not keep:
+        return full, list(out)
+    key = (_digest(content), target, tuple(keep))
+    cached = st.session_state.get(_REREAD_KEY)
+    if cached is None or cached[0] != key:
+        try:
+            with st.spinner("Reading the file again without the left-out columns..."):
+                again = lrdata.read_csv(content, target=target or None, features=keep)
+        except ValueError:
+            return full, list(out)
+        listed = ", ".join(f"'{c}'" for c in whole)
+        note = f"Left out on the Data page: {listed}."
+        if again.n_samples > full.n_samples:
+            its = "Its" if len(whole) == 1 else "Their"
+            note = (f"Left out on the Data page: {listed}. {its} empty cells no longer drop rows: "
+                    f"{again.n_samples:,} rows are used instead of {full.n_samples:,}.")
+        again = dataclasses.replace(again, name=full.name, notes=tuple(again.notes) + (note,))
+        cached = st.session_state[_REREAD_KEY] = (key, again)
+    return cached[1], [n for n in out if n not in whole]
+
+
+def reread_features() -> Optional[list]:
+    """The file's columns the current upload was re-read with (:func:`upload_without`), in the
+    file's order; None when the data on the pages is not such a re-read."""
+    if state.get("source") != "upload" or not features_out():
+        return None
+    full = full_dataset()
+    if full is None:
+        return None
+    again, _rest = upload_without(full, features_out())
+    if again is full:
+        return None
+    return list(st.session_state[_REREAD_KEY][0][2])

@@ -92,11 +92,24 @@ def single_report(ctx, run, threshold: float, accuracy) -> bytes:
 
 def script_text(ctx, run, threshold: float) -> str:
     stopped = getattr(run.model, "stopped_early_", False)
-    return reproduce.reproduce_script(
+    target = st.session_state.get("upload_target")
+    text = reproduce.reproduce_script(
         history.current_settings(), ctx.settings, threshold=threshold,
-        positive_name=ctx.dataset.class_names[ctx.positive],
-        upload_target=st.session_state.get("upload_target"),
+        positive_name=ctx.dataset.class_names[ctx.positive], upload_target=target,
         epochs_run=run.model.n_iter_ if stopped else None)
+    return _read_only_kept_columns(text, target or None)
+
+
+def _read_only_kept_columns(text: str, target) -> str:
+    """The script reads the upload as the app did: when left-out columns made the app read the
+    file again without them (their empty cells then drop no rows), so does the script."""
+    keep = data_source.reread_features()
+    line = f"dataset = read_csv(CSV_PATH, target={target!r})"
+    if not keep or line not in text:
+        return text
+    return text.replace(line, f"dataset = read_csv(CSV_PATH, target={target!r},\n"
+                              f"                   features={keep!r})  # without the left-out "
+                              "columns: their empty cells drop no rows")
 
 
 def train_downloads(ctx, run, threshold: float) -> None:

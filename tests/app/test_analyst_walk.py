@@ -3,13 +3,16 @@ column, and get the numbers the Threshold page shows in files."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from logreg.data import read_csv, train_test_split
 
-from .conftest import assert_clean, goto, state, texts, upload
+from .conftest import ROOT, assert_clean, chart, goto, state, texts, upload
 
 
 def loans_csv(n=400, seed=5) -> bytes:
@@ -75,3 +78,63 @@ def test_data_page_does_not_send_the_user_to_the_data_page(app):
     goto(at, "train")
     assert "No data yet: upload a CSV on the **Data** page" in texts(at.info)
     assert "Go to the Data page" in _page_links(at)
+
+
+def clinic_csv(n=300, seed=11) -> bytes:
+    """A statistics-package export: BOM, quoted headers, semicolons, decimal commas, an ID column
+    and a column that is empty in about 40% of the rows."""
+    rng = np.random.default_rng(seed)
+    lines = ['"ID";"Body mass index";"Glucose (mg/dL)";"Smoker";"Outcome"']
+    for i in range(n):
+        bmi, glucose = rng.normal(27, 5), rng.normal(100, 20)
+        y = int(rng.random() < 1 / (1 + np.exp(-(-2.5 + 0.06 * (glucose - 100)))))
+        smoker = "" if rng.random() < 0.4 else str(int(rng.integers(0, 2)))
+        lines.append(f"{i + 1};{bmi:.2f};{glucose:.2f};{smoker};{y}".replace(".", ","))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_leaving_out_a_mostly_empty_column_keeps_its_rows(app):
+    content = clinic_csv()
+    at = upload(app.run(), "clinic.csv", content)
+    assert_clean(at)
+    full = read_csv(content)
+    assert full.feature_names == ("Body mass index", "Glucose (mg/dL)", "Smoker")
+    assert full.n_samples < 220  # rows with an empty 'Smoker' were dropped
+    assert "keeps those rows" in texts(at.caption)
+    at.multiselect(key="data_features_out").set_value(["Smoker"]).run()
+    assert_clean(at)
+    used = at.session_state["upload_dataset"]  # the whole file, as read first
+    assert used.n_samples == full.n_samples
+    # Every row comes back: the reference is the file read by pandas alone.
+    frame = pd.read_csv(io.BytesIO(content), sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(frame) == 300 and frame["Smoker"].isna().sum() == 300 - full.n_samples
+    sidebar = texts(at.sidebar.markdown)
+    assert "300 samples, 2 features" in sidebar, sidebar
+    note = f"Its empty cells no longer drop rows: 300 rows are used instead of {full.n_samples:,}."
+    assert note in texts(at.info)
+    assert "Split: 225 training rows and 75 test rows" in texts(at.caption)
+    # The pages that train use those rows: the Threshold page's test set has 75.
+    goto(at, "threshold")
+    matrix = chart(at, "confusion_chart")["data"][0]
+    counts = [int(t.split("<br>")[0].replace(",", "")) for row in matrix["text"] for t in row]
+    assert sum(counts) == 75, matrix["text"]
+
+
+@pytest.mark.slow
+def test_rebuild_script_reads_the_rows_the_app_used(app, tmp_path):
+    """After leaving out a mostly-empty column the script prints the app's test numbers."""
+    from .test_runs_page import app_numbers, run_script, train_with
+
+    content = clinic_csv()
+    at = upload(app.run(), "clinic.csv", content)
+    at.multiselect(key="data_features_out").set_value(["Smoker"]).run()
+    goto(at, "train")
+    train_with(at, degree=1, penalty="l2", reg_strength=0.01, epochs=100, threshold=0.2)
+    text = at.session_state["reproduce_script"]
+    assert "features=['Body mass index', 'Glucose (mg/dL)']" in text, text
+    (tmp_path / "clinic.csv").write_bytes(content)
+    (tmp_path / "logreg").symlink_to(ROOT / "logreg")
+    got = run_script(text, tmp_path, tmp_path)
+    want = app_numbers(at)
+    assert got["test_accuracy"] == pytest.approx(want["test_accuracy"], abs=5e-7)
+    assert got["test_auc"] == pytest.approx(want["test_auc"], abs=5e-7)
