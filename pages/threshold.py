@@ -5,6 +5,7 @@ import streamlit as st
 
 from logreg import decisions, figures, metrics
 from ui import compute, glossary, layout, presentation, runs, state, thresholds, why
+from ui import downloads
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
@@ -195,6 +196,7 @@ with guard("evaluating the threshold"):
                     c2.metric(f"… at {prevalence:.2%} positives", f"{there:,.1f}",
                               help=glossary.tip("The same TPR and FPR, weighted by the share of positives "
                                    "you entered."))
+                downloads.threshold_downloads(ctx, run, threshold)
             left, right = st.columns(2)
             presentation.chart(figures.pr_figure(
                 curves["precision"], curves["recall"], average_precision=curves["ap"],

@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from logreg import figures, report, reproduce, run_figures, runs_summary
+from logreg import decisions, figures, report, reproduce, run_figures, runs_summary
 from logreg.data import describe
 
 from . import compute, data_source, glossary, history, state
@@ -145,6 +145,31 @@ def train_downloads(ctx, run, threshold: float) -> None:
         st.caption("The report and script name your file but do not contain it; the script "
                    "reads it from the path written at its top.")
     link_note()
+
+
+def threshold_downloads(ctx, run, threshold: float) -> None:
+    """The Threshold page's files at the T on screen: the predictions of every row and the run's
+    report (the same prepared report as the Train page's)."""
+    t_text = decisions.threshold_text(threshold)
+    st.markdown(f"**Take T = {t_text} with you**")
+    c1, c2 = st.columns(2)
+    stem = _file_stem(ctx.dataset.name)
+    c1.download_button("Download predictions (CSV)",
+                       data_source.predictions_file(ctx.dataset, run, threshold),
+                       file_name=f"predictions-{stem}.csv", mime="text/csv",
+                       key="threshold_predictions_download", on_click="ignore",
+                       icon=":material/table:", width="stretch",
+                       help=glossary.tip(f"Every row of the data: its row number, split (train or "
+                            f"test), both probabilities and the class predicted at T = {t_text}."))
+    accuracy = history.shown_accuracy(ctx, run, threshold)
+    with c2:
+        prepared_download(
+            "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
+            lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
+            file_name=f"report-{stem}.html", mime="text/html",
+            help=glossary.tip(f"One HTML file with the data, settings, T = {t_text} and why, "
+                 "the test-set metrics at it with intervals, the weights and the figures. It "
+                 "opens in any browser, offline."))
 
 
 def compare_report(chosen, runs) -> bytes:

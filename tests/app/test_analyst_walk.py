@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from logreg import decisions
 from logreg.data import read_csv, train_test_split
 
 from .conftest import ROOT, assert_clean, chart, goto, state, texts, upload
@@ -138,3 +139,21 @@ def test_rebuild_script_reads_the_rows_the_app_used(app, tmp_path):
     want = app_numbers(at)
     assert got["test_accuracy"] == pytest.approx(want["test_accuracy"], abs=5e-7)
     assert got["test_auc"] == pytest.approx(want["test_auc"], abs=5e-7)
+
+
+def test_threshold_page_offers_the_files_at_the_t_on_screen(app):
+    at = upload(app.run(), "loans.csv", loans_csv())
+    goto(at, "threshold")
+    at.selectbox(key="w_rule").set_value("target_tpr").run()
+    assert_clean(at)
+    t_text = decisions.threshold_text(state(at, "threshold"))
+    assert state(at, "threshold") != 0.5 and f"Take T = {t_text} with you" in texts(at.markdown)
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert f"class predicted at T = {t_text}" in buttons["Download predictions (CSV)"].proto.help
+    # The report is prepared on demand, then offered for exactly this run and T.
+    at.button(key="train_report_prepare").click().run()
+    assert_clean(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the report (HTML)" in labels
+    report = at.session_state["prepared_downloads"]["train_report"][1].decode()
+    assert f"Threshold {t_text}, chosen by a rule on the training set" in report
