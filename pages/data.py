@@ -99,7 +99,9 @@ def upload_controls():
         return
     st.session_state[data_source.UPLOAD_KEY] = dataset
     st.session_state[data_source.UPLOAD_NAME_KEY] = file.name
-    st.success(f"Loaded **{file.name}**: {describe(dataset)}.")
+    # What the pages use: after a column is left out the file may give more rows (see
+    # data_source.upload_without).
+    st.success(f"Loaded **{file.name}**: {describe(data_source.current_dataset())}.")
 
 
 def class_line(dataset) -> str:
@@ -130,7 +132,8 @@ def feature_picker(full):
                    max_selections=len(names) - 1, placeholder="None: the model uses every feature",
                    help=glossary.tip("Leave out a column the model should not use, such as one that gives the "
                         "answer away. The choice is in the page link."))
-    if state.get("source") == "upload" and any(n.startswith("Dropped ") for n in full.notes):
+    used = data_source.current_dataset()
+    if state.get("source") == "upload" and any(n.startswith("Dropped ") for n in used.notes):
         st.caption("Rows with an empty cell in a column the model uses are dropped. Leaving out "
                    "a column with many empty cells keeps those rows.")
 

@@ -243,7 +243,12 @@ def upload_without(full, out):
             its = "Its" if len(whole) == 1 else "Their"
             note = (f"Left out on the Data page: {listed}. {its} empty cells no longer drop rows: "
                     f"{again.n_samples:,} rows are used instead of {full.n_samples:,}.")
-        again = dataclasses.replace(again, name=full.name, notes=tuple(again.notes) + (note,))
+        # The first read's notes still true (a left-out ID column, a decimal comma), then this
+        # read's own (it may still drop rows, for other columns).
+        kept = [n for n in full.notes if n not in again.notes and not n.startswith("Dropped ")
+                and not any(f"'{c}'" in n for c in whole)]
+        again = dataclasses.replace(again, name=full.name,
+                                    notes=tuple(kept) + tuple(again.notes) + (note,))
         cached = st.session_state[_REREAD_KEY] = (key, again)
     return cached[1], [n for n in out if n not in whole]
 

@@ -113,6 +113,11 @@ def test_leaving_out_a_mostly_empty_column_keeps_its_rows(app):
     assert "300 samples, 2 features" in sidebar, sidebar
     note = f"Its empty cells no longer drop rows: 300 rows are used instead of {full.n_samples:,}."
     assert note in texts(at.info)
+    # The first read's other notes stay (the ID column left out, the decimal comma); the hint
+    # about empty cells goes (no row is dropped any more), and the load message counts 300 rows.
+    assert "Left out 'ID'" in texts(at.info) and "decimal comma" in texts(at.info)
+    assert "Dropped" not in texts(at.info) and "keeps those rows" not in texts(at.caption)
+    assert "Loaded **clinic.csv**: 300 samples, 2 features" in texts(at.success)
     assert "Split: 225 training rows and 75 test rows" in texts(at.caption)
     # The pages that train use those rows: the Threshold page's test set has 75.
     goto(at, "threshold")
