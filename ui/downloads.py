@@ -160,7 +160,8 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
                        key="threshold_predictions_download", on_click="ignore",
                        icon=":material/table:", width="stretch",
                        help=glossary.tip(f"Every row of the data: its row number, split (train or "
-                            f"test), both probabilities and the class predicted at T = {t_text}."))
+                            f"test), both probabilities and the class predicted at T = {t_text}."
+                            + _dropped_rows_words(ctx.dataset)))
     accuracy = history.shown_accuracy(ctx, run, threshold)
     with c2:
         prepared_download(
@@ -170,6 +171,14 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
             help=glossary.tip(f"One HTML file with the data, settings, T = {t_text} and why, "
                  "the test-set metrics at it with intervals, the weights and the figures. It "
                  "opens in any browser, offline."))
+
+
+def _dropped_rows_words(dataset) -> str:
+    """When reading the file dropped rows: what the predictions' row numbers then count."""
+    if not any(n.startswith("Dropped ") for n in dataset.notes):
+        return ""
+    return (" Rows dropped for empty cells are not in it, and 'row' counts the rows used, so it "
+            "is not the line of your file.")
 
 
 def compare_report(chosen, runs) -> bytes:

@@ -162,3 +162,18 @@ def test_threshold_page_offers_the_files_at_the_t_on_screen(app):
     assert "Download the report (HTML)" in labels
     report = at.session_state["prepared_downloads"]["train_report"][1].decode()
     assert f"Threshold {t_text}, chosen by a rule on the training set" in report
+
+
+def test_predictions_help_says_what_row_counts_when_rows_were_dropped(app):
+    at = upload(app.run(), "clinic.csv", clinic_csv())
+    goto(at, "threshold")
+    button = next(b for b in at.get("download_button")
+                  if b.proto.label == "Download predictions (CSV)")
+    assert "'row' counts the rows used, so it is not the line of your file" in button.proto.help
+    # With the empty column left out every row is used: nothing to warn about.
+    goto(at, "data")
+    at.multiselect(key="data_features_out").set_value(["Smoker"]).run()
+    goto(at, "threshold")
+    button = next(b for b in at.get("download_button")
+                  if b.proto.label == "Download predictions (CSV)")
+    assert "not the line of your file" not in button.proto.help
