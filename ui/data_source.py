@@ -170,7 +170,8 @@ def predictions_file(dataset, run, threshold):
 # the session, while the uploader's help promises the file is held for this session only.
 _PARSED_KEY = "upload_parsed"
 _SOURCE_KEY = "upload_source"      # (content, file name, target) of the last file read whole
-_REREAD_KEY = "upload_reread"      # ((digest, target, features), Dataset) of the last re-read
+_REREAD_KEY = "upload_reread"      # {(digest, target, features): Dataset}, the last few re-reads
+_REREADS_KEPT = 4  # the pages' data and a few Runs entries with other left-out columns
 
 
 def _digest(content: bytes) -> str:
@@ -215,23 +216,13 @@ def upload_without(full, out):
     columns such as ``color=red``), still to be removed. ``(full, out)`` when the file is not
     this session's or no name in ``out`` is a column used from it.
     """
-    source = st.session_state.get(_SOURCE_KEY)
-    parsed = st.session_state.get(_PARSED_KEY)
-    if source is None or parsed is None or parsed[1].content_hash != full.content_hash:
+    plan = _reread_plan(full, out)
+    if plan is None:
         return full, list(out)
-    content, _name, target = source
-    names = set(full.feature_names)
-    # The file's columns the first read used: a feature itself, or the text column of its
-    # one-hot columns ("color" of "color=red"). The target and columns it left out stay out.
-    used = [c for c in upload_columns(content)
-            if c in names or any(f.startswith(f"{c}=") for f in names)]
-    whole = [c for c in used if c in out]
-    keep = [c for c in used if c not in out]
-    if not whole or not keep:
-        return full, list(out)
+    content, target, whole, keep = plan
     key = (_digest(content), target, tuple(keep))
-    cached = st.session_state.get(_REREAD_KEY)
-    if cached is None or cached[0] != key:
+    store = st.session_state.setdefault(_REREAD_KEY, {})
+    if key not in store:
         try:
             with st.spinner("Reading the file again without the left-out columns..."):
                 again = lrdata.read_csv(content, target=target or None, features=keep)
@@ -247,10 +238,32 @@ def upload_without(full, out):
         # read's own (it may still drop rows, for other columns).
         kept = [n for n in full.notes if n not in again.notes and not n.startswith("Dropped ")
                 and not any(f"'{c}'" in n for c in whole)]
-        again = dataclasses.replace(again, name=full.name,
-                                    notes=tuple(kept) + tuple(again.notes) + (note,))
-        cached = st.session_state[_REREAD_KEY] = (key, again)
-    return cached[1], [n for n in out if n not in whole]
+        while len(store) >= _REREADS_KEPT:
+            store.pop(next(iter(store)))
+        store[key] = dataclasses.replace(again, name=full.name,
+                                         notes=tuple(kept) + tuple(again.notes) + (note,))
+    return store[key], [n for n in out if n not in whole]
+
+
+def _reread_plan(full, out):
+    """``(content, target, whole, keep)`` to read the upload ``full`` again: ``whole`` the file's
+    columns in ``out``, ``keep`` the other columns the first read used (file order). None when
+    ``full`` is not this session's last read file or nothing in ``out`` is a whole column."""
+    source = st.session_state.get(_SOURCE_KEY)
+    parsed = st.session_state.get(_PARSED_KEY)
+    if source is None or parsed is None or parsed[1].content_hash != full.content_hash:
+        return None
+    content, _name, target = source
+    names = set(full.feature_names)
+    # The file's columns the first read used: a feature itself, or the text column of its
+    # one-hot columns ("color" of "color=red"). The target and columns it left out stay out.
+    used = [c for c in upload_columns(content)
+            if c in names or any(f.startswith(f"{c}=") for f in names)]
+    whole = [c for c in used if c in out]
+    keep = [c for c in used if c not in out]
+    if not whole or not keep:
+        return None
+    return content, target, whole, keep
 
 
 def reread_features() -> Optional[list]:
@@ -262,6 +275,5 @@ def reread_features() -> Optional[list]:
     if full is None:
         return None
     again, _rest = upload_without(full, features_out())
-    if again is full:
-        return None
-    return list(st.session_state[_REREAD_KEY][0][2])
+    plan = _reread_plan(full, features_out())
+    return None if again is full or plan is None else list(plan[3])
