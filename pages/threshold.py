@@ -156,8 +156,9 @@ with guard("evaluating the threshold"):
                 if outcome is not None:
                     rule_sentences(outcome, which, y, p, names)
                 else:
-                    st.info(f"At T = {t_text}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
-                            f"{conf['fpr']:.0%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
+                    # The table's digits (76.7%, not 77%): one value, one number.
+                    st.info(f"At T = {t_text}, {conf['tpr']:.1%} of '{names[1]}' are caught and "
+                            f"{conf['fpr']:.1%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
                             icon=":material/tune:")
             curves = compute.curves(ctx.key, which, y, p)
             sample_share = float(y.mean())

@@ -177,3 +177,32 @@ def test_predictions_help_says_what_row_counts_when_rows_were_dropped(app):
     button = next(b for b in at.get("download_button")
                   if b.proto.label == "Download predictions (CSV)")
     assert "not the line of your file" not in button.proto.help
+
+
+def test_slider_sentence_shows_the_tables_digits(app):
+    """The sentence over the plots and the metrics table give the same rates (sklearn's)."""
+    from sklearn.metrics import confusion_matrix
+
+    content = loans_csv()
+    at = upload(app.run(), "loans.csv", content)
+    at.selectbox(key="data_positive").set_value("default").run()
+    goto(at, "threshold")
+    at.number_input(key="w_threshold_exact").set_value(0.137).run()
+    assert_clean(at)
+    data = read_csv(content)
+    _, test = train_test_split(data, test_size=state(at, "test_size"),
+                               random_state=state(at, "data_seed"))
+    table = at.table[0].value  # the metrics table (index: metric)
+    sentence = next(t for t in texts(at.info).split("\n") if t.startswith("At T = 0.137,"))
+    tpr, fpr = (float(v) / 100 for v in re.findall(r"([\d.]+)% of", sentence))
+    # The same rates from the confusion matrix drawn (the counts in its cells) via sklearn.
+    cells = chart(at, "confusion_chart")["data"][0]["text"]
+    tn, fp, fn, tp = (int(t.split("<br>")[0].replace(",", "")) for row in cells for t in row)
+    y_true = np.r_[np.zeros(tn + fp), np.ones(fn + tp)]
+    y_pred = np.r_[np.zeros(tn), np.ones(fp), np.zeros(fn), np.ones(tp)]
+    (tn2, fp2), (fn2, tp2) = confusion_matrix(y_true, y_pred)
+    assert tp + fn == int(np.sum(test.y == 0))  # 'default' sorts first: code 0 in the file
+    assert f"{tp2 / (tp2 + fn2):.1%}" == f"{tpr:.1%}" and f"{fp2 / (fp2 + tn2):.1%}" == f"{fpr:.1%}"
+    assert table.loc["True positive rate (recall)", "value"] == f"{tpr:.1%}"
+    assert table.loc["False positive rate", "value"] == f"{fpr:.1%}"
+    assert f"{tpr:.1%}" != f"{tpr:.0%}" or f"{fpr:.1%}" != f"{fpr:.0%}"  # digits that matter
