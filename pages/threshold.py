@@ -117,6 +117,8 @@ with guard("evaluating the threshold"):
         run = runs.binary_run(ctx)
         names = run.class_names
         has_test = thresholds.has_test(run)
+        if thresholds.diverged_sentence(run):
+            st.warning(thresholds.diverged_sentence(run), icon=":material/warning:")
         # Plot-first (issue 13): one row of controls (which set, T), the ROC and the confusion
         # matrix under it on the first screen; how a rule chooses T and the rest below them.
         left, right = st.columns([1, 2], vertical_alignment="bottom")

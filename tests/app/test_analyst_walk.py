@@ -206,3 +206,29 @@ def test_slider_sentence_shows_the_tables_digits(app):
     assert table.loc["True positive rate (recall)", "value"] == f"{tpr:.1%}"
     assert table.loc["False positive rate", "value"] == f"{fpr:.1%}"
     assert f"{tpr:.1%}" != f"{tpr:.0%}" or f"{fpr:.1%}" != f"{fpr:.0%}"  # digits that matter
+
+
+def test_threshold_page_warns_when_the_model_diverged(app):
+    """Income in the tens of thousands, not standardized, learning rate 0.5: gradient descent
+    blows up. The Threshold page says so before its numbers (they are those of epoch 0)."""
+    from logreg import LogisticRegression
+
+    content = loans_csv()
+    at = upload(app.run(), "loans.csv", content)
+    at.toggle(key="w_standardize").set_value(False).run()
+    goto(at, "threshold")
+    data = read_csv(content)
+    train, _ = train_test_split(data, test_size=state(at, "test_size"),
+                                random_state=state(at, "data_seed"))
+    with pytest.warns(Warning):
+        reference = LogisticRegression(learning_rate=0.5, epochs=200).fit(
+            train.X, (train.y == 1).astype(int))
+    assert reference.diverged_  # the independent fit diverges too
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Do not choose a threshold with this model yet. Training diverged "
+                            "at epoch 1 with learning rate 0.5") for w in warnings), warnings
+    # Standardized, the same data trains and the warning goes.
+    goto(at, "data")
+    at.toggle(key="w_standardize").set_value(True).run()
+    goto(at, "threshold")
+    assert not any("Do not choose a threshold" in w.value for w in at.warning)
