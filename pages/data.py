@@ -99,7 +99,9 @@ def upload_controls():
         return
     st.session_state[data_source.UPLOAD_KEY] = dataset
     st.session_state[data_source.UPLOAD_NAME_KEY] = file.name
-    st.success(f"Loaded **{file.name}**: {describe(dataset)}.")
+    # What the pages use: after a column is left out the file may give more rows (see
+    # data_source.upload_without).
+    st.success(f"Loaded **{file.name}**: {describe(data_source.current_dataset())}.")
 
 
 def class_line(dataset) -> str:
@@ -130,6 +132,30 @@ def feature_picker(full):
                    max_selections=len(names) - 1, placeholder="None: the model uses every feature",
                    help=glossary.tip("Leave out a column the model should not use, such as one that gives the "
                         "answer away. The choice is in the page link."))
+    used = data_source.current_dataset()
+    if state.get("source") == "upload" and any(n.startswith("Dropped ") for n in used.notes):
+        st.caption("Rows with an empty cell in a column the model uses are dropped. Leaving out "
+                   "a column with many empty cells keeps those rows.")
+
+
+def positive_picker(full):
+    """Which class the binary pages try to catch (the ``positive`` setting), for any data with
+    classes: with two classes this is the only place to choose it (default: the last class)."""
+    names = [str(c) for c in full.class_names]
+    if len(names) < 2:
+        return
+    key = "data_positive"
+    shown = names[data_source.positive_code(full)]
+    if st.session_state.get(key) != shown:
+        st.session_state[key] = shown
+
+    def changed():
+        state.put("positive", st.session_state[key])
+
+    st.selectbox("Positive class (the one to catch)", names, key=key, on_change=changed,
+                 help=glossary.tip("The class a threshold tries to catch: the defaults, the "
+                      "churners, the sick. TPR, precision and every rule on the Threshold page "
+                      "are about this class."))
 
 
 def leak_warning(dataset):
@@ -211,7 +237,8 @@ with side_column.container(border=True):
             upload_controls()
         full = data_source.full_dataset()
         if full is not None:
-            feature_picker(full)  # the target picker's neighbour
+            positive_picker(full)  # the target picker's neighbours
+            feature_picker(full)
     c1, c2 = st.container(), st.container()  # one under the other: the column is narrow
     c1.toggle("Standardize features", help=glossary.tip("Rescale every feature to mean 0 and spread 1 "
               "(using the training part only). Gradient descent needs this when features have "
@@ -223,7 +250,7 @@ with side_column.container(border=True):
 
 with guard("preparing the data"):
     with plot_column:
-        dataset = data_source.require_dataset()
+        dataset = data_source.require_dataset(on_data_page=True)
     if dataset is not None:
         with side_column:
             train, test = data_source.current_split(dataset)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from logreg import decisions, figures, metrics
 from ui import compute, glossary, layout, presentation, runs, state, thresholds, why
+from ui import downloads
 from ui.errors import guard
 from ui.thresholds import RULE_WORDS, SET_WORDS, TUNE_WORDS
 
@@ -116,6 +117,8 @@ with guard("evaluating the threshold"):
         run = runs.binary_run(ctx)
         names = run.class_names
         has_test = thresholds.has_test(run)
+        if thresholds.diverged_sentence(run):
+            st.warning(thresholds.diverged_sentence(run), icon=":material/warning:")
         # Plot-first (issue 13): one row of controls (which set, T), the ROC and the confusion
         # matrix under it on the first screen; how a rule chooses T and the rest below them.
         left, right = st.columns([1, 2], vertical_alignment="bottom")
@@ -155,8 +158,9 @@ with guard("evaluating the threshold"):
                 if outcome is not None:
                     rule_sentences(outcome, which, y, p, names)
                 else:
-                    st.info(f"At T = {t_text}, {conf['tpr']:.0%} of '{names[1]}' are caught and "
-                            f"{conf['fpr']:.0%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
+                    # The table's digits (76.7%, not 77%): one value, one number.
+                    st.info(f"At T = {t_text}, {conf['tpr']:.1%} of '{names[1]}' are caught and "
+                            f"{conf['fpr']:.1%} of '{names[0]}' are flagged ({SET_WORDS[which]}).",
                             icon=":material/tune:")
             curves = compute.curves(ctx.key, which, y, p)
             sample_share = float(y.mean())
@@ -195,6 +199,7 @@ with guard("evaluating the threshold"):
                     c2.metric(f"… at {prevalence:.2%} positives", f"{there:,.1f}",
                               help=glossary.tip("The same TPR and FPR, weighted by the share of positives "
                                    "you entered."))
+                downloads.threshold_downloads(ctx, run, threshold)
             left, right = st.columns(2)
             presentation.chart(figures.pr_figure(
                 curves["precision"], curves["recall"], average_precision=curves["ap"],

@@ -15,7 +15,7 @@ from typing import Callable
 
 import streamlit as st
 
-from logreg import figures, report, reproduce, run_figures, runs_summary
+from logreg import decisions, figures, report, reproduce, run_figures, runs_summary
 from logreg.data import describe
 
 from . import compute, data_source, glossary, history, state
@@ -92,11 +92,24 @@ def single_report(ctx, run, threshold: float, accuracy) -> bytes:
 
 def script_text(ctx, run, threshold: float) -> str:
     stopped = getattr(run.model, "stopped_early_", False)
-    return reproduce.reproduce_script(
+    target = st.session_state.get("upload_target")
+    text = reproduce.reproduce_script(
         history.current_settings(), ctx.settings, threshold=threshold,
-        positive_name=ctx.dataset.class_names[ctx.positive],
-        upload_target=st.session_state.get("upload_target"),
+        positive_name=ctx.dataset.class_names[ctx.positive], upload_target=target,
         epochs_run=run.model.n_iter_ if stopped else None)
+    return _read_only_kept_columns(text, target or None)
+
+
+def _read_only_kept_columns(text: str, target) -> str:
+    """The script reads the upload as the app did: when left-out columns made the app read the
+    file again without them (their empty cells then drop no rows), so does the script."""
+    keep = data_source.reread_features()
+    line = f"dataset = read_csv(CSV_PATH, target={target!r})"
+    if not keep or line not in text:
+        return text
+    return text.replace(line, f"dataset = read_csv(CSV_PATH, target={target!r},\n"
+                              f"                   features={keep!r})  # without the left-out "
+                              "columns: their empty cells drop no rows")
 
 
 def train_downloads(ctx, run, threshold: float) -> None:
@@ -132,6 +145,40 @@ def train_downloads(ctx, run, threshold: float) -> None:
         st.caption("The report and script name your file but do not contain it; the script "
                    "reads it from the path written at its top.")
     link_note()
+
+
+def threshold_downloads(ctx, run, threshold: float) -> None:
+    """The Threshold page's files at the T on screen: the predictions of every row and the run's
+    report (the same prepared report as the Train page's)."""
+    t_text = decisions.threshold_text(threshold)
+    st.markdown(f"**Take T = {t_text} with you**")
+    c1, c2 = st.columns(2)
+    stem = _file_stem(ctx.dataset.name)
+    c1.download_button("Download predictions (CSV)",
+                       data_source.predictions_file(ctx.dataset, run, threshold),
+                       file_name=f"predictions-{stem}.csv", mime="text/csv",
+                       key="threshold_predictions_download", on_click="ignore",
+                       icon=":material/table:", width="stretch",
+                       help=glossary.tip(f"Every row of the data: its row number, split (train or "
+                            f"test), both probabilities and the class predicted at T = {t_text}."
+                            + _dropped_rows_words(ctx.dataset)))
+    accuracy = history.shown_accuracy(ctx, run, threshold)
+    with c2:
+        prepared_download(
+            "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
+            lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
+            file_name=f"report-{stem}.html", mime="text/html",
+            help=glossary.tip(f"One HTML file with the data, settings, T = {t_text} and why, "
+                 "the test-set metrics at it with intervals, the weights and the figures. It "
+                 "opens in any browser, offline."))
+
+
+def _dropped_rows_words(dataset) -> str:
+    """When reading the file dropped rows: what the predictions' row numbers then count."""
+    if not any(n.startswith("Dropped ") for n in dataset.notes):
+        return ""
+    return (" Rows dropped for empty cells are not in it, and 'row' counts the rows used, so it "
+            "is not the line of your file.")
 
 
 def compare_report(chosen, runs) -> bytes:

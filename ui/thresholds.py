@@ -158,6 +158,21 @@ def manual_notice() -> Optional[str]:
             "Pick the rule again on the Threshold page to go back to it.")
 
 
+def diverged_sentence(run) -> Optional[str]:
+    """When the run's training diverged: that every number on the Threshold page comes from the
+    weights it kept, and where to fix it (the model's own divergence message, built from the
+    run). None otherwise."""
+    model = run.model
+    if not getattr(model, "diverged_", False):
+        return None
+    said = [str(m) for m in getattr(model, "fit_warnings_", ()) if "diverged" in str(m)]
+    why_text = said[0] if said else "Training diverged."
+    return (f"Do not choose a threshold with this model yet. {why_text} The rates, costs and "
+            "curves below are those of the weights it kept, not of a trained model: fix it on "
+            "the Train page first, or turn on Standardize features on the Data page when "
+            "columns have very different scales.")
+
+
 def baseline_sentence(run, threshold, accuracies) -> Optional[str]:
     """When one class holds 80% or more: what always answering it would score, next to the
     model's accuracy (``accuracies``: the cards' training and test accuracy, test None), pointing

@@ -363,7 +363,7 @@ def test_typed_threshold_with_more_digits_is_the_value_everywhere(app):
     assert "**Threshold:** 0.03251" in texts(at.sidebar.markdown)
     conf = metrics.confusion_at(ref.y_test, ref.p_test, 0.03251)
     assert confusion_counts(at) == [[conf["tn"], conf["fp"]], [conf["fn"], conf["tp"]]]
-    assert f"At T = 0.03251, {conf['tpr']:.0%} of 'Yes' are caught" in texts(at.info)
+    assert f"At T = 0.03251, {conf['tpr']:.1%} of 'Yes' are caught" in texts(at.info)
     goto(at, "train")
     assert at.slider(key="w_threshold").value == 0.03251
     # A rule disables typing (the rule sets T).

@@ -433,5 +433,6 @@ def test_upload_name_is_in_the_link_and_asked_for_in_a_fresh_session(app):
     fresh.run()
     for page in ("data", "train", "threshold", "compare"):
         goto(fresh, page)
-        assert any("upload pets.csv on the **Data** page to continue" in i.value
+        where = "in the box on the right" if page == "data" else "on the **Data** page"
+        assert any(f"upload pets.csv {where} to continue" in i.value
                    for i in fresh.info), page
