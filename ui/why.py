@@ -147,15 +147,35 @@ def surface_section(run, run_key):
     params = run.model.get_params()
     solver = "Newton" if params["solver"] == "newton" else (
         f"gradient descent (learning rate {params['learning_rate']:g})")
+    # As tall as the screen allows under the title and the view picker: the plot is square.
     presentation.chart(surface_figure(run_key, epoch, surface, params["penalty"]),
-                       key="surface_chart", height=SURFACE_HEIGHT)
+                       key="surface_chart", height=SURFACE_HEIGHT, fill_screen=True)
     if surface.note:  # under the plot, next to the caption that explains it
         st.info(surface.note, icon=":material/info:")
-    st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
-               f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
-               f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "
-               "run's own; the contours hold the other weights fixed, so a path that moves "
-               "other weights too need not follow them exactly.")
+    st.caption(surface_caption(surface.names, solver, epoch, int(run.model.n_iter_),
+                               from_link=epoch_from_link(run)))
+
+
+def epoch_from_link(run) -> bool:
+    """True when the replay epoch is a setting of this view (a link's ``replay_epoch``), not the
+    last epoch by default."""
+    if "replay_epoch" not in state.BY_NAME:
+        return False
+    value = state.get("replay_epoch")
+    return isinstance(value, int) and 0 <= value <= int(run.model.n_iter_)
+
+
+def surface_caption(names, solver, epoch, last, *, from_link) -> str:
+    """The sentence under the loss surface: what the contours and the path are, and where the
+    replay opened (the Train page's replay runs in the browser: the server never learns where
+    its slider was left, so the epoch is named only when a link set it)."""
+    opened = (f"It opened at epoch {epoch:,} of {last:,}, the replay epoch in the page's link"
+              if from_link else f"It opened at the last epoch, {last:,}")
+    return (f"Contours of the training objective over the weights of '{names[0]}' and "
+            f"'{names[1]}', with the path {solver} took. Drag the **epoch** slider under the "
+            f"plot or press **▶ Play** to follow it. {opened}. The path is the run's own; the "
+            "contours hold the other weights fixed, so a path that moves other weights too "
+            "need not follow them exactly.")
 
 
 def calibration_section(run_key, which, y, p, target, n_bins=10):

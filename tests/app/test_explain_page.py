@@ -195,5 +195,46 @@ def test_surface_follows_the_replay_epoch_setting(app, monkeypatch):
     i, j = why.drawn_weights(ref)
     shown = trace(fig, "solver's path")
     np.testing.assert_allclose(values(shown["x"]), ref.model.history_["coef"][:8, i], rtol=1e-9)
-    assert trace(fig, "epoch 7")
-    assert any("up to epoch 7 of" in c.value for c in at.caption)
+    marker = trace(fig, "the run at the slider's epoch")
+    assert values(marker["x"])[0] == pytest.approx(ref.model.history_["coef"][7, i], rel=1e-9)
+    assert fig["layout"]["sliders"][0]["steps"][fig["layout"]["sliders"][0]["active"]][
+        "label"] == "7"
+    n = ref.model.n_iter_
+    assert any(f"It opened at epoch 7 of {n:,}, the replay epoch in the page's link" in c.value
+               for c in at.caption)
+
+
+def test_surface_replays_the_path_in_the_browser(explain):
+    """The loss surface has its own epoch slider and Play (plotly frames): each frame draws the
+    run's own path up to its epoch and the marker at that epoch. Without a replay epoch in the
+    link it opens at the last epoch and says so, not "the Train page's replay epoch" (the
+    Train replay runs in the browser; the server never learns where its slider was left)."""
+    at = explain
+    goto(at, "train")
+    at.radio(key="w_solver").set_value("gd").run()
+    goto(at, PAGE)
+    view(at, "Loss surface")
+    ref = reference_run(at)
+    hist = ref.model.history_["coef"]
+    i, j = why.drawn_weights(ref)
+    fig = chart(at, "surface_chart")
+    names = [t.get("name") for t in fig["data"]]
+    shown = names.index("solver's path, epoch by epoch")
+    frames = fig["frames"]
+    assert len(frames) >= 20 and frames[0]["name"] == "0"
+    assert frames[-1]["name"] == str(ref.model.n_iter_)
+    for frame in frames:
+        e = int(frame["name"])
+        assert frame["traces"] == [shown, shown + 1]
+        path, marker = frame["data"]
+        np.testing.assert_allclose(values(path["x"]), hist[: e + 1, i], rtol=1e-9)
+        np.testing.assert_allclose(values(path["y"]), hist[: e + 1, j], rtol=1e-9)
+        assert values(path["customdata"]).tolist() == list(range(e + 1))
+        assert values(marker["x"])[0] == pytest.approx(hist[e, i], rel=1e-9)
+        assert values(marker["y"])[0] == pytest.approx(hist[e, j], rel=1e-9)
+    slider = fig["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"]] == [f["name"] for f in frames]
+    assert slider["steps"][slider["active"]]["label"] == str(ref.model.n_iter_)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"It opened at the last epoch, {ref.model.n_iter_:,}" in captions
+    assert "the Train page's replay epoch" not in captions
