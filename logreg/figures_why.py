@@ -24,17 +24,33 @@ MAX_LINES = 30
 LEGEND_LINES = 8
 
 
-def _log_vline(fig, x, *, color, label, dash="dot"):
-    """A vertical line at data value ``x`` on a log x axis, labelled on top.
+def _log_vline(fig, x, *, color, label, dash="dot", label_at="above"):
+    """A vertical line at data value ``x`` on a log x axis, labelled at its top.
 
+    ``label_at``: "above" the plot area, or "inside" it under its top edge (where a subtitle of
+    several lines cannot run into it), or "below" it (under an axis drawn on top).
     Shapes take data values on a log axis, annotations take log10 of them (plotly's rule).
     """
     fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
                   line=dict(color=color, dash=dash, width=2))
     if label:
-        fig.add_annotation(x=float(np.log10(x)), y=1.0, xref="x", yref="paper", text=label,
-                           showarrow=False, xanchor="left", yanchor="bottom", xshift=4,
+        y, anchor = {"above": (1.0, "bottom"), "inside": (1.0, "top"),
+                     "below": (0.0, "top")}[label_at]
+        fig.add_annotation(x=float(np.log10(x)), y=y, xref="x", yref="paper", text=label,
+                           showarrow=False, xanchor="left", yanchor=anchor, xshift=4,
                            font=dict(size=13, color=color), bgcolor="rgba(255, 255, 255, 0.8)")
+
+
+def _lambda_axis(fig, lams):
+    """A log axis of penalty strengths: ticks at powers of ten written as plain numbers
+    (0.0001, 0.001... not plotly's "100μ"), no "2"/"5" minor labels; the same range on both
+    path figures (the λ range and a margin, so end markers are whole)."""
+    lo, hi = float(np.log10(np.min(lams))), float(np.log10(np.max(lams)))
+    pad = 0.03 * max(hi - lo, 1.0)
+    powers = 10.0 ** np.arange(np.floor(lo), np.ceil(hi) + 1)
+    ticks = powers[(np.log10(powers) >= lo - pad) & (np.log10(powers) <= hi + pad)]
+    fig.update_xaxes(type="log", range=[lo - pad, hi + pad],
+                     tickvals=ticks.tolist(), ticktext=[f"{t:g}" for t in ticks])
 
 
 _NICE_RATIOS = np.array([1e-4, 1e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0,
@@ -127,7 +143,7 @@ def path_figure(reg_strengths, coefs, feature_names, *, current=None, penalty="l
                            hovertemplate=f"<b>{name}</b><br>λ = %{{x:.3g}}<br>"
                                          "w = %{y:.4g}<extra></extra>"))
     if current is not None and current > 0:
-        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
+        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}", label_at="inside")
     nonzero = (C != 0).sum(axis=1)
     notes = []
     if penalty in ("l1", "elasticnet"):
@@ -140,7 +156,7 @@ def path_figure(reg_strengths, coefs, feature_names, *, current=None, penalty="l
     apply_layout(fig, title=title, x_title="penalty strength λ (log scale; stronger →)",
                  y_title="weight w (per +1 SD)", subtitle=join_notes(*notes),
                  legend_below=False)
-    fig.update_xaxes(type="log")
+    _lambda_axis(fig, lams)
     fig.update_yaxes(zeroline=True, zerolinecolor=GUIDE, zerolinewidth=2)
     return fig.figure()
 
@@ -165,17 +181,21 @@ def path_loss_figure(reg_strengths, test_loss, train_loss=None, *, current=None,
                            hovertemplate="λ = %{x:.3g}<br>test log-loss = %{y:.4f}"
                                          "<extra></extra>"))
         best = int(np.nanargmin(test))
+        # At an end of the grid the lowest point may lie beyond it: say so, not "the best λ".
+        edge = ("; the smallest λ tried: less may be lower still" if best == 0 else
+                "; the largest λ tried: more may be lower still" if best == len(lams) - 1 else "")
         fig.add_trace(dict(type="scatter", x=[lams[best]], y=[test[best]], mode="markers",
-                           name=f"lowest test log-loss ({test[best]:.4f} at λ = {lams[best]:.3g})",
+                           name=f"lowest test log-loss ({test[best]:.4f} at λ = "
+                                f"{lams[best]:.3g}{edge})",
                            marker=dict(color=class_color(2), size=14, symbol="star"),
                            hoverinfo="skip"))
     else:
         notes.append("no test set: training log-loss only")
     if current is not None and current > 0:
-        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
+        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}", label_at="inside")
     apply_layout(fig, title=title, x_title="penalty strength λ (log scale; stronger →)",
                  y_title="log-loss (lower is better)", subtitle=join_notes(*notes))
-    fig.update_xaxes(type="log")
+    _lambda_axis(fig, lams)
     return fig.figure()
 
 

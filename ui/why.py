@@ -139,6 +139,24 @@ def path_section(run, run_key):
     presentation.chart(weights, key="path_chart", height=PATH_HEIGHT, where=left)
     presentation.chart(loss, key="path_loss_chart", where=right,
                        reshape=layout.fit(PATH_HEIGHT, per_row=1))
+    st.caption(path_caption(path, run))
+
+
+def path_caption(path, run) -> str:
+    """What each point of the path is (a fit trained to its optimum, not the run's epochs), and
+    at the run's λ its test log-loss next to the run's own when they differ."""
+    text = ("Each point of both curves is a model trained to the optimum at that λ (same data, "
+            "features and penalty kind), not your run's epochs.")
+    val = run.model.history_.get("val_loss")
+    if path.current is None or path.test_loss is None or val is None or not len(val):
+        return text
+    at = int(np.argmin(np.abs(np.log(path.reg_strengths) - np.log(path.current))))
+    finished, own = float(path.test_loss[at]), float(val[-1])
+    if f"{finished:.3f}" == f"{own:.3f}":
+        return text + f" At your λ = {path.current:g} its test log-loss, {finished:.3f}, is your run's."
+    return text + (f" At your λ = {path.current:g} its test log-loss is {finished:.3f}; your run's, "
+                   f"after {int(run.model.n_iter_):,} epochs, is {own:.3f} (see the Train page's "
+                   "message on whether it finished).")
 
 
 def surface_section(run, run_key):

@@ -238,3 +238,43 @@ def test_surface_replays_the_path_in_the_browser(explain):
     captions = " ".join(c.value for c in at.caption)
     assert f"It opened at the last epoch, {ref.model.n_iter_:,}" in captions
     assert "the Train page's replay epoch" not in captions
+
+
+def test_path_axes_caption_and_lowest_point_say_what_they_show(app):
+    """Both path charts share one λ axis in plain numbers (no "100μ"); the lowest test log-loss
+    at an end of the grid says it may lie beyond; the caption gives the finished fit's test
+    log-loss at the run's λ next to the run's own, each against a fresh computation."""
+    at = app.run()
+    at.slider(key="w_n_samples").set_value(300).run()
+    goto(at, "train")
+    at.select_slider(key="w_learning_rate").set_value(0.1).run()
+    at.slider(key="w_degree").set_value(3).run()
+    at.selectbox(key="w_penalty").set_value("l2").run()
+    at.select_slider(key="w_reg_strength").set_value(0.1).run()
+    goto(at, PAGE)
+    view(at, "Penalty path")
+    ref = reference_run(at)
+    path = why.run_path(ref)
+    weights, loss = chart(at, "path_chart"), chart(at, "path_loss_chart")
+    assert weights["layout"]["xaxis"]["range"] == pytest.approx(loss["layout"]["xaxis"]["range"])
+    lo, hi = loss["layout"]["xaxis"]["range"]
+    assert lo < np.log10(path.reg_strengths.min()) and hi > np.log10(path.reg_strengths.max())
+    for fig in (weights, loss):
+        ticks = fig["layout"]["xaxis"]["ticktext"]
+        assert ticks and all("μ" not in t for t in ticks)
+        np.testing.assert_allclose([float(t) for t in ticks], fig["layout"]["xaxis"]["tickvals"])
+    test = path.test_loss[np.argsort(path.reg_strengths)]
+    best = int(np.argmin(test))
+    star = trace(loss, "lowest test log-loss")
+    assert star["name"].startswith(f"lowest test log-loss ({test[best]:.4f} at λ = ")
+    assert ("the smallest λ tried" in star["name"]) == (best == 0)
+    assert ("the largest λ tried" in star["name"]) == (best == len(test) - 1)
+    at_lam = path.test_loss[np.isclose(path.reg_strengths, 0.1)][0]
+    own = ref.model.history_["val_loss"][-1]
+    caption = " ".join(c.value for c in at.caption)
+    assert "Each point of both curves is a model trained to the optimum" in caption
+    if f"{at_lam:.3f}" != f"{own:.3f}":
+        assert (f"At your λ = 0.1 its test log-loss is {at_lam:.3f}; your run's, after "
+                f"{ref.model.n_iter_:,} epochs, is {own:.3f}") in caption
+    else:
+        assert f"At your λ = 0.1 its test log-loss, {at_lam:.3f}, is your run's." in caption
