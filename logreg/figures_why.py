@@ -13,7 +13,7 @@ import numpy as np
 from ._figure_spec import FigureSpec
 from ._figure_style import (
     ALERT, GUIDE, INK, MUTED, apply_layout, chance_line, class_color, fmt_count, fmt_p,
-    html_escape, join_notes, unit_square_axes,
+    html_escape, join_notes, top_margin, unit_square_axes, wrap_note,
 )
 from .inference import INTERCEPT
 from .replay_figure import replay_frame_epochs  # the Train replay's choice of epochs
@@ -111,12 +111,15 @@ def effects_figure(table, *, target, title="Effect of +1 standard deviation",
             if removed.any() else "")
         spread = ratio
     fig.add_trace(trace)
-    _log_vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash")
+    _log_vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash", label_at="below")
     apply_layout(fig, title=title, x_title=f"odds of {html_escape(target)} × (log scale)",
                  subtitle=note, height=max(320, 190 + 42 * len(names)))
     tickvals, ticktext = _ratio_ticks(spread)
-    fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext)
-    fig.update_layout(margin=dict(t=110))
+    # The axis on top, under the title: a chart of many terms scrolls inside its box on the
+    # page, and an axis at the bottom was then out of sight.
+    fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext, side="top",
+                     title=dict(standoff=6))
+    fig.update_layout(margin=dict(t=top_margin(wrap_note(note)) + 74, b=36))
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed",
                      automargin=True)
     return fig.figure()

@@ -100,8 +100,12 @@ def coefficients_section(run, run_key):
         return
     target = run.class_names[1]
     left, right = st.columns([3, 2])
+    # An unfinished run's sentences describe the optimum it was heading to: said at once, where
+    # the numbers are (the note saying why is under the plot, below a 720 px screen).
+    of_what = "" if report.finished else (" of the finished fit (your run stopped before it; "
+                                          "see the note under the plot)")
     with left:
-        st.markdown("**The strongest effects, in words**")
+        st.markdown(f"**The strongest effects{of_what}, in words**")
         st.markdown("\n".join(f"- {sentence}" for _, sentence in report.sentences))
         st.markdown("**How well the model fits**")
         st.markdown("\n".join(f"- {line}" for line in report.fit_lines))

@@ -52,6 +52,12 @@ def test_coefficient_table_and_sentences_match_a_fresh_unit_summary(explain):
     points = fig["data"][0]
     order = list(points["y"])
     np.testing.assert_allclose(values(points["x"]), expected.loc[order, "or_per_sd"], rtol=1e-9)
+    # The axis on top (a tall chart scrolls in its box); "no effect" labelled under the plot.
+    assert fig["layout"]["xaxis"]["side"] == "top"
+    label = next(a for a in fig["layout"]["annotations"] if a["text"] == "no effect")
+    assert (label["y"], label["yanchor"]) == (0.0, "top")
+    markdown = " ".join(texts_of(at.markdown))
+    assert "**The strongest effects, in words**" in markdown  # Newton finished: its own fit
 
 
 def test_unfinished_run_says_the_table_is_the_finished_fit(app):
@@ -62,6 +68,9 @@ def test_unfinished_run_says_the_table_is_the_finished_fit(app):
     goto(at, PAGE)
     infos = " ".join(texts_of(at.info))
     assert "Training stopped before the optimum" in infos
+    # The sentences say whose numbers they are where they stand (the note is under the plot).
+    assert "**The strongest effects of the finished fit (your run stopped before it" in \
+        " ".join(texts_of(at.markdown))
     ref = reference_run(at)
     w, b = why.finished_weights(ref)
     shown = at.dataframe[0].value
