@@ -212,7 +212,7 @@ def test_compare_views_match_fresh_runs(app):
     sentence = next(m.value for m in at.markdown if m.value.startswith("- #4"))
     acc4 = float(((refs[4].p_test >= 0.5) == (refs[4].y_test == 1)).mean())
     acc1 = float(((refs[1].p_test >= 0.5) == (refs[1].y_test == 1)).mean())
-    assert "penalty (L2 against no penalty)" in sentence and "degree (2 against 1)" in sentence
+    assert "penalty (L2 against none)" in sentence and "degree (2 against 1)" in sentence
     if f"{acc4:.1%}" != f"{acc1:.1%}":
         assert f"test accuracy ({acc4:.1%} against {acc1:.1%})" in sentence
         assert ("better test accuracy" in sentence) == (acc4 > acc1)
