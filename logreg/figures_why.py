@@ -13,9 +13,10 @@ import numpy as np
 from ._figure_spec import FigureSpec
 from ._figure_style import (
     ALERT, GUIDE, INK, MUTED, apply_layout, chance_line, class_color, fmt_count, fmt_p,
-    html_escape, join_notes, reversed_range, unit_square_axes,
+    html_escape, join_notes, reversed_range, top_margin, unit_square_axes, wrap_note,
 )
 from .inference import INTERCEPT
+from .replay_figure import replay_frame_epochs  # the Train replay's choice of epochs
 
 MAX_LINES = 30
 # Lines of a path named in the legend (the largest); the others are named on hover only, so a
@@ -23,17 +24,33 @@ MAX_LINES = 30
 LEGEND_LINES = 8
 
 
-def _log_vline(fig, x, *, color, label, dash="dot"):
-    """A vertical line at data value ``x`` on a log x axis, labelled on top.
+def _log_vline(fig, x, *, color, label, dash="dot", label_at="above"):
+    """A vertical line at data value ``x`` on a log x axis, labelled at its top.
 
+    ``label_at``: "above" the plot area, or "inside" it under its top edge (where a subtitle of
+    several lines cannot run into it), or "below" it (under an axis drawn on top).
     Shapes take data values on a log axis, annotations take log10 of them (plotly's rule).
     """
     fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
                   line=dict(color=color, dash=dash, width=2))
     if label:
-        fig.add_annotation(x=float(np.log10(x)), y=1.0, xref="x", yref="paper", text=label,
-                           showarrow=False, xanchor="left", yanchor="bottom", xshift=4,
+        y, anchor = {"above": (1.0, "bottom"), "inside": (1.0, "top"),
+                     "below": (0.0, "top")}[label_at]
+        fig.add_annotation(x=float(np.log10(x)), y=y, xref="x", yref="paper", text=label,
+                           showarrow=False, xanchor="left", yanchor=anchor, xshift=4,
                            font=dict(size=13, color=color), bgcolor="rgba(255, 255, 255, 0.8)")
+
+
+def _lambda_axis(fig, lams):
+    """A log axis of penalty strengths: ticks at powers of ten written as plain numbers
+    (0.0001, 0.001... not plotly's "100μ"), no "2"/"5" minor labels; the same range on both
+    path figures (the λ range and a margin, so end markers are whole)."""
+    lo, hi = float(np.log10(np.min(lams))), float(np.log10(np.max(lams)))
+    pad = 0.03 * max(hi - lo, 1.0)
+    powers = 10.0 ** np.arange(np.floor(lo), np.ceil(hi) + 1)
+    ticks = powers[(np.log10(powers) >= lo - pad) & (np.log10(powers) <= hi + pad)]
+    fig.update_xaxes(type="log", range=[lo - pad, hi + pad],
+                     tickvals=ticks.tolist(), ticktext=[f"{t:g}" for t in ticks])
 
 
 _NICE_RATIOS = np.array([1e-4, 1e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0,
@@ -94,12 +111,15 @@ def effects_figure(table, *, target, title="Effect of +1 standard deviation",
             if removed.any() else "")
         spread = ratio
     fig.add_trace(trace)
-    _log_vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash")
+    _log_vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash", label_at="below")
     apply_layout(fig, title=title, x_title=f"odds of {html_escape(target)} × (log scale)",
                  subtitle=note, height=max(320, 190 + 42 * len(names)))
     tickvals, ticktext = _ratio_ticks(spread)
-    fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext)
-    fig.update_layout(margin=dict(t=110))
+    # The axis on top, under the title: a chart of many terms scrolls inside its box on the
+    # page, and an axis at the bottom was then out of sight.
+    fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext, side="top",
+                     title=dict(standoff=6))
+    fig.update_layout(margin=dict(t=top_margin(wrap_note(note)) + 74, b=36))
     fig.update_yaxes(categoryorder="array", categoryarray=names, range=reversed_range(len(names)),
                      automargin=True)
     return fig.figure()
@@ -126,7 +146,7 @@ def path_figure(reg_strengths, coefs, feature_names, *, current=None, penalty="l
                            hovertemplate=f"<b>{name}</b><br>λ = %{{x:.3g}}<br>"
                                          "w = %{y:.4g}<extra></extra>"))
     if current is not None and current > 0:
-        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
+        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}", label_at="inside")
     nonzero = (C != 0).sum(axis=1)
     notes = []
     if penalty in ("l1", "elasticnet"):
@@ -139,7 +159,7 @@ def path_figure(reg_strengths, coefs, feature_names, *, current=None, penalty="l
     apply_layout(fig, title=title, x_title="penalty strength λ (log scale; stronger →)",
                  y_title="weight w (per +1 SD)", subtitle=join_notes(*notes),
                  legend_below=False)
-    fig.update_xaxes(type="log")
+    _lambda_axis(fig, lams)
     fig.update_yaxes(zeroline=True, zerolinecolor=GUIDE, zerolinewidth=2)
     return fig.figure()
 
@@ -164,34 +184,51 @@ def path_loss_figure(reg_strengths, test_loss, train_loss=None, *, current=None,
                            hovertemplate="λ = %{x:.3g}<br>test log-loss = %{y:.4f}"
                                          "<extra></extra>"))
         best = int(np.nanargmin(test))
+        # At an end of the grid the lowest point may lie beyond it: say so, not "the best λ".
+        edge = ("; the smallest λ tried: less may be lower still" if best == 0 else
+                "; the largest λ tried: more may be lower still" if best == len(lams) - 1 else "")
         fig.add_trace(dict(type="scatter", x=[lams[best]], y=[test[best]], mode="markers",
-                           name=f"lowest test log-loss ({test[best]:.4f} at λ = {lams[best]:.3g})",
+                           name=f"lowest test log-loss ({test[best]:.4f} at λ = "
+                                f"{lams[best]:.3g}{edge})",
                            marker=dict(color=class_color(2), size=14, symbol="star"),
                            hoverinfo="skip"))
     else:
         notes.append("no test set: training log-loss only")
     if current is not None and current > 0:
-        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}")
+        _log_vline(fig, current, color=ALERT, label=f"your λ = {current:g}", label_at="inside")
     apply_layout(fig, title=title, x_title="penalty strength λ (log scale; stronger →)",
                  y_title="log-loss (lower is better)", subtitle=join_notes(*notes))
-    fig.update_xaxes(type="log")
+    _lambda_axis(fig, lams)
     return fig.figure()
+
+
+# The loss surface's replay: at most this many epochs get a frame (geometrically spaced, as the
+# Train page's replay), and the drawn path keeps at most PATH_POINTS epochs (dense early, where
+# a gradient-descent path bends; a 10,000-epoch run would otherwise send 10,000 points per frame).
+SURFACE_FRAMES = 40
+PATH_POINTS = 400
+SURFACE_FRAME_MS = 150
 
 
 def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
                    title="How the solver walked downhill on the loss surface"):
     """Contours of the training objective over two weights, with the solver's path to ``epoch``.
 
+    The figure replays the path in the browser: an epoch slider and Play under the plot move the
+    solid part of the path and the run's marker (plotly frames, no server rerun); it opens at
+    ``epoch``.
+
     Parameters
     ----------
     surface : ``inference.Surface``
     path : (E, 2) the two weights after every epoch (``history_["coef"][:, [i, j]]``)
-    epoch : the epoch shown (the path is solid up to it, faint after)
+    epoch : the epoch shown first (the path is solid up to it, faint after)
     optimum : (2,) the optimum's two weights, marked with a star; None when there is none
         (separable data without a penalty)
     names : the two weights' names
     """
     P = np.asarray(path, dtype=float)
+    last = len(P) - 1
     J = surface.objective
     finite = np.isfinite(J)
     low = float(J[finite].min()) if finite.any() else 0.0
@@ -215,42 +252,88 @@ def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
             line=dict(color=class_color(1), width=3, dash="dash"),
             name=f"penalty's level set through the optimum ({shape})", showlegend=True,
             hoverinfo="skip"))
-    upto = min(max(int(epoch), 0), len(P) - 1)
+    upto = min(max(int(epoch), 0), last)
+    frame_epochs = replay_frame_epochs(last, upto, max_frames=SURFACE_FRAMES)
+    drawn = np.union1d(replay_frame_epochs(last, upto, max_frames=PATH_POINTS), frame_epochs)
     ok = np.isfinite(P).all(axis=1)
-    fig.add_trace(dict(type="scatter", x=P[ok][:, 0], y=P[ok][:, 1], mode="lines",
+    drawn = drawn[ok[drawn]]
+    fig.add_trace(dict(type="scatter", x=P[drawn, 0], y=P[drawn, 1], mode="lines",
                        line=dict(color=MUTED, width=1.5, dash="dot"), name="rest of the run",
                        hoverinfo="skip"))
-    shown = P[: upto + 1][ok[: upto + 1]]
-    fig.add_trace(dict(type="scatter", x=shown[:, 0], y=shown[:, 1], mode="lines+markers",
+
+    def path_to(e):
+        idx = drawn[drawn <= e]
+        return dict(x=P[idx, 0], y=P[idx, 1], customdata=idx)
+
+    def marker_at(e):
+        return dict(x=[P[e, 0] if ok[e] else None], y=[P[e, 1] if ok[e] else None])
+
+    shown_index = len(fig.data)
+    fig.add_trace(dict(type="scatter", mode="lines+markers", **path_to(upto),
                        line=dict(color=ALERT, width=2.5), marker=dict(size=5, color=ALERT),
                        name="solver's path, epoch by epoch",
-                       customdata=np.flatnonzero(ok[: upto + 1]),
                        hovertemplate="epoch %{customdata}<br>(%{x:.3g}, %{y:.3g})<extra></extra>"))
-    if ok[upto]:
-        fig.add_trace(dict(type="scatter", x=[P[upto, 0]], y=[P[upto, 1]], mode="markers",
-                           marker=dict(size=15, color=ALERT, line=dict(color="white", width=2)),
-                           name=f"epoch {upto}", hoverinfo="skip"))
+    fig.add_trace(dict(type="scatter", mode="markers", **marker_at(upto),
+                       marker=dict(size=15, color=ALERT, line=dict(color="white", width=2)),
+                       name="the run at the slider's epoch", hoverinfo="skip"))
     if optimum is not None:
         fig.add_trace(dict(type="scatter", x=[optimum[0]], y=[optimum[1]], mode="markers",
                            marker=dict(size=18, color=class_color(6), symbol="star",
                                        line=dict(color=INK, width=1)),
                            name="optimum",
                            hovertemplate="optimum (%{x:.3g}, %{y:.3g})<extra></extra>"))
-    notes = ["the other weights (and the intercept) held at the optimum" if optimum is not None
-             else "the other weights held where the run ended"]
+    fig.frames = [dict(name=str(int(e)), data=[path_to(e), marker_at(e)],
+                       traces=[shown_index, shown_index + 1]) for e in frame_epochs]
+    # One line each (a second subtitle line would take its height from the square plot).
+    notes = ["other weights and intercept held at the optimum" if optimum is not None
+             else "other weights held where the run ended"]
     if surface.rows_used < surface.n_rows:
         notes.append(f"objective on a sample of {fmt_count(surface.rows_used)} of "
                      f"{fmt_count(surface.n_rows)} training rows")
     apply_layout(fig, title=title, x_title=f"weight of {html_escape(names[0])}",
                  y_title=f"weight of {html_escape(names[1])}", subtitle=join_notes(*notes),
-                 legend_below=True)
+                 legend_below=False)
     fig.update_xaxes(range=[surface.w1[0], surface.w1[-1]], zeroline=True, zerolinecolor=GUIDE)
     # One unit is as long on both axes, so an L2 level set is drawn as the circle it is.
     fig.update_yaxes(range=[surface.w2[0], surface.w2[-1]], zeroline=True, zerolinecolor=GUIDE,
                      scaleanchor="x", scaleratio=1, constrain="domain")
     fig.update_xaxes(constrain="domain")
-    fig.update_layout(height=600)
+    names_of = [str(int(e)) for e in frame_epochs]
+    # The legend at the right (the square plot leaves room there), Play and the epoch slider
+    # under the x axis: the height goes to the plot.
+    fig.update_layout(
+        height=600, margin=dict(b=140),
+        updatemenus=[_surface_play()],
+        sliders=[_surface_slider(names_of, names_of.index(str(upto)))])
     return fig.figure()
+
+
+def _surface_play():
+    """Play (from epoch 0) and Pause, left of the epoch slider under the plot.
+
+    ``redraw=True``: with redraw off, chromium dropped the contour while frames played (seen in
+    the browser); a redraw of a 60 x 60 contour per frame is cheap.
+    """
+    play = dict(label="▶ Play", method="animate", args=[None, dict(
+        frame=dict(duration=SURFACE_FRAME_MS, redraw=True), fromcurrent=False,
+        transition=dict(duration=0), mode="immediate")])
+    pause = dict(label="❚❚ Pause", method="animate", args=[[None], dict(
+        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
+    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
+                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=62, r=10),
+                font=dict(size=15), bgcolor="#f2f2f2", bordercolor=GUIDE)
+
+
+def _surface_slider(frame_names, active):
+    """One step per frame; its current value reads "epoch 37"."""
+    steps = [dict(label=name, method="animate", args=[[name], dict(
+        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
+        for name in frame_names]
+    return dict(active=int(active), steps=steps, x=0.0, xanchor="left", len=1.0, y=0.0,
+                yanchor="top", pad=dict(t=52, l=190), font=dict(size=11), ticklen=3,
+                currentvalue=dict(prefix="epoch ", visible=True, xanchor="left",
+                                  font=dict(size=15, color=INK)),
+                transition=dict(duration=0))
 
 
 def _penalty_at(surface, point):

@@ -25,7 +25,7 @@ from .decisions import threshold_text
 from .replay import epoch_logits
 from .runs import BinaryRun
 
-_PENALTY = {"none": "no penalty", "l2": "L2", "l1": "L1", "elasticnet": "elastic net"}
+_PENALTY = {"none": "none", "l2": "L2", "l1": "L1", "elasticnet": "elastic net"}
 _SOLVER = {"gd": "GD", "newton": "Newton"}
 
 # Label of each setting in a difference ("α 0.5 → 0.1"), in the order they are listed.

@@ -112,7 +112,7 @@ def compare_picker(entries):
         same = [e.number for e in entries if e.data_hash == entries[0].data_hash
                 and not history.stale_reason(e)]
         saved = same[:2]
-    chosen = st.multiselect("Runs to compare (2 to 4)", list(by_number), default=saved,
+    chosen = st.multiselect("Compare runs side by side (2 to 4)", list(by_number), default=saved,
                             max_selections=4, format_func=lambda n: by_number[n].label,
                             key="runs_compare_widget")
     st.session_state[CHOSEN_KEY] = chosen
@@ -137,9 +137,11 @@ def compare_views(chosen):
     left, right = st.columns([3, 2])
     presentation.chart(downloads.weights_overlay(chosen, runs), key="cmp_weights", where=left)
     with right:
-        st.markdown("**Weights, a column per run** (standardized model features)")
-        table = pd.DataFrame({e.label: pd.Series(run.model.coef_.ravel(),
-                                                 index=list(run.features.names))
+        st.markdown("**Weights, a column per run** (standardized model features; the "
+                    "runs' names are in the chart's legend)")
+        # Columns headed by run number: full names made a 1280 px screen scroll past the third.
+        table = pd.DataFrame({f"#{e.number}": pd.Series(run.model.coef_.ravel(),
+                                                        index=list(run.features.names))
                               for e, run in zip(chosen, runs)})
         # A feature one run does not have (another degree) is left blank, not "None".
         shown = table.apply(lambda col: [f"{w:.4f}" if w == w else "" for w in col])
@@ -170,11 +172,10 @@ with guard("showing the runs"):
                          icon=":material/model_training:")
     else:
         # Plot-first (issue 13): the compared runs' boundaries on the first screen, then the
-        # rest of the comparison, then the list of every run with what to do with one.
-        head, pick = st.columns([1, 3], vertical_alignment="bottom")
-        head.subheader("Compare runs")
-        with pick:
-            chosen = compare_picker(entries)
+        # rest of the comparison, then the list of every run with what to do with one. The
+        # picker has the whole width: beside a heading, three runs' names overflowed it at
+        # 1280x720 (the first name's start scrolled out of sight).
+        chosen = compare_picker(entries)
         if len(chosen) < 2:
             st.caption("Pick at least two runs to compare.")
         else:

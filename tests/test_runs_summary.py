@@ -53,6 +53,8 @@ def test_differences_only_name_settings_that_shape_the_run():
             == "test share 25% → 30%, α 0.5 → 0.1, degree 1 → 3")
     c = {**BASE, "source": "builtin"}
     assert runs_summary.changes_text(c, BASE) == "data source generate → builtin"
+    d = {**BASE, "penalty": "l2"}  # not "penalty no penalty → L2"
+    assert runs_summary.changes_text(d, {**BASE, "penalty": "none"}) == "penalty none → L2"
 
 
 def test_scores_match_sklearn():

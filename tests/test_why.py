@@ -100,3 +100,29 @@ def test_one_feature_surface_is_a_clear_error():
     assert why.coefficient_report(run).table is not None
     path = why.run_path(run, k=5)
     assert path.test_loss is None and path.coefs.shape == (5, 1)
+
+
+def test_long_run_surface_frames_stay_small_and_on_the_path():
+    """A 3,000-epoch run: the surface replays at most SURFACE_FRAMES epochs and draws at most
+    about PATH_POINTS of them, each point the run's own weights at that epoch."""
+    from tests.app.conftest import values
+    from logreg import figures_why
+
+    run, _, _ = credit_run(solver="gd", epochs=3000)
+    surface = why.run_surface(run)
+    hist = run.model.history_["coef"][:, list(surface.indices)]
+    fig = figures_why.surface_figure(surface.surface, surface.path, 3000, surface.optimum,
+                                     names=surface.names).to_dict()
+    frames = fig["frames"]
+    assert len(frames) <= figures_why.SURFACE_FRAMES + 2
+    assert [f["name"] for f in frames][-1] == str(run.model.n_iter_)
+    rest = next(t for t in fig["data"] if t.get("name") == "rest of the run")
+    assert len(values(rest["x"])) <= figures_why.PATH_POINTS + figures_why.SURFACE_FRAMES + 2
+    for frame in frames:
+        e = int(frame["name"])
+        path, marker = frame["data"]
+        idx = values(path["customdata"]).astype(int)
+        assert idx.max() == e and np.all(np.diff(idx) > 0)
+        np.testing.assert_allclose(np.column_stack([values(path["x"]), values(path["y"])]),
+                                   hist[idx])
+        np.testing.assert_allclose([values(marker["x"])[0], values(marker["y"])[0]], hist[e])

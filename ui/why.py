@@ -100,8 +100,12 @@ def coefficients_section(run, run_key):
         return
     target = run.class_names[1]
     left, right = st.columns([3, 2])
+    # An unfinished run's sentences describe the optimum it was heading to: said at once, where
+    # the numbers are (the note saying why is under the plot, below a 720 px screen).
+    of_what = "" if report.finished else (" of the finished fit (your run stopped before it; "
+                                          "see the note under the plot)")
     with left:
-        st.markdown("**The strongest effects, in words**")
+        st.markdown(f"**The strongest effects{of_what}, in words**")
         st.markdown("\n".join(f"- {sentence}" for _, sentence in report.sentences))
         st.markdown("**How well the model fits**")
         st.markdown("\n".join(f"- {line}" for line in report.fit_lines))
@@ -139,6 +143,24 @@ def path_section(run, run_key):
     presentation.chart(weights, key="path_chart", height=PATH_HEIGHT, where=left)
     presentation.chart(loss, key="path_loss_chart", where=right,
                        reshape=layout.fit(PATH_HEIGHT, per_row=1))
+    st.caption(path_caption(path, run))
+
+
+def path_caption(path, run) -> str:
+    """What each point of the path is (a fit trained to its optimum, not the run's epochs), and
+    at the run's λ its test log-loss next to the run's own when they differ."""
+    text = ("Each point of both curves is a model trained to the optimum at that λ (same data, "
+            "features and penalty kind), not your run's epochs.")
+    val = run.model.history_.get("val_loss")
+    if path.current is None or path.test_loss is None or val is None or not len(val):
+        return text
+    at = int(np.argmin(np.abs(np.log(path.reg_strengths) - np.log(path.current))))
+    finished, own = float(path.test_loss[at]), float(val[-1])
+    if f"{finished:.3f}" == f"{own:.3f}":
+        return text + f" At your λ = {path.current:g} its test log-loss, {finished:.3f}, is your run's."
+    return text + (f" At your λ = {path.current:g} its test log-loss is {finished:.3f}; your run's, "
+                   f"after {int(run.model.n_iter_):,} epochs, is {own:.3f} (see the Train page's "
+                   "message on whether it finished).")
 
 
 def surface_section(run, run_key):
@@ -147,15 +169,35 @@ def surface_section(run, run_key):
     params = run.model.get_params()
     solver = "Newton" if params["solver"] == "newton" else (
         f"gradient descent (learning rate {params['learning_rate']:g})")
+    # As tall as the screen allows under the title and the view picker: the plot is square.
     presentation.chart(surface_figure(run_key, epoch, surface, params["penalty"]),
-                       key="surface_chart", height=SURFACE_HEIGHT)
+                       key="surface_chart", height=SURFACE_HEIGHT, fill_screen=True)
     if surface.note:  # under the plot, next to the caption that explains it
         st.info(surface.note, icon=":material/info:")
-    st.caption(f"Contours of the training objective over the weights of '{surface.names[0]}' "
-               f"and '{surface.names[1]}', with the path {solver} took, up to epoch {epoch:,} "
-               f"of {run.model.n_iter_:,} (the Train page's replay epoch). The path is the "
-               "run's own; the contours hold the other weights fixed, so a path that moves "
-               "other weights too need not follow them exactly.")
+    st.caption(surface_caption(surface.names, solver, epoch, int(run.model.n_iter_),
+                               from_link=epoch_from_link(run)))
+
+
+def epoch_from_link(run) -> bool:
+    """True when the replay epoch is a setting of this view (a link's ``replay_epoch``), not the
+    last epoch by default."""
+    if "replay_epoch" not in state.BY_NAME:
+        return False
+    value = state.get("replay_epoch")
+    return isinstance(value, int) and 0 <= value <= int(run.model.n_iter_)
+
+
+def surface_caption(names, solver, epoch, last, *, from_link) -> str:
+    """The sentence under the loss surface: what the contours and the path are, and where the
+    replay opened (the Train page's replay runs in the browser: the server never learns where
+    its slider was left, so the epoch is named only when a link set it)."""
+    opened = (f"It opened at epoch {epoch:,} of {last:,}, the replay epoch in the page's link"
+              if from_link else f"It opened at the last epoch, {last:,}")
+    return (f"Contours of the training objective over the weights of '{names[0]}' and "
+            f"'{names[1]}', with the path {solver} took. Drag the **epoch** slider under the "
+            f"plot or press **▶ Play** to follow it. {opened}. The path is the run's own; the "
+            "contours hold the other weights fixed, so a path that moves other weights too "
+            "need not follow them exactly.")
 
 
 def calibration_section(run_key, which, y, p, target, n_bins=10):

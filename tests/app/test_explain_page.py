@@ -52,6 +52,12 @@ def test_coefficient_table_and_sentences_match_a_fresh_unit_summary(explain):
     points = fig["data"][0]
     order = list(points["y"])
     np.testing.assert_allclose(values(points["x"]), expected.loc[order, "or_per_sd"], rtol=1e-9)
+    # The axis on top (a tall chart scrolls in its box); "no effect" labelled under the plot.
+    assert fig["layout"]["xaxis"]["side"] == "top"
+    label = next(a for a in fig["layout"]["annotations"] if a["text"] == "no effect")
+    assert (label["y"], label["yanchor"]) == (0.0, "top")
+    markdown = " ".join(texts_of(at.markdown))
+    assert "**The strongest effects, in words**" in markdown  # Newton finished: its own fit
 
 
 def test_unfinished_run_says_the_table_is_the_finished_fit(app):
@@ -62,6 +68,9 @@ def test_unfinished_run_says_the_table_is_the_finished_fit(app):
     goto(at, PAGE)
     infos = " ".join(texts_of(at.info))
     assert "Training stopped before the optimum" in infos
+    # The sentences say whose numbers they are where they stand (the note is under the plot).
+    assert "**The strongest effects of the finished fit (your run stopped before it" in \
+        " ".join(texts_of(at.markdown))
     ref = reference_run(at)
     w, b = why.finished_weights(ref)
     shown = at.dataframe[0].value
@@ -195,5 +204,86 @@ def test_surface_follows_the_replay_epoch_setting(app, monkeypatch):
     i, j = why.drawn_weights(ref)
     shown = trace(fig, "solver's path")
     np.testing.assert_allclose(values(shown["x"]), ref.model.history_["coef"][:8, i], rtol=1e-9)
-    assert trace(fig, "epoch 7")
-    assert any("up to epoch 7 of" in c.value for c in at.caption)
+    marker = trace(fig, "the run at the slider's epoch")
+    assert values(marker["x"])[0] == pytest.approx(ref.model.history_["coef"][7, i], rel=1e-9)
+    assert fig["layout"]["sliders"][0]["steps"][fig["layout"]["sliders"][0]["active"]][
+        "label"] == "7"
+    n = ref.model.n_iter_
+    assert any(f"It opened at epoch 7 of {n:,}, the replay epoch in the page's link" in c.value
+               for c in at.caption)
+
+
+def test_surface_replays_the_path_in_the_browser(explain):
+    """The loss surface has its own epoch slider and Play (plotly frames): each frame draws the
+    run's own path up to its epoch and the marker at that epoch. Without a replay epoch in the
+    link it opens at the last epoch and says so, not "the Train page's replay epoch" (the
+    Train replay runs in the browser; the server never learns where its slider was left)."""
+    at = explain
+    goto(at, "train")
+    at.radio(key="w_solver").set_value("gd").run()
+    goto(at, PAGE)
+    view(at, "Loss surface")
+    ref = reference_run(at)
+    hist = ref.model.history_["coef"]
+    i, j = why.drawn_weights(ref)
+    fig = chart(at, "surface_chart")
+    names = [t.get("name") for t in fig["data"]]
+    shown = names.index("solver's path, epoch by epoch")
+    frames = fig["frames"]
+    assert len(frames) >= 20 and frames[0]["name"] == "0"
+    assert frames[-1]["name"] == str(ref.model.n_iter_)
+    for frame in frames:
+        e = int(frame["name"])
+        assert frame["traces"] == [shown, shown + 1]
+        path, marker = frame["data"]
+        np.testing.assert_allclose(values(path["x"]), hist[: e + 1, i], rtol=1e-9)
+        np.testing.assert_allclose(values(path["y"]), hist[: e + 1, j], rtol=1e-9)
+        assert values(path["customdata"]).tolist() == list(range(e + 1))
+        assert values(marker["x"])[0] == pytest.approx(hist[e, i], rel=1e-9)
+        assert values(marker["y"])[0] == pytest.approx(hist[e, j], rel=1e-9)
+    slider = fig["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"]] == [f["name"] for f in frames]
+    assert slider["steps"][slider["active"]]["label"] == str(ref.model.n_iter_)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"It opened at the last epoch, {ref.model.n_iter_:,}" in captions
+    assert "the Train page's replay epoch" not in captions
+
+
+def test_path_axes_caption_and_lowest_point_say_what_they_show(app):
+    """Both path charts share one λ axis in plain numbers (no "100μ"); the lowest test log-loss
+    at an end of the grid says it may lie beyond; the caption gives the finished fit's test
+    log-loss at the run's λ next to the run's own, each against a fresh computation."""
+    at = app.run()
+    at.slider(key="w_n_samples").set_value(300).run()
+    goto(at, "train")
+    at.select_slider(key="w_learning_rate").set_value(0.1).run()
+    at.slider(key="w_degree").set_value(3).run()
+    at.selectbox(key="w_penalty").set_value("l2").run()
+    at.select_slider(key="w_reg_strength").set_value(0.1).run()
+    goto(at, PAGE)
+    view(at, "Penalty path")
+    ref = reference_run(at)
+    path = why.run_path(ref)
+    weights, loss = chart(at, "path_chart"), chart(at, "path_loss_chart")
+    assert weights["layout"]["xaxis"]["range"] == pytest.approx(loss["layout"]["xaxis"]["range"])
+    lo, hi = loss["layout"]["xaxis"]["range"]
+    assert lo < np.log10(path.reg_strengths.min()) and hi > np.log10(path.reg_strengths.max())
+    for fig in (weights, loss):
+        ticks = fig["layout"]["xaxis"]["ticktext"]
+        assert ticks and all("μ" not in t for t in ticks)
+        np.testing.assert_allclose([float(t) for t in ticks], fig["layout"]["xaxis"]["tickvals"])
+    test = path.test_loss[np.argsort(path.reg_strengths)]
+    best = int(np.argmin(test))
+    star = trace(loss, "lowest test log-loss")
+    assert star["name"].startswith(f"lowest test log-loss ({test[best]:.4f} at λ = ")
+    assert ("the smallest λ tried" in star["name"]) == (best == 0)
+    assert ("the largest λ tried" in star["name"]) == (best == len(test) - 1)
+    at_lam = path.test_loss[np.isclose(path.reg_strengths, 0.1)][0]
+    own = ref.model.history_["val_loss"][-1]
+    caption = " ".join(c.value for c in at.caption)
+    assert "Each point of both curves is a model trained to the optimum" in caption
+    if f"{at_lam:.3f}" != f"{own:.3f}":
+        assert (f"At your λ = 0.1 its test log-loss is {at_lam:.3f}; your run's, after "
+                f"{ref.model.n_iter_:,} epochs, is {own:.3f}") in caption
+    else:
+        assert f"At your λ = 0.1 its test log-loss, {at_lam:.3f}, is your run's." in caption

@@ -202,6 +202,18 @@ def test_compare_views_match_fresh_runs(app):
         np.testing.assert_allclose(values(heat["z"]).astype(float), np.round(proba * 100),
                                    atol=1.0)
         np.testing.assert_allclose(values(heat["x"]).astype(float), xs)
+    # The weights table: a column per run headed by its number (the chart's legend names it),
+    # a blank where a run has no such feature (degree 1 has no squares).
+    table = next(d.value for d in at.dataframe if "#4" in d.value.columns)
+    assert list(table.columns) == ["#4", "#1"]
+    for n in chosen:
+        want = dict(zip(refs[n].features.names, refs[n].model.coef_.ravel()))
+        for name, cell in table[f"#{n}"].items():
+            if name in want:
+                assert float(cell) == pytest.approx(want[name], abs=5e-5)
+            else:
+                assert cell == ""
+    assert at.multiselect(key="runs_compare_widget").label == "Compare runs side by side (2 to 4)"
     # Same axes: every small multiple spans the same plane.
     ranges = {json.dumps([figs[f"cmp_boundary_{n}"]["layout"]["xaxis"]["range"],
                           figs[f"cmp_boundary_{n}"]["layout"]["yaxis"]["range"]])
@@ -212,7 +224,7 @@ def test_compare_views_match_fresh_runs(app):
     sentence = next(m.value for m in at.markdown if m.value.startswith("- #4"))
     acc4 = float(((refs[4].p_test >= 0.5) == (refs[4].y_test == 1)).mean())
     acc1 = float(((refs[1].p_test >= 0.5) == (refs[1].y_test == 1)).mean())
-    assert "penalty (L2 against no penalty)" in sentence and "degree (2 against 1)" in sentence
+    assert "penalty (L2 against none)" in sentence and "degree (2 against 1)" in sentence
     if f"{acc4:.1%}" != f"{acc1:.1%}":
         assert f"test accuracy ({acc4:.1%} against {acc1:.1%})" in sentence
         assert ("better test accuracy" in sentence) == (acc4 > acc1)
