@@ -574,7 +574,7 @@ def _pct(rate):
         return f"{rate:.0%}"
     for decimals in range(3):
         text = f"{rate:.{decimals}%}"
-        if text.rstrip("%").rstrip("0").rstrip(".") not in ("0", "100"):
+        if 0.0 < float(text.rstrip("%")) < 100.0:  # not rounded to 0% or 100%
             return text
     return "under 0.01%" if rate < 0.5 else "over 99.99%"
 

@@ -656,3 +656,13 @@ def test_cost_rule_at_a_stated_prevalence_minimizes_expected_cost():
     b = m.choose_threshold(y, s, "cost", cost_fp=1.0, cost_fn=8.0, prevalence=y.mean())
     assert m.confusion_at(y, s, a.threshold)["tpr"] == \
         m.confusion_at(y, s, b.threshold)["tpr"]
+
+
+@pytest.mark.parametrize("rate, shown", [
+    (0.004, "0.4%"), (3 / 4410, "0.1%"), (0.9996, "99.96%"), (0.5, "50%"), (0.123, "12%"),
+    (0.0, "0%"), (1.0, "100%"), (1e-6, "under 0.01%"), (1 - 1e-6, "over 99.99%"),
+])
+def test_a_rate_in_a_sentence_is_never_rounded_to_0_or_100_percent(rate, shown):
+    # The cost rule once said "0% of cases are flagged" when 3 of 4,410 were.
+    from logreg.metrics import _pct
+    assert _pct(rate) == shown
