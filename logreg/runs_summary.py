@@ -118,14 +118,18 @@ def run_name(settings: dict) -> str:
 
 
 def data_name(settings: dict, dataset_name: str = "") -> str:
-    """The data in a few words: "moons, 400 points, noise 0.2, seed 0" / "iris" / "pets.csv"."""
+    """The data in a few words: "moons, 400 points, noise 0.2, seed 0" / "iris" / "pets.csv",
+    then the columns left out ("pets.csv without age, score")."""
     source = settings.get("source", "generate")
     if source == "builtin":
-        return str(settings.get("builtin", dataset_name))
-    if source == "upload":
-        return str(settings.get("upload_name") or dataset_name or "uploaded file")
-    return (f"{settings.get('kind')}, {settings.get('n_samples', 0):,} points, noise "
-            f"{settings.get('noise', 0):g}, seed {settings.get('data_seed', 0)}")
+        name = str(settings.get("builtin", dataset_name))
+    elif source == "upload":
+        name = str(settings.get("upload_name") or dataset_name or "uploaded file")
+    else:
+        name = (f"{settings.get('kind')}, {settings.get('n_samples', 0):,} points, noise "
+                f"{settings.get('noise', 0):g}, seed {settings.get('data_seed', 0)}")
+    out = [n for n in str(settings.get("features_out") or "").split(",") if n]
+    return f"{name} without {', '.join(out)}" if out else name
 
 
 def differences(settings: dict, other: dict) -> list[tuple[str, str, str]]:

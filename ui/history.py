@@ -134,8 +134,13 @@ def stale_reason(entry: Entry) -> Optional[str]:
     """Why an entry's data is gone (an uploaded file since replaced), else None."""
     if entry.settings.get("source") != "upload":
         return None
-    upload = st.session_state.get(data_source.UPLOAD_KEY)
-    if upload is None or upload.content_hash != entry.data_hash:
+    # The entry's hash is that of the data it trained on: the upload with its left-out columns
+    # taken away (comparing with the whole file called every such run "replaced").
+    try:
+        trained_on = data_source.dataset_for(entry.settings)
+    except ValueError:
+        trained_on = None
+    if trained_on is None or trained_on.content_hash != entry.data_hash:
         name = entry.settings.get("upload_name") or "the uploaded file"
         return (f"{entry.label} was trained on {name}, which has since been replaced by another "
                 "upload: its data is gone, so it cannot be restored or compared.")

@@ -159,6 +159,26 @@ def test_runs_on_a_replaced_upload_are_stale_and_not_compared(app):
     assert next(b for b in at.button if b.label == "Make it the current run").disabled
 
 
+def test_a_run_with_a_left_out_column_of_the_upload_is_not_called_stale(app):
+    """Its data is the upload without that column: still here, so it can be restored and
+    compared (it was called "replaced by another upload")."""
+    at = upload(app.run(), "first.csv", noisy_csv(seed=5))
+    goto(at, "train")
+    at = goto(at, "data")
+    at.multiselect(key="data_features_out").set_value(["score"]).run()
+    goto(at, "train")
+    goto(at, "compare")
+    assert not any("stale" in str(s) for s in table(at)["status"])
+    assert list(table(at)["data"]) == ["first.csv without score", "first.csv"]
+    at.multiselect(key="runs_compare_widget").set_value([2, 1]).run()
+    assert not any("replaced" in w.value for w in at.warning)
+    # Not the same columns: not compared, and the message names the difference.
+    assert any("first.csv without score" in w.value and "different data" in w.value
+               for w in at.warning)
+    at.selectbox(key="runs_pick").set_value(1).run()
+    assert not next(b for b in at.button if b.label == "Make it the current run").disabled
+
+
 def test_runs_on_other_data_are_not_compared(app):
     at = goto(app.run(), "train")
     at = goto(at, "data")
