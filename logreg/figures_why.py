@@ -377,8 +377,9 @@ def reliability_figure(bins, brier, *, target, n_bins, title="Calibration: do th
 
 
 def cost_curve_figure(thresholds, cost, *, best_threshold, best_cost, current, current_cost,
-                      title="Expected cost per 1,000 cases at every threshold"):
-    """The cost curve with its minimum and the current threshold marked."""
+                      set_words=None, title="Expected cost per 1,000 cases at every threshold"):
+    """The cost curve with its minimum and the current threshold marked (``set_words``: the
+    cases the costs are counted on, e.g. "test set", named in the subtitle)."""
     fig = FigureSpec()
     fig.add_trace(dict(type="scatter", x=thresholds, y=cost, mode="lines", name="expected cost",
                        line=dict(color=INK, width=2.5, shape="hv"),
@@ -393,7 +394,8 @@ def cost_curve_figure(thresholds, cost, *, best_threshold, best_cost, current, c
                        name=f"current: T = {fmt_p(current)}, {current_cost:,.1f}",
                        hoverinfo="skip"))
     apply_layout(fig, title=title, x_title="threshold T",
-                 y_title="expected cost per 1,000 cases")
+                 y_title="expected cost per 1,000 cases",
+                 subtitle=f"Counted on the {html_escape(set_words)}" if set_words else None)
     fig.update_xaxes(range=[-0.01, 1.01])
     fig.update_yaxes(rangemode="tozero")
     return fig.figure()

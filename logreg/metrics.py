@@ -1115,11 +1115,17 @@ def expected_cost_curve(y_true, scores, cost_fp, cost_fn, prevalence=None, *, n_
     -------
     dict: ``thresholds`` (m,) sorted, ``cost`` (m,), ``best_threshold`` and ``best_cost`` (the
     lowest cost; the largest threshold among ties, which flags the fewest cases).
+    ``best_threshold`` is the shortest decimal giving the same predictions as that threshold
+    (as a rule's threshold: ``choose_threshold``'s ``shown``), so a label can print all its
+    digits: 0.15, not 0.169503504206.
     """
     y, s = _binary_inputs(y_true, scores, pos_label)
     grid = np.linspace(0.0, 1.0, int(n_points))
-    thresholds = np.unique(np.concatenate([grid, np.unique(s)]))
+    distinct = np.unique(s)
+    thresholds = np.unique(np.concatenate([grid, distinct]))
     cost = expected_cost(y, s, thresholds, cost_fp, cost_fn, prevalence)
     best = int(np.flatnonzero(cost == cost.min())[-1])
-    return {"thresholds": thresholds, "cost": cost, "best_threshold": float(thresholds[best]),
+    below = distinct[distinct < thresholds[best]]  # p >= T flags the same cases for T in here
+    short = float(_short_number(float(thresholds[best]), below[-1] if below.size else -np.inf))
+    return {"thresholds": thresholds, "cost": cost, "best_threshold": short,
             "best_cost": float(cost[best])}

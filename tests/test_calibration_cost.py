@@ -64,3 +64,21 @@ def test_expected_cost_curve_matches_the_cost_rule_and_brute_force(prevalence):
     choice = m.choose_threshold(y, p, "cost", cost_fp=1.0, cost_fn=5.0, prevalence=prevalence)
     assert m.expected_cost(y, p, choice.threshold, 1.0, 5.0, prevalence) == pytest.approx(
         curve["best_cost"], rel=1e-9)
+    # The cheapest threshold is a short decimal that costs exactly the minimum: a label can
+    # print every digit of it.
+    best = curve["best_threshold"]
+    assert m.expected_cost(y, p, best, 1.0, 5.0, prevalence) == pytest.approx(
+        curve["best_cost"], rel=1e-12)
+    assert len(repr(best).replace("0.", "", 1)) <= 4, best
+
+
+def test_cheapest_threshold_is_a_short_decimal_with_the_same_predictions():
+    y = np.array([0, 0, 1, 1, 0, 1])
+    p = np.array([0.1, 0.169503504206, 0.169503504207, 0.5, 0.2, 0.9])
+    curve = m.expected_cost_curve(y, p, 1.0, 1.0)
+    # Any T in (0.169503504206, 0.169503504207] flags the same cases; that interval has no
+    # short decimal, so all the digits stay.
+    assert 0.169503504206 < curve["best_threshold"] <= 0.169503504207
+    y2, p2 = np.array([0, 1, 1, 0]), np.array([0.1, 0.169503504206, 0.6, 0.05])
+    curve2 = m.expected_cost_curve(y2, p2, 1.0, 1.0)
+    assert curve2["best_threshold"] == 0.1695  # the same two cases flagged as at 0.169503504206

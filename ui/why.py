@@ -13,7 +13,7 @@ import streamlit as st
 
 from logreg import figures_why, metrics, why
 
-from . import layout, presentation, state
+from . import layout, presentation, state, thresholds
 
 # Plot-first (issue 13), at 1280x720 with the sidebar open: the penalty path's two charts and the
 # loss surface fit the first screen under the title and the view picker; an effects chart taller
@@ -213,8 +213,8 @@ def cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, preval
     current = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn, prevalence=prevalence)
     presentation.chart(figures_why.cost_curve_figure(
         curve["thresholds"], curve["cost"], best_threshold=curve["best_threshold"],
-        best_cost=curve["best_cost"], current=threshold, current_cost=float(current)),
-        key="cost_curve_chart")
+        best_cost=curve["best_cost"], current=threshold, current_cost=float(current),
+        set_words=thresholds.SET_WORDS.get(which)), key="cost_curve_chart")
 
 
 def threshold_sections(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence):

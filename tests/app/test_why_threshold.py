@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from logreg.decisions import threshold_text
+
 from logreg import metrics
 
 from .conftest import assert_clean, chart, goto, reference_run, state, trace, values
@@ -42,6 +44,11 @@ def test_cost_curve_matches_the_cost_rule(threshold_page):
     np.testing.assert_allclose(values(line["y"]), curve["cost"], rtol=1e-12)
     best = trace(fig, "cheapest")
     assert values(best["y"])[0] == pytest.approx(curve["best_cost"])
+    # One value, one number: the label prints the T the star stands at, and the cases counted.
+    x = float(values(best["x"])[0])
+    assert best["name"].startswith(f"cheapest: T = {threshold_text(x)},")
+    assert len(threshold_text(x)) <= 6
+    assert "Counted on the test set" in fig["layout"]["title"]["subtitle"]["text"]
     current = trace(fig, "current")
     t = state(at, "threshold")
     assert values(current["x"])[0] == pytest.approx(t)
