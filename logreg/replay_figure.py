@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from html import unescape as html_unescape
 
 import numpy as np
@@ -39,8 +40,8 @@ from ._figure_style import (
 from ._png import data_url, palette_png
 from .figures import _boundary_points, _grid_axes, _uncrossed_note
 
-__all__ = ["training_replay_figure", "replay_frame_epochs", "narrow", "large",
-           "REPLAY_FRAME_MS"]
+__all__ = ["training_replay_figure", "replay_frame_epochs", "replay_grids", "ReplayGrids",
+           "narrow", "large", "REPLAY_FRAME_MS"]
 
 # Milliseconds per frame while playing: slow enough to follow one epoch's change, and a steady
 # pace even with 10,000 WebGL points redrawn per frame on a slow machine.
@@ -116,12 +117,55 @@ LINE_INDEX = 101
 LINE_HALF_WIDTH = 0.75
 
 
-def probability_picture(grid, threshold) -> np.ndarray:
+@dataclass(frozen=True)
+class ReplayGrids:
+    """The replay's probability grids, with everything that does not depend on the threshold
+    computed once (:func:`replay_grids`): a threshold step only draws the line and the notes.
+
+    ``grids`` (k, ny, nx) float32: p clipped to [0, 1], non-finite cells (a diverged model) as
+    0.5, "undecided"; ``any_finite`` (k,) bool: the grid had a finite cell; ``percent``
+    (k, ny, nx) uint8: the palette index of each cell, whole percent (row 0 = the first y).
+    Read-only arrays (shared by every figure built from them).
+    """
+
+    grids: np.ndarray
+    any_finite: np.ndarray
+    percent: np.ndarray
+
+    @property
+    def shape(self):
+        return self.grids.shape
+
+
+def replay_grids(probas) -> ReplayGrids:
+    """:class:`ReplayGrids` of probability grids ``probas`` (k, ny, nx)."""
+    probas = np.asarray(probas, dtype=float)
+    finite = np.isfinite(probas)
+    grids = np.clip(np.where(finite, probas, 0.5), 0.0, 1.0).astype(np.float32)
+    any_finite = finite.reshape(len(probas), -1).any(axis=1)
+    percent = _percent(grids)
+    for array in (grids, any_finite, percent):
+        array.flags.writeable = False
+    return ReplayGrids(grids, any_finite, percent)
+
+
+def _percent(g) -> np.ndarray:
+    """Palette index (whole percent) of float32 probabilities ``g``."""
+    return np.rint(np.clip(g, 0.0, 1.0) * 100.0).astype(np.uint8)
+
+
+def probability_picture(grid, threshold, percent=None) -> np.ndarray:
     """Palette indices of probability grids (..., ny, nx): whole percent, and ``LINE_INDEX`` on
     the cells next to where p crosses ``threshold`` and within ``LINE_HALF_WIDTH`` cells of it.
-    Row 0 is the TOP of the picture (the grid's last y). Works on one grid or a stack."""
-    g = np.asarray(grid, dtype=np.float32)
-    idx = np.rint(np.clip(g, 0.0, 1.0) * 100.0).astype(np.uint8)
+    Row 0 is the TOP of the picture (the grid's last y). Works on one grid or a stack.
+    ``percent``: the grids' whole-percent indices when already known (``ReplayGrids.percent``).
+    """
+    return _picture(np.asarray(grid, dtype=np.float32), threshold, percent)[0]
+
+
+def _picture(g, threshold, percent=None):
+    """:func:`probability_picture` of float32 grids ``g``, and ``g >= threshold``."""
+    idx = _percent(g) if percent is None else np.array(percent, dtype=np.uint8)
     above = g >= threshold
     row_flip = above[..., :, :-1] != above[..., :, 1:]
     col_flip = above[..., :-1, :] != above[..., 1:, :]
@@ -138,7 +182,7 @@ def probability_picture(grid, threshold) -> np.ndarray:
         distance = np.abs(g[cells] - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
     near = ~(distance > LINE_HALF_WIDTH)
     idx[tuple(c[near] for c in cells)] = LINE_INDEX
-    return idx[..., ::-1, :]
+    return idx[..., ::-1, :], above
 
 
 def _gradient_at(g, cells, axis):
@@ -173,8 +217,9 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     ----------
     xs, ys : array-like of shape (nx,) / (ny,)
         Grid values of the two drawn features (evenly spaced).
-    probas : array-like of shape (k, ny, nx)
-        p(class 1) on the grid at each listed epoch.
+    probas : array-like of shape (k, ny, nx), or their :class:`ReplayGrids`
+        p(class 1) on the grid at each listed epoch (a cache keeps :func:`replay_grids` of
+        them, so that a threshold step does not prepare them again).
     epochs : array-like of int, shape (k,)
         Epoch of each grid (the frame names), increasing.
     losses : array-like of shape (k,)
@@ -206,7 +251,8 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
         ``layout.images[0]``; the slider's current value reads "epoch 37".
     """
     xs, ys = _grid_axes(xs, ys)
-    probas = np.asarray(probas, dtype=float)
+    if not isinstance(probas, ReplayGrids):
+        probas = np.asarray(probas, dtype=float)
     epochs = np.asarray(epochs).astype(int).ravel()
     k = epochs.size
     if k == 0 or probas.shape != (k, ys.size, xs.size):
@@ -231,12 +277,11 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
 
     palette = probability_palette()
     # Non-finite cells (a diverged model) are drawn as 0.5, "undecided", as in the heatmaps.
-    finite = np.isfinite(probas)
-    grids = np.clip(np.where(finite, probas, 0.5), 0.0, 1.0).astype(np.float32)
-    any_finites = finite.reshape(k, -1).any(axis=1)
-    picture_idx = probability_picture(grids, threshold)
+    prepared = probas if isinstance(probas, ReplayGrids) else replay_grids(probas)
+    grids, any_finites = prepared.grids, prepared.any_finite
+    picture_idx, above = _picture(grids, threshold, prepared.percent)
     # Frames whose whole grid is on one side of the threshold (the only ones with a note).
-    above = (grids >= threshold).reshape(k, -1)
+    above = above.reshape(k, -1)
     one_side = above.all(axis=1) | ~above.any(axis=1)
     frames, texts, pictures = [], [], []
     for i, epoch in enumerate(epochs):

@@ -15,7 +15,7 @@ from logreg import pipeline
 from logreg._png import palette_png, read_palette_png
 from logreg.data import make_dataset, train_test_split
 from logreg.replay_figure import (LINE_INDEX, probability_palette, probability_picture,
-                                  replay_frame_epochs, training_replay_figure)
+                                  replay_frame_epochs, replay_grids, training_replay_figure)
 
 
 def decode(url: str) -> np.ndarray:
@@ -150,6 +150,33 @@ def test_diverged_grid_draws_undecided_and_says_so(run):
     percent, _ = read_palette_png(base64.b64decode(
         last["layout"]["images"][0]["source"].split(",", 1)[1]))
     assert (percent == 50).all()
+
+
+def test_prepared_grids_give_the_same_figure_at_every_threshold(run):
+    """The grids kept ready for pictures (what the app caches, so a threshold step does not
+    prepare them again) give the figure the raw probabilities give, byte for byte: with a
+    diverged (nan) grid, cells beyond [0, 1] and a grid all on one side of the threshold."""
+    epochs = np.array([0, 1, 5, 40])
+    xs, ys, probas = pipeline.boundary_grid(run, epochs=list(epochs), resolution=30)
+    probas = probas.copy()
+    probas[1] = np.nan
+    probas[2, :3] = [[1.5], [-0.25], [np.inf]]
+    probas[3, 0, 0] = np.nan  # one cell: the grid still counts as finite
+    prepared = replay_grids(probas)
+    np.testing.assert_array_equal(prepared.any_finite, [True, False, True, True])
+    np.testing.assert_array_equal(prepared.percent,
+                                  np.rint(np.clip(prepared.grids, 0, 1) * 100).astype(np.uint8))
+    assert not prepared.grids.flags.writeable
+    h = run.model.history_
+    for threshold in (0.5, 0.3, 0.999):
+        figs = [training_replay_figure(
+            xs, ys, p, epochs, h["data_loss"][epochs], h["coef"][epochs], h["intercept"][epochs],
+            run.X_train, run.y_train, class_names=run.class_names,
+            feature_names=run.feature_names, weight_names=list(run.features.names),
+            threshold=threshold).to_dict() for p in (probas, prepared)]
+        assert figs[0] == figs[1]
+        # The prepared grids are shared, never drawn into.
+        assert not (prepared.percent == LINE_INDEX).any()
 
 
 def test_datarevision_changes_exactly_when_a_data_array_does(run):
