@@ -141,17 +141,23 @@ def replay_grids(probas) -> ReplayGrids:
     """:class:`ReplayGrids` of probability grids ``probas`` (k, ny, nx)."""
     probas = np.asarray(probas, dtype=float)
     finite = np.isfinite(probas)
-    grids = np.clip(np.where(finite, probas, 0.5), 0.0, 1.0).astype(np.float32)
+    # Clipped in float64, then rounded to float32 (one pass, no float64 temporaries); the
+    # non-finite cells, clipped to 0 or 1 or left nan there, become 0.5.
+    grids = np.empty(probas.shape, dtype=np.float32)
+    np.clip(probas, 0.0, 1.0, out=grids, casting="same_kind")
+    np.copyto(grids, np.float32(0.5), where=~finite)
     any_finite = finite.reshape(len(probas), -1).any(axis=1)
-    percent = _percent(grids)
+    percent = _percent(grids, clipped=True)
     for array in (grids, any_finite, percent):
         array.flags.writeable = False
     return ReplayGrids(grids, any_finite, percent)
 
 
-def _percent(g) -> np.ndarray:
-    """Palette index (whole percent) of float32 probabilities ``g``."""
-    return np.rint(np.clip(g, 0.0, 1.0) * 100.0).astype(np.uint8)
+def _percent(g, clipped=False) -> np.ndarray:
+    """Palette index (whole percent) of float32 probabilities ``g`` (``clipped``: already in
+    [0, 1], as :func:`replay_grids` makes them)."""
+    scaled = np.multiply(g if clipped else np.clip(g, 0.0, 1.0), np.float32(100.0))
+    return np.rint(scaled, out=scaled).astype(np.uint8)
 
 
 def probability_picture(grid, threshold, percent=None) -> np.ndarray:
