@@ -141,10 +141,9 @@ def replay_grids(probas) -> ReplayGrids:
     """:class:`ReplayGrids` of probability grids ``probas`` (k, ny, nx)."""
     probas = np.asarray(probas, dtype=float)
     finite = np.isfinite(probas)
-    # Clipped in float64, then rounded to float32 (one pass, no float64 temporaries); the
-    # non-finite cells, clipped to 0 or 1 or left nan there, become 0.5.
-    grids = np.empty(probas.shape, dtype=np.float32)
-    np.clip(probas, 0.0, 1.0, out=grids, casting="same_kind")
+    # Clipped, then rounded to float32; the non-finite cells (clipped to 0 or 1, or left nan)
+    # become 0.5. (np.clip straight into a float32 ``out`` is 10x slower on these grids.)
+    grids = np.clip(probas, 0.0, 1.0).astype(np.float32)
     np.copyto(grids, np.float32(0.5), where=~finite)
     any_finite = finite.reshape(len(probas), -1).any(axis=1)
     percent = _percent(grids, clipped=True)
