@@ -181,7 +181,8 @@ def _picture(g, threshold, percent=None):
     crossing[..., 1:, :] |= col_flip
     # Of the cells next to a crossing, keep those within LINE_HALF_WIDTH cells of the level
     # (first-order distance |p - T| / |grad p|): an even line instead of a staircase.
-    cells = np.nonzero(crossing)
+    # The same cells in the same (C) order as np.nonzero(crossing), 3-4x faster on a stack.
+    cells = np.unravel_index(np.flatnonzero(crossing), crossing.shape)
     gy, gx = _gradient_at(g, cells, -2), _gradient_at(g, cells, -1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         distance = np.abs(g[cells] - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
