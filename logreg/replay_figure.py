@@ -37,7 +37,7 @@ from ._figure_style import (
     probability_colorscale,
     wrap_note,
 )
-from ._png import data_url, palette_png
+from ._png import data_url, palette_pngs
 from .figures import _boundary_points, _grid_axes, _uncrossed_note
 
 __all__ = ["training_replay_figure", "replay_frame_epochs", "replay_grids", "ReplayGrids",
@@ -290,6 +290,7 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     above = above.reshape(k, -1)
     one_side = above.all(axis=1) | ~above.any(axis=1)
     frames, texts, pictures = [], [], []
+    pngs = palette_pngs(picture_idx, palette)
     for i, epoch in enumerate(epochs):
         grid, any_finite = grids[i], bool(any_finites[i])
         diverged = None if any_finite else f"training diverged by epoch {int(epoch)}"
@@ -299,7 +300,7 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
         b_note = f"intercept b = {b:.3g}" if np.isfinite(b) else None
         text = _epoch_text(epoch, losses[i], [(diverged, ALERT), (uncrossed, "#444444"),
                                               (b_note, "#555555")])
-        picture = data_url(palette_png(picture_idx[i], palette))
+        picture = data_url(pngs[i])
         texts.append(text)
         pictures.append(picture)
         w = shown_w[i]

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image  # an independent PNG decoder (Pillow comes with Streamlit)
 
 from logreg import pipeline
-from logreg._png import palette_png, read_palette_png
+from logreg._png import palette_png, palette_pngs, read_palette_png
 from logreg.data import make_dataset, train_test_split
 from logreg.replay_figure import (LINE_INDEX, probability_palette, probability_picture,
                                   replay_frame_epochs, replay_grids, training_replay_figure)
@@ -33,6 +33,39 @@ def test_palette_png_decodes_to_the_same_pixels_in_pillow():
     np.testing.assert_array_equal(back_pal, pal)
     with pytest.raises(ValueError):
         palette_png(idx, pal[:3])  # indices past the palette
+
+
+def _png_by_the_spec(idx, pal) -> bytes:
+    """An indexed-colour PNG written out from the PNG spec: signature, IHDR, PLTE, one zlib
+    IDAT of unfiltered rows (level 3, as the app's), IEND; each chunk with its CRC."""
+    import struct
+    import zlib
+
+    def chunk(kind, payload):
+        return (struct.pack(">I", len(payload)) + kind + payload
+                + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\x00" + bytes(row) for row in np.asarray(idx, dtype=np.uint8))
+    h, w = np.shape(idx)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+            + chunk(b"PLTE", np.asarray(pal, dtype=np.uint8).tobytes())
+            + chunk(b"IDAT", zlib.compress(raw, 3)) + chunk(b"IEND", b""))
+
+
+def test_a_stack_of_pictures_gives_each_picture_s_png_bytes():
+    rng = np.random.default_rng(1)
+    stack = rng.integers(0, 102, size=(4, 17, 23)).astype(np.uint8)
+    pal = rng.integers(0, 256, size=(102, 3))
+    pngs = palette_pngs(stack, pal)
+    assert len(pngs) == 4
+    for png, idx in zip(pngs, stack):
+        assert png == _png_by_the_spec(idx, pal) == palette_png(idx, pal)
+        np.testing.assert_array_equal(np.array(Image.open(io.BytesIO(png)).convert("RGB")),
+                                      pal.astype(np.uint8)[idx])
+    with pytest.raises(ValueError):
+        palette_pngs(stack, pal[:101])  # an index past the palette
+    with pytest.raises(ValueError):
+        palette_pngs(stack.astype(int) - 1, pal)  # a negative index
 
 
 def test_palette_matches_the_colour_scale_ends_and_middle():
