@@ -37,6 +37,7 @@ SCRIPT_SECONDS = []
 # in that thread: BLAS in one thread, no row-range threads below 4M values).
 SCRIPT_CPU_SECONDS = []
 PROFILER = [None]
+SORT, LIMIT = "cumulative", 45
 
 
 def _timed(run_script):
@@ -131,7 +132,7 @@ def main():
         if args.profile:
             for name, p in (("learning-rate", prof), ("threshold", prof_t)):
                 print(f"--- cProfile, n={n}, {name} steps ({args.repeats}) ---")
-                pstats.Stats(p).sort_stats("cumulative").print_stats(45)
+                pstats.Stats(p).sort_stats(SORT).print_stats(LIMIT)
 
 
 if __name__ == "__main__":
