@@ -169,7 +169,9 @@ def probability_picture(grid, threshold, percent=None) -> np.ndarray:
 
 
 def _picture(g, threshold, percent=None):
-    """:func:`probability_picture` of float32 grids ``g``, and ``g >= threshold``."""
+    """:func:`probability_picture` of float32 grids ``g``, and whether each grid (axis 0 of a
+    stack; one value for one grid) has cells on both sides of ``threshold``: where some do,
+    two neighbours differ (a grid is connected), so that is where a crossing was found."""
     idx = _percent(g) if percent is None else np.array(percent, dtype=np.uint8)
     above = g >= threshold
     row_flip = above[..., :, :-1] != above[..., :, 1:]
@@ -188,7 +190,9 @@ def _picture(g, threshold, percent=None):
         distance = np.abs(g[cells] - threshold) / np.hypot(gx, gy)  # flat: inf, never on the line
     near = ~(distance > LINE_HALF_WIDTH)
     idx[tuple(c[near] for c in cells)] = LINE_INDEX
-    return idx[..., ::-1, :], above
+    crossed = (np.bincount(cells[0], minlength=g.shape[0]) > 0 if g.ndim == 3
+               else np.array(cells[0].size > 0))
+    return idx[..., ::-1, :], crossed
 
 
 def _gradient_at(g, cells, axis):
@@ -285,10 +289,9 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
     # Non-finite cells (a diverged model) are drawn as 0.5, "undecided", as in the heatmaps.
     prepared = probas if isinstance(probas, ReplayGrids) else replay_grids(probas)
     grids, any_finites = prepared.grids, prepared.any_finite
-    picture_idx, above = _picture(grids, threshold, prepared.percent)
+    picture_idx, crossed = _picture(grids, threshold, prepared.percent)
     # Frames whose whole grid is on one side of the threshold (the only ones with a note).
-    above = above.reshape(k, -1)
-    one_side = above.all(axis=1) | ~above.any(axis=1)
+    one_side = ~crossed
     frames, texts, pictures = [], [], []
     pngs = palette_pngs(picture_idx, palette)
     for i, epoch in enumerate(epochs):

@@ -256,3 +256,19 @@ def test_cut_weight_names_stay_distinct_when_they_share_a_beginning():
         assert len(set(short)) == len(short) and all(len(s) <= chars for s in short), short
         assert short[2].startswith("worst r") and short[3] == "x1"  # no clash: cut at the end
         assert short[0].endswith("ints") and short[1].endswith("vity")  # clash: in the middle
+
+
+def test_a_grid_is_crossed_exactly_when_it_has_cells_on_both_sides():
+    """The frames' "all on one side" notes come from the line's cells: checked against
+    looking at every cell, on smooth, noisy, constant, one-cell-off and two-row grids."""
+    from logreg.replay_figure import _picture
+
+    rng = np.random.default_rng(4)
+    yy, xx = np.mgrid[0:30, 0:40] / 30.0
+    stack = np.stack([xx / 1.4, rng.random((30, 40)), np.full((30, 40), 0.5),
+                      np.where((yy == 0) & (xx == 0), 0.9, 0.2), np.full((30, 40), 0.7)])
+    for grids in (stack.astype(np.float32), stack[:, :2, :].astype(np.float32)):
+        for threshold in (0.5, 0.2, 0.9, 0.95):
+            above = (grids >= threshold).reshape(len(grids), -1)
+            _, crossed = _picture(grids, threshold)
+            np.testing.assert_array_equal(crossed, above.any(axis=1) & ~above.all(axis=1))
