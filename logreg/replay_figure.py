@@ -137,14 +137,20 @@ class ReplayGrids:
         return self.grids.shape
 
 
-def replay_grids(probas) -> ReplayGrids:
-    """:class:`ReplayGrids` of probability grids ``probas`` (k, ny, nx)."""
+def replay_grids(probas, overwrite: bool = False) -> ReplayGrids:
+    """:class:`ReplayGrids` of probability grids ``probas`` (k, ny, nx).
+
+    ``overwrite``: ``probas`` (float64) may be clipped in place, as a cache that keeps only the
+    prepared grids allows: a fresh 10 MB array costs more in page faults than the clip itself.
+    """
     probas = np.asarray(probas, dtype=float)
     finite = np.isfinite(probas)
     # Clipped, then rounded to float32; the non-finite cells (clipped to 0 or 1, or left nan)
     # become 0.5. (np.clip straight into a float32 ``out`` is 10x slower on these grids.)
-    grids = np.clip(probas, 0.0, 1.0).astype(np.float32)
-    np.copyto(grids, np.float32(0.5), where=~finite)
+    in_place = overwrite and probas.flags.writeable
+    grids = np.clip(probas, 0.0, 1.0, out=probas if in_place else None).astype(np.float32)
+    if not finite.all():
+        np.copyto(grids, np.float32(0.5), where=~finite)
     any_finite = finite.reshape(len(probas), -1).any(axis=1)
     percent = _percent(grids, clipped=True)
     for array in (grids, any_finite, percent):

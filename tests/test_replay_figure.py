@@ -200,6 +200,11 @@ def test_prepared_grids_give_the_same_figure_at_every_threshold(run):
     np.testing.assert_array_equal(prepared.percent,
                                   np.rint(np.clip(prepared.grids, 0, 1) * 100).astype(np.uint8))
     assert not prepared.grids.flags.writeable
+    mine = probas.copy()
+    in_place = replay_grids(mine, overwrite=True)  # the app's cache: probas clipped in place
+    for field in ("grids", "any_finite", "percent"):
+        np.testing.assert_array_equal(getattr(in_place, field), getattr(prepared, field))
+    assert not np.array_equal(mine, probas, equal_nan=True)  # it did write into them
     h = run.model.history_
     for threshold in (0.5, 0.3, 0.999):
         figs = [training_replay_figure(

@@ -194,7 +194,7 @@ REPLAY_RES = 200
 def replay_grids(run_key, epochs: tuple, resolution, _run):
     with _one_blas_thread():
         xs, ys, probas = pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
-        return xs, ys, prepare_replay_grids(probas)
+        return xs, ys, prepare_replay_grids(probas, overwrite=True)  # probas are ours alone
 
 
 @st.cache_resource(max_entries=32, show_spinner="Preparing the replay...")
