@@ -13,7 +13,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["palette_png", "read_palette_png", "data_url"]
+__all__ = ["palette_png", "palette_pngs", "read_palette_png", "data_url"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -38,14 +38,27 @@ def palette_png(indices, palette) -> bytes:
     if idx.ndim != 2 or pal.ndim != 2 or pal.shape[1] != 3 or not 0 < pal.shape[0] <= 256:
         raise ValueError(f"need (h, w) indices and a (k <= 256, 3) palette, got {idx.shape} "
                          f"and {pal.shape}.")
-    if idx.size and (idx.min() < 0 or idx.max() >= pal.shape[0]):
+    return palette_pngs(idx[None], pal)[0]
+
+
+def palette_pngs(stack, palette) -> list:
+    """:func:`palette_png` of each image of a stack ``(k, h, w)``: the same bytes, with the
+    indices checked and the rows laid out once for the whole stack (a replay's 32 pictures)."""
+    idx = np.asarray(stack)
+    pal = np.asarray(palette, dtype=np.uint8)
+    if idx.ndim != 3 or pal.ndim != 2 or pal.shape[1] != 3 or not 0 < pal.shape[0] <= 256:
+        raise ValueError(f"need (k, h, w) indices and a (k <= 256, 3) palette, got {idx.shape} "
+                         f"and {pal.shape}.")
+    # An unsigned index cannot be negative: only the largest needs a look.
+    if idx.size and ((idx.dtype.kind != "u" and idx.min() < 0) or idx.max() >= pal.shape[0]):
         raise ValueError("a pixel's index is outside the palette.")
-    h, w = idx.shape
-    rows = np.zeros((h, w + 1), dtype=np.uint8)  # filter byte 0 (none) before every row
-    rows[:, 1:] = idx
-    header = struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)  # 8-bit, colour type 3 = palette
-    return (_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"PLTE", pal.tobytes())
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 3)) + _chunk(b"IEND", b""))
+    k, h, w = idx.shape
+    rows = np.zeros((k, h, w + 1), dtype=np.uint8)  # filter byte 0 (none) before every row
+    rows[:, :, 1:] = idx
+    header = _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))  # 8-bit, palette
+    head = _SIGNATURE + header + _chunk(b"PLTE", pal.tobytes())
+    end = _chunk(b"IEND", b"")
+    return [head + _chunk(b"IDAT", zlib.compress(image.tobytes(), 3)) + end for image in rows]
 
 
 def read_palette_png(png: bytes):

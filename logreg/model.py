@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_finite_features, check_params, make_rng
 from .objective import BinaryObjective, Penalty, sigmoid
-from .solvers import gradient_descent, newton
+from .solvers import HistoryAt, gradient_descent, newton
 
 # Scale of the random initial weights: big enough to start from a visibly tilted boundary,
 # small enough that the first epochs are not spent undoing it.
@@ -93,6 +93,25 @@ def _check_same_length(X, y):
         raise ValueError(
             f"X has {n_rows} rows but y has {n_labels} labels: give exactly one label per row."
         )
+
+
+class _ValidationLoss:
+    """The monitor of ``eval_set``: its mean log-loss per group at given weights.
+
+    ``monitor(W, b)`` gives one epoch's; ``many(Ws, bs)`` a block of E epochs' at once
+    (``Ws`` (E, d, M), ``bs`` (E, M)), which lets the solver record it after training in one
+    matrix product (see :mod:`logreg.solvers`).
+    """
+
+    def __init__(self, val):
+        self.val = val
+        self.values_per_epoch = val.n_samples * val.n_outputs  # logits per epoch of a block
+
+    def __call__(self, W, b):
+        return {"val_loss": self.val.group_sum(self.val.loss(W, b))}
+
+    def many(self, Ws, bs):
+        return {"val_loss": self.val.group_sum(self.val.loss_many(Ws, bs))}
 
 
 class LogisticBase(ClassifierMixin, BaseEstimator):
@@ -233,13 +252,14 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
             )
         val = self._objective_class(X_val, self._encode_targets(y_val, self.classes_), None,
                                     fit_intercept=self.fit_intercept)
-        return lambda W, b: {"val_loss": val.group_sum(val.loss(W, b))}
+        return _ValidationLoss(val)
 
     def _progress(self, callback):
         def progress(epoch, W, b, history):
             self._set_weights(W, b)
             self.n_iter_ = epoch
-            self.history_ = self._shape_history(history)
+            # Shaped only if the callback reads it (most only check the time).
+            self.history_ = HistoryAt(lambda: self._shape_history(history))
             return bool(callback(epoch, self))
         return progress
 

@@ -21,7 +21,9 @@ def epoch_logits(model, features: FeatureMap, X, epochs=None) -> np.ndarray:
     hist = model.history_
     idx = np.arange(model.n_iter_ + 1) if epochs is None else np.asarray(epochs, dtype=int)
     Phi = features.transform(X)
-    return Phi @ hist["coef"][idx].T + hist["intercept"][idx]
+    Z = Phi @ hist["coef"][idx].T
+    Z += hist["intercept"][idx]  # in place: no second (n, E) array (the replay's is 10 MB)
+    return Z
 
 
 def accuracy_history(run: BinaryRun, threshold: float, sample: int = ACCURACY_SAMPLE):
@@ -39,7 +41,8 @@ def accuracy_history(run: BinaryRun, threshold: float, sample: int = ACCURACY_SA
             X, y = X[rows], y[rows]
         with np.errstate(over="ignore", invalid="ignore"):
             Z = epoch_logits(run.model, run.features, X)
-        return ((Z >= logit_t) == (y[:, None] == 1)).mean(axis=0)
+        # Counted, not averaged: the same numbers (a sum of ones is exact), a little faster.
+        return np.count_nonzero((Z >= logit_t) == (y[:, None] == 1), axis=0) / len(y)
 
     return curve(run.X_train, run.y_train), curve(run.X_test, run.y_test)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Callable, Optional
 
 import numpy as np
@@ -53,13 +54,31 @@ class FitResult:
     grad_norm: float = math.nan
 
 
+# Deferred history values are computed a block of epochs at a time: at most about this many
+# values of the monitor's (rows, outputs) logits per block (8 MB), so a large validation set
+# does not hold every epoch's logits at once.
+_BLOCK_VALUES = 1 << 20
+
+
 @dataclass
 class _Recorder:
-    """Preallocated per-epoch arrays, trimmed to the epochs actually run."""
+    """Preallocated per-epoch arrays, trimmed to the epochs actually run.
+
+    Two kinds of values may be recorded late, a block of epochs at once, from the weights and
+    gradients kept per epoch: the convergence criterion (``criterion_penalty`` set: the
+    gradients are kept as ``_grad_W``/``_grad_b`` and :func:`gradient_criteria` fills
+    ``grad_norm``), and a monitor's values (``monitor.many``: one matrix product for the block
+    instead of one pass per epoch). Epoch 0 records both at once, which fixes their names,
+    shapes and order. :meth:`view` fills whatever is pending, so every view is complete.
+    """
 
     epochs: int
     arrays: dict = field(default_factory=dict)
     count: int = 0
+    monitor: Optional[object] = None
+    criterion_penalty: Optional[Penalty] = None
+    block_epochs: int = 1 << 30
+    filled: int = 0  # epochs whose deferred values are computed
 
     def add(self, **values):
         for name, value in values.items():
@@ -68,9 +87,57 @@ class _Recorder:
                 self.arrays[name] = np.full((self.epochs + 1,) + value.shape, np.nan)
             self.arrays[name][self.count] = value
         self.count += 1
+        if self.count - self.filled >= self.block_epochs:
+            self.fill()
 
-    def view(self) -> dict:
-        return {name: arr[: self.count] for name, arr in self.arrays.items()}
+    def fill(self):
+        """Compute the deferred values of epochs ``filled..count - 1`` (one block)."""
+        lo, hi = self.filled, self.count
+        if hi <= lo:
+            return
+        W = self.arrays["coef"][lo:hi].transpose(0, 2, 1)  # (E, d, M)
+        b = self.arrays["intercept"][lo:hi]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            if self.criterion_penalty is not None and "_grad_W" in self.arrays:
+                self.arrays["grad_norm"][lo:hi] = gradient_criteria(
+                    self.arrays["_grad_W"][lo:hi], self.arrays["_grad_b"][lo:hi], W,
+                    self.criterion_penalty)
+            if self.monitor is not None:
+                for name, values in self.monitor.many(W, b).items():
+                    self.arrays[name][lo:hi] = values
+        self.filled = hi
+
+    def view(self, upto: Optional[int] = None) -> dict:
+        """The history of epochs ``0..upto - 1`` (default: every epoch recorded so far)."""
+        self.fill()
+        upto = self.count if upto is None else upto
+        return {name: arr[:upto] for name, arr in self.arrays.items() if not name.startswith("_")}
+
+
+class HistoryAt(Mapping):
+    """The history as it stood after a given epoch, built only if it is read.
+
+    A callback (a time limit, a progress bar) is called after every epoch but rarely reads the
+    history: building it each time would fill the deferred values one epoch at a time.
+    ``build()`` returns the history dict; it is called at most once.
+    """
+
+    def __init__(self, build: Callable[[], dict]):
+        self._build, self._history = build, None
+
+    def _get(self) -> dict:
+        if self._history is None:
+            self._history, self._build = self._build(), None
+        return self._history
+
+    def __getitem__(self, name):
+        return self._get()[name]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self):
+        return len(self._get())
 
 
 def gradient_criterion(grad_W, grad_b, W, penalty: Penalty) -> float:
@@ -99,6 +166,22 @@ def _diverged(total_loss: float, start_loss: float, W, b) -> bool:
     return total_loss > DIVERGENCE_GROWTH * max(start_loss, math.log(2.0))
 
 
+def gradient_criteria(grad_W, grad_b, W, penalty: Penalty) -> np.ndarray:
+    """:func:`gradient_criterion` of E epochs at once: ``grad_W`` and ``W`` (E, d, M),
+    ``grad_b`` (E, M) -> (E,). The same element-wise arithmetic, so the same values exactly."""
+    grad_W, W = np.asarray(grad_W, dtype=np.float64), np.asarray(W, dtype=np.float64)
+    E = grad_W.shape[0]
+    G = grad_W + penalty.l2 * W
+    if penalty.l1:
+        G = np.where(W != 0, G + penalty.l1 * np.sign(W),
+                     np.maximum(np.abs(G) - penalty.l1, 0.0))
+    with np.errstate(invalid="ignore"):
+        value = np.maximum(np.max(np.abs(G).reshape(E, -1), axis=1, initial=-np.inf),
+                           np.max(np.abs(np.asarray(grad_b, dtype=np.float64)).reshape(E, -1),
+                                  axis=1, initial=-np.inf))
+    return np.where(np.isfinite(value), value, np.inf)
+
+
 def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, callback,
            gtol=0.0, stop_early=False):
     """Shared epoch loop.
@@ -112,21 +195,41 @@ def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, ca
     ``converged`` means it is at most ``gtol`` at the final weights; ``stop_early`` ends the run
     at the first epoch where that holds.
     """
-    rec = _Recorder(epochs)
+    # The criterion is needed at every epoch only to stop early; else it is computed after
+    # training (or a block of epochs at a time) from the gradients each epoch has anyway, and
+    # so is a monitor that can take many epochs at once (``monitor.many``).
+    deferred_monitor = monitor if hasattr(monitor, "many") else None
+    rec = _Recorder(epochs, monitor=deferred_monitor,
+                    criterion_penalty=None if stop_early else penalty,
+                    block_epochs=max(1, _BLOCK_VALUES // max(
+                        1, getattr(deferred_monitor, "values_per_epoch", 1))))
 
     def objective_value(st):
         return st["data_loss"] + objective.group_sum(penalty.value(st["W"]))
 
-    def criterion(st):
+    def gradient(st):
         if "grad_W" not in st:
             _, st["grad_W"], st["grad_b"] = objective.loss_gradient(st["W"], st["b"])
-        return gradient_criterion(st["grad_W"], st["grad_b"], st["W"], penalty)
+        return st["grad_W"], st["grad_b"]
+
+    def criterion(st):
+        return gradient_criterion(*gradient(st), st["W"], penalty)
 
     def record(st, loss):
-        extra = monitor(st["W"], st["b"]) if monitor is not None else {}
-        st["grad_norm"] = criterion(st)
+        first = rec.count == 0  # records everything at once: names, shapes and order
+        extra = {}
+        if stop_early or first:
+            st["grad_norm"] = criterion(st)
+            extra["grad_norm"] = st["grad_norm"]
+        if monitor is not None and (first or deferred_monitor is None):
+            extra.update(monitor(st["W"], st["b"]))
+        if not stop_early:
+            grad_W, grad_b = gradient(st)
+            extra["_grad_W"], extra["_grad_b"] = grad_W, grad_b
         rec.add(loss=loss, data_loss=st["data_loss"], coef=st["W"].T, intercept=st["b"],
-                grad_norm=st["grad_norm"], **extra)
+                **extra)
+        if first:
+            rec.filled = 1
 
     loss = objective_value(state)
     start_total = float(np.sum(loss))
@@ -156,11 +259,12 @@ def _train(step, state, objective, penalty: Penalty, *, epochs, tol, monitor, ca
             break
         if stop_early and state["grad_norm"] <= gtol:
             break
-        if callback is not None and callback(epoch, state["W"], state["b"], rec.view()):
+        if callback is not None and callback(epoch, state["W"], state["b"],
+                                             HistoryAt(lambda upto=rec.count: rec.view(upto))):
             result.stopped_by_callback = True
             break
     result.W, result.b, result.history = state["W"], state["b"], rec.view()
-    result.grad_norm = state["grad_norm"]
+    result.grad_norm = float(result.history["grad_norm"][-1])
     result.converged = bool(result.grad_norm <= gtol) and not result.diverged
     return result
 

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image  # an independent PNG decoder (Pillow comes with Streamlit)
 
 from logreg import pipeline
-from logreg._png import palette_png, read_palette_png
+from logreg._png import palette_png, palette_pngs, read_palette_png
 from logreg.data import make_dataset, train_test_split
 from logreg.replay_figure import (LINE_INDEX, probability_palette, probability_picture,
-                                  replay_frame_epochs, training_replay_figure)
+                                  replay_frame_epochs, replay_grids, training_replay_figure)
 
 
 def decode(url: str) -> np.ndarray:
@@ -33,6 +33,39 @@ def test_palette_png_decodes_to_the_same_pixels_in_pillow():
     np.testing.assert_array_equal(back_pal, pal)
     with pytest.raises(ValueError):
         palette_png(idx, pal[:3])  # indices past the palette
+
+
+def _png_by_the_spec(idx, pal) -> bytes:
+    """An indexed-colour PNG written out from the PNG spec: signature, IHDR, PLTE, one zlib
+    IDAT of unfiltered rows (level 3, as the app's), IEND; each chunk with its CRC."""
+    import struct
+    import zlib
+
+    def chunk(kind, payload):
+        return (struct.pack(">I", len(payload)) + kind + payload
+                + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\x00" + bytes(row) for row in np.asarray(idx, dtype=np.uint8))
+    h, w = np.shape(idx)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+            + chunk(b"PLTE", np.asarray(pal, dtype=np.uint8).tobytes())
+            + chunk(b"IDAT", zlib.compress(raw, 3)) + chunk(b"IEND", b""))
+
+
+def test_a_stack_of_pictures_gives_each_picture_s_png_bytes():
+    rng = np.random.default_rng(1)
+    stack = rng.integers(0, 102, size=(4, 17, 23)).astype(np.uint8)
+    pal = rng.integers(0, 256, size=(102, 3))
+    pngs = palette_pngs(stack, pal)
+    assert len(pngs) == 4
+    for png, idx in zip(pngs, stack):
+        assert png == _png_by_the_spec(idx, pal) == palette_png(idx, pal)
+        np.testing.assert_array_equal(np.array(Image.open(io.BytesIO(png)).convert("RGB")),
+                                      pal.astype(np.uint8)[idx])
+    with pytest.raises(ValueError):
+        palette_pngs(stack, pal[:101])  # an index past the palette
+    with pytest.raises(ValueError):
+        palette_pngs(stack.astype(int) - 1, pal)  # a negative index
 
 
 def test_palette_matches_the_colour_scale_ends_and_middle():
@@ -152,6 +185,38 @@ def test_diverged_grid_draws_undecided_and_says_so(run):
     assert (percent == 50).all()
 
 
+def test_prepared_grids_give_the_same_figure_at_every_threshold(run):
+    """The grids kept ready for pictures (what the app caches, so a threshold step does not
+    prepare them again) give the figure the raw probabilities give, byte for byte: with a
+    diverged (nan) grid, cells beyond [0, 1] and a grid all on one side of the threshold."""
+    epochs = np.array([0, 1, 5, 40])
+    xs, ys, probas = pipeline.boundary_grid(run, epochs=list(epochs), resolution=30)
+    probas = probas.copy()
+    probas[1] = np.nan
+    probas[2, :3] = [[1.5], [-0.25], [np.inf]]
+    probas[3, 0, 0] = np.nan  # one cell: the grid still counts as finite
+    prepared = replay_grids(probas)
+    np.testing.assert_array_equal(prepared.any_finite, [True, False, True, True])
+    np.testing.assert_array_equal(prepared.percent,
+                                  np.rint(np.clip(prepared.grids, 0, 1) * 100).astype(np.uint8))
+    assert not prepared.grids.flags.writeable
+    mine = probas.copy()
+    in_place = replay_grids(mine, overwrite=True)  # the app's cache: probas clipped in place
+    for field in ("grids", "any_finite", "percent"):
+        np.testing.assert_array_equal(getattr(in_place, field), getattr(prepared, field))
+    assert not np.array_equal(mine, probas, equal_nan=True)  # it did write into them
+    h = run.model.history_
+    for threshold in (0.5, 0.3, 0.999):
+        figs = [training_replay_figure(
+            xs, ys, p, epochs, h["data_loss"][epochs], h["coef"][epochs], h["intercept"][epochs],
+            run.X_train, run.y_train, class_names=run.class_names,
+            feature_names=run.feature_names, weight_names=list(run.features.names),
+            threshold=threshold).to_dict() for p in (probas, prepared)]
+        assert figs[0] == figs[1]
+        # The prepared grids are shared, never drawn into.
+        assert not (prepared.percent == LINE_INDEX).any()
+
+
 def test_datarevision_changes_exactly_when_a_data_array_does(run):
     epochs = replay_frame_epochs(run.model.n_iter_)
     a = build(run, epochs, threshold=0.5)[0].to_dict()["layout"]["datarevision"]
@@ -196,3 +261,19 @@ def test_cut_weight_names_stay_distinct_when_they_share_a_beginning():
         assert len(set(short)) == len(short) and all(len(s) <= chars for s in short), short
         assert short[2].startswith("worst r") and short[3] == "x1"  # no clash: cut at the end
         assert short[0].endswith("ints") and short[1].endswith("vity")  # clash: in the middle
+
+
+def test_a_grid_is_crossed_exactly_when_it_has_cells_on_both_sides():
+    """The frames' "all on one side" notes come from the line's cells: checked against
+    looking at every cell, on smooth, noisy, constant, one-cell-off and two-row grids."""
+    from logreg.replay_figure import _picture
+
+    rng = np.random.default_rng(4)
+    yy, xx = np.mgrid[0:30, 0:40] / 30.0
+    stack = np.stack([xx / 1.4, rng.random((30, 40)), np.full((30, 40), 0.5),
+                      np.where((yy == 0) & (xx == 0), 0.9, 0.2), np.full((30, 40), 0.7)])
+    for grids in (stack.astype(np.float32), stack[:, :2, :].astype(np.float32)):
+        for threshold in (0.5, 0.2, 0.9, 0.95):
+            above = (grids >= threshold).reshape(len(grids), -1)
+            _, crossed = _picture(grids, threshold)
+            np.testing.assert_array_equal(crossed, above.any(axis=1) & ~above.all(axis=1))

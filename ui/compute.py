@@ -17,6 +17,7 @@ from logreg import data as lrdata
 from logreg import _parallel, figures, metrics, pipeline, why
 from logreg._figure_spec import LazyFigure
 from logreg.replay_figure import replay_frame_epochs, training_replay_figure
+from logreg.replay_figure import replay_grids as prepare_replay_grids
 
 from . import state
 
@@ -188,10 +189,12 @@ REPLAY_RES = 200
 
 
 # The replay's grids do not depend on the threshold: a threshold step only rebuilds the figure.
+# They are kept ready for pictures (clipped, float32, in whole percent: replay_figure.ReplayGrids).
 @st.cache_resource(max_entries=16, show_spinner=False)
 def replay_grids(run_key, epochs: tuple, resolution, _run):
     with _one_blas_thread():
-        return pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
+        xs, ys, probas = pipeline.boundary_grid(_run, epochs=list(epochs), resolution=resolution)
+        return xs, ys, prepare_replay_grids(probas, overwrite=True)  # probas are ours alone
 
 
 @st.cache_resource(max_entries=32, show_spinner="Preparing the replay...")

@@ -140,9 +140,11 @@ def init() -> None:
 def get(name: str):
     """Current value of a setting."""
     key = durable_key(name)
-    if key not in st.session_state:
+    try:  # one look-up, not two: a Train page run reads settings ~200 times
+        return st.session_state[key]
+    except KeyError:
         st.session_state[key] = BY_NAME[name].default
-    return st.session_state[key]
+        return st.session_state[key]
 
 
 def put(name: str, value) -> None:
