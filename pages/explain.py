@@ -3,7 +3,7 @@ surface with the solver's path (issue 15). Widgets and layout only: ui.why draws
 
 import streamlit as st
 
-from ui import runs, why
+from ui import runs, state, why
 from ui.errors import guard
 
 st.title("Why: coefficients and paths")
@@ -15,9 +15,19 @@ with guard("explaining the model"):
     ctx = runs.trainable_context()
     if ctx is not None:
         run = runs.binary_run(ctx)
-        tabs = ("Coefficients", "Penalty path", "Loss surface")
-        view = st.segmented_control("View", tabs, default=tabs[0], key="why_view",
-                                    label_visibility="collapsed")
+        tabs = state.BY_NAME["why_view"].choices
+        key = state.bind("why_view")["key"]
+
+        def keep_view():
+            # A click on the chosen view would leave none chosen: it stays chosen instead.
+            if st.session_state[key]:
+                state.put("why_view", st.session_state[key])
+            else:
+                st.session_state[key] = state.get("why_view")
+
+        # A setting (in the page's link): a shared link opens on the same view.
+        view = st.segmented_control("View", tabs, key=key, on_change=keep_view,
+                                    label_visibility="collapsed") or state.get("why_view")
         if view == tabs[1]:
             why.path_section(run, ctx.key)
         elif view == tabs[2]:

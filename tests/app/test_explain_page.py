@@ -27,7 +27,7 @@ def explain(app):
 
 
 def view(at, name):
-    at.segmented_control(key="why_view").set_value(name).run()
+    at.segmented_control(key="w_why_view").set_value(name).run()
     assert_clean(at)
     return at
 
@@ -287,3 +287,16 @@ def test_path_axes_caption_and_lowest_point_say_what_they_show(app):
                 f"{ref.model.n_iter_:,} epochs, is {own:.3f}") in caption
     else:
         assert f"At your λ = 0.1 its test log-loss, {at_lam:.3f}, is your run's." in caption
+
+
+def test_the_chosen_view_is_a_setting_a_link_opens_on(explain):
+    """A link copied on the loss surface opens on the loss surface (it opened on Coefficients)."""
+    at = view(explain, "Loss surface")
+    assert state(at, "why_view") == "Loss surface"
+    assert at.query_params.get("why_view") in ("Loss surface", ["Loss surface"])
+    assert chart(at, "surface_chart")
+    # Clicking the chosen view again leaves it chosen (the control would show none).
+    at.segmented_control(key="w_why_view").set_value(None).run()
+    assert state(at, "why_view") == "Loss surface"
+    assert at.segmented_control(key="w_why_view").value == "Loss surface"
+    assert chart(at, "surface_chart")

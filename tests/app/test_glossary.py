@@ -73,7 +73,7 @@ def tour(app):
         yield f"threshold ({rule})", at
     goto(at, "pages/explain.py")
     for view in ("Coefficients", "Penalty path", "Loss surface"):
-        at.segmented_control(key="why_view").set_value(view).run()
+        at.segmented_control(key="w_why_view").set_value(view).run()
         yield f"why ({view})", at
     yield "compare", goto(at, "compare")
     yield "about", goto(at, "about")

@@ -58,7 +58,7 @@ def pages_charts(at) -> dict:
         take(page)
     goto(at, "pages/explain.py")
     for view in WHY_VIEWS:
-        at.segmented_control(key="why_view").set_value(view).run()
+        at.segmented_control(key="w_why_view").set_value(view).run()
         assert_clean(at)
         take(f"why-{view}")
     # A second run for the Runs page, then two runs compared.
