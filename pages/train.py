@@ -106,8 +106,13 @@ def boundary_panel(ctx, run, threshold, narrow=False):
     # The figure first (its own height fits a 1280x720 screen under the controls), then one line.
     shapes = ([replay_figure.narrow] if narrow else []) + \
         ([replay_figure.large] if presentation.active() else [])
+    # Presentation mode fills a large screen's height. Not otherwise: a chart stretched beyond
+    # its figure's own height is drawn twice by the browser on every change (once at its own
+    # height, once stretched), which cost a learning-rate or threshold step 70-100 ms in chromium
+    # (benchmarks/bench_browser.py); the explorer's steps stay fast, the projector's plot big.
     presentation.chart(compute.replay_figure(ctx.key, threshold, start, compute.REPLAY_RES, run),
-                       key="boundary_chart", reshape=reshaped(shapes), fill_screen=True)
+                       key="boundary_chart", reshape=reshaped(shapes),
+                       fill_screen=presentation.active())
     st.caption("Drag the **epoch** slider or press **▶ Play** to watch the model learn (it runs "
                f"in your browser). The cards and charts below describe the last epoch, {last:,}.")
     return last

@@ -5,7 +5,7 @@ plot on every page is drawn in the large style (ticks >= 16 px, larger titles;
 ``logreg._figure_style.styled_layout``). During a tour step a page's control row keeps only the
 settings the step is about (:func:`control_places`; the rest wait in "More"). Other modules ask
 :func:`active` and draw their charts with :func:`chart` (the Train figure with
-``fill_screen=True``: as tall as the screen allows, in both modes).
+``fill_screen=True`` in presentation mode: as tall as the screen allows).
 """
 
 from __future__ import annotations
