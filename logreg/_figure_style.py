@@ -64,6 +64,24 @@ def template() -> go.layout.Template:
     return go.layout.Template(layout={k: full[k] for k in _TEMPLATE_LAYOUT_KEYS if k in full})
 
 
+def play_pause_buttons(frame_ms: int, *, redraw: bool, font_size: int) -> dict:
+    """Play (always from the first frame) and Pause buttons for a figure's animation frames,
+    at the bottom left under the plot; ``redraw``: whether each frame redraws the whole plot.
+
+    Play runs from frame 0: an animated figure opens at its last frame, where "from the current
+    frame" would have nothing left to play. Animating to ``[None]`` with zero duration is
+    plotly's documented way to stop an animation.
+    """
+    play = dict(label="▶  Play", method="animate", args=[None, dict(
+        frame=dict(duration=frame_ms, redraw=redraw), fromcurrent=False,
+        transition=dict(duration=0), mode="immediate")])
+    pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
+        frame=dict(duration=0, redraw=redraw), transition=dict(duration=0), mode="immediate")])
+    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
+                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=62, r=10, b=0, l=0),
+                font=dict(size=font_size), bgcolor="#f2f2f2", bordercolor=GUIDE)
+
+
 def reversed_range(n: int) -> list[float]:
     """Axis range listing ``n`` categories (or rows 0..n-1) top to bottom: what
     ``autorange="reversed"`` gives, written out (a redrawn chart then costs nothing, see

@@ -13,7 +13,7 @@ import numpy as np
 from ._figure_spec import FigureSpec
 from ._figure_style import (
     ALERT, GUIDE, INK, MUTED, apply_layout, chance_line, class_color, fmt_count, fmt_p,
-    html_escape, join_notes, reversed_range, top_margin, unit_square_axes, wrap_note,
+    html_escape, join_notes, play_pause_buttons, reversed_range, top_margin, unit_square_axes, wrap_note,
 )
 from .inference import INTERCEPT
 from .replay_figure import replay_frame_epochs  # the Train replay's choice of epochs
@@ -303,25 +303,11 @@ def surface_figure(surface, path, epoch, optimum, *, names, penalty="none",
     # under the x axis: the height goes to the plot.
     fig.update_layout(
         height=600, margin=dict(b=140),
-        updatemenus=[_surface_play()],
+        # redraw=True: with redraw off, chromium dropped the contour while frames played (seen in
+        # the browser); a redraw of a 60 x 60 contour per frame is cheap.
+        updatemenus=[play_pause_buttons(SURFACE_FRAME_MS, redraw=True, font_size=15)],
         sliders=[_surface_slider(names_of, names_of.index(str(upto)))])
     return fig.figure()
-
-
-def _surface_play():
-    """Play (from epoch 0) and Pause, left of the epoch slider under the plot.
-
-    ``redraw=True``: with redraw off, chromium dropped the contour while frames played (seen in
-    the browser); a redraw of a 60 x 60 contour per frame is cheap.
-    """
-    play = dict(label="▶ Play", method="animate", args=[None, dict(
-        frame=dict(duration=SURFACE_FRAME_MS, redraw=True), fromcurrent=False,
-        transition=dict(duration=0), mode="immediate")])
-    pause = dict(label="❚❚ Pause", method="animate", args=[[None], dict(
-        frame=dict(duration=0, redraw=True), transition=dict(duration=0), mode="immediate")])
-    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
-                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=62, r=10),
-                font=dict(size=15), bgcolor="#f2f2f2", bordercolor=GUIDE)
 
 
 def _surface_slider(frame_names, active):

@@ -34,6 +34,7 @@ from ._figure_style import (
     fmt_p,
     html_escape,
     join_notes,
+    play_pause_buttons,
     probability_colorscale,
     reversed_range,
     wrap_note,
@@ -413,7 +414,9 @@ def training_replay_figure(xs, ys, probas, epochs, losses, coefs, intercepts, X_
         yaxis3=dict(domain=list(WEIGHTS_Y), anchor="x3", range=reversed_range(len(names)),
                     categoryorder="array", categoryarray=names, tickfont=dict(size=12)),
         barmode="overlay",
-        updatemenus=[_play_pause()],
+        # Large buttons: a projector needs a big target. redraw=False: a frame only moves
+        # what it changes (picture, text, marker, bars).
+        updatemenus=[play_pause_buttons(REPLAY_FRAME_MS, redraw=False, font_size=18)],
         sliders=[_epoch_slider([f["name"] for f in frames], i0)],
     )
     # The margins above are fixed and hold every label (the weight names sit in the gap between
@@ -541,21 +544,6 @@ def _digest(*parts) -> str:
             h.update(repr(part).encode())
         h.update(b"|")
     return h.hexdigest()
-
-
-def _play_pause():
-    """Large Play and Pause buttons under the plot (a projector needs a big target)."""
-    # Play always runs from epoch 0 (the figure opens at the last epoch, where "from the current
-    # frame" would have nothing left to play).
-    play = dict(label="▶  Play", method="animate", args=[None, dict(
-        frame=dict(duration=REPLAY_FRAME_MS, redraw=False), fromcurrent=False,
-        transition=dict(duration=0), mode="immediate")])
-    # Animating to [None] with zero duration is plotly's documented way to stop an animation.
-    pause = dict(label="❚❚  Pause", method="animate", args=[[None], dict(
-        frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")])
-    return dict(type="buttons", direction="left", buttons=[play, pause], showactive=False,
-                x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=62, r=10, b=0, l=0),
-                font=dict(size=18), bgcolor="#f2f2f2", bordercolor=GUIDE)
 
 
 def _epoch_slider(frame_names, active):

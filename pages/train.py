@@ -55,7 +55,7 @@ def controls(ctx):
                          disabled=state.get("penalty") == "none",
                          help=glossary.tip("Larger λ = smaller weights and a smoother, less confident model."),
                          **state.bind("reg_strength"))
-    thresholds.threshold_slider(row[5], page="train")
+    rule_note = thresholds.threshold_slider(row[5], page="train")
     with more:
         st.radio("Solver", list(SOLVER_WORDS), format_func=SOLVER_WORDS.get, horizontal=True,
                  help=glossary.tip("Gradient descent follows the slope; Newton also uses the curvature and "
@@ -73,9 +73,9 @@ def controls(ctx):
         if ctx.dataset.n_classes > 2 or ctx.dataset.n_features > 2:
             pickers.positive_picker(ctx.dataset, ctx.positive, "train")
             pickers.axis_pickers(ctx.dataset, ctx.drawn, "train")
-    note = runs.controls_note(ctx)
-    if note:
-        st.caption(note)
+    for note in (rule_note, runs.controls_note(ctx)):
+        if note:
+            st.caption(note)
 
 
 def replay_start(run, run_key):

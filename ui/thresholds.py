@@ -101,9 +101,11 @@ def slider_format() -> str:
     return f"%.{decisions.threshold_decimals(state.get('threshold'))}f"
 
 
-def threshold_slider(container, *, page: str) -> None:
+def threshold_slider(container, *, page: str) -> Optional[str]:
     """T's slider. On the Threshold page a rule disables it (the rule's box is next to it); on the
-    Train page it stays movable, a caption names the rule, and moving it switches to manual."""
+    Train page it stays movable and moving it switches to manual; returned then: the sentence
+    naming the rule that set T (the page puts it under its control row: in the slider's narrow
+    column it took five lines and pushed the plot down)."""
     rule = state.get("rule")
     ruled = rule != "slider"
     help_text = ("A point is predicted positive when its probability is at least T. The same "
@@ -117,9 +119,9 @@ def threshold_slider(container, *, page: str) -> None:
     container.slider("Threshold T", 0.0, 1.0, step=0.01, format=slider_format(),
                      disabled=ruled and page != "train", help=glossary.tip(help_text, "threshold"), **kwargs)
     if ruled and page == "train":
-        container.caption(f"T = {decisions.threshold_text(state.get('threshold'))} is set by the "
-                          f"rule “{RULE_SHORT[rule]}” (Threshold page); moving it sets T by "
-                          "hand.")
+        return (f"T = {decisions.threshold_text(state.get('threshold'))} is set by the rule "
+                f"“{RULE_SHORT[rule]}” (Threshold page); moving the slider sets T by hand.")
+    return None
 
 
 EXACT_KEY = "w_threshold_exact"

@@ -398,6 +398,14 @@ def run_script(text: str, cwd, tmp_path) -> dict:
     return {k: float(v) for k, v in (line.split("=") for line in last_two)}
 
 
+def assert_script_prints_the_apps_numbers(at, text: str, cwd, tmp_path) -> None:
+    """The reproduce script ``text``, run in ``cwd``, prints the test accuracy and AUC the app
+    shows for its newest run (to 5e-7)."""
+    got, want = run_script(text, cwd, tmp_path), app_numbers(at)
+    assert got["test_accuracy"] == pytest.approx(want["test_accuracy"], abs=5e-7)
+    assert got["test_auc"] == pytest.approx(want["test_auc"], abs=5e-7)
+
+
 def app_numbers(at) -> dict:
     entry = history(at)[0]
     shown = float(re.sub("%", "", next(m.value for m in at.metric
@@ -441,10 +449,7 @@ def test_reproduce_script_prints_the_apps_numbers(app, source, tmp_path):
         # Run from a copy of the project root that holds the file next to logreg/.
         cwd = tmp_path
         (tmp_path / "logreg").symlink_to(ROOT / "logreg")
-    got = run_script(text, cwd, tmp_path)
-    want = app_numbers(at)
-    assert got["test_accuracy"] == pytest.approx(want["test_accuracy"], abs=5e-7)
-    assert got["test_auc"] == pytest.approx(want["test_auc"], abs=5e-7)
+    assert_script_prints_the_apps_numbers(at, text, cwd, tmp_path)
 
 
 # ------------------------------------------------------------------------------------------------
