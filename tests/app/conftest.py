@@ -100,21 +100,23 @@ def concurrent_apptest(monkeypatch):
     yield
 
 
-TRAIN_CURVES_OPEN = "train_curves"  # the setting (ui/state.py): expander open
+# Settings (ui/state.py) of expanders whose charts are drawn only while open.
+OPEN_PANELS = ("train_curves", "threshold_why")
 
 
 @pytest.fixture(autouse=True)
 def train_curves_open(monkeypatch):
-    """Train's accuracy and weights charts are drawn only while their expander (the setting
-    ``train_curves``) is open, which a user does by a click; most tests read those charts, so
-    here the setting defaults to open (test_train_page checks the closed page with
-    ``?train_curves=False``)."""
+    """Train's accuracy and weights charts and Threshold's cost and calibration charts are
+    drawn only while their expander (the settings ``OPEN_PANELS``) is open, which a user does by
+    a click; most tests read those charts, so here the settings default to open (the closed
+    pages are checked with ``?train_curves=False`` / ``?threshold_why=False``)."""
     from ui import state
 
-    opened = dataclasses.replace(state.BY_NAME[TRAIN_CURVES_OPEN], default=True)
-    monkeypatch.setattr(state, "SETTINGS", tuple(
-        opened if s.name == TRAIN_CURVES_OPEN else s for s in state.SETTINGS))
-    monkeypatch.setitem(state.BY_NAME, TRAIN_CURVES_OPEN, opened)
+    opened = {name: dataclasses.replace(state.BY_NAME[name], default=True)
+              for name in OPEN_PANELS}
+    monkeypatch.setattr(state, "SETTINGS", tuple(opened.get(s.name, s) for s in state.SETTINGS))
+    for name, setting in opened.items():
+        monkeypatch.setitem(state.BY_NAME, name, setting)
 
 
 def new_app(page: str = "data") -> AppTest:

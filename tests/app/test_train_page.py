@@ -12,7 +12,7 @@ from ui import presets
 from ui.compute import REPLAY_RES
 from ui.state import durable_key
 
-from .conftest import (TRAIN_CURVES_OPEN, annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
+from .conftest import (annotation_texts, assert_clean, bad_numbers, chart, charts, contour_level,
                        goto, heatmap_z, metric_value, reference_run, replay_picture, state,
                        subtitle, texts, title,
                        trace,
@@ -346,12 +346,12 @@ def test_returning_to_train_shows_the_last_epoch_the_cards_describe(app):
 def test_accuracy_and_weights_charts_are_built_only_while_their_expander_is_open(app):
     """Closed (the default), the page sends no accuracy/weights charts, so a retrain redraws one
     figure in the browser; opened, both are there and agree with the run."""
-    app.query_params[TRAIN_CURVES_OPEN] = "False"
+    app.query_params["train_curves"] = "False"
     at = train_page(app, n_samples=200)
     assert "boundary_chart" in charts(at)
     assert not {"loss_chart", "coef_chart"} & set(charts(at))
     assert [e.label for e in at.expander if e.label.startswith("Accuracy by epoch")]
-    at.session_state[durable_key(TRAIN_CURVES_OPEN)] = True  # the user opens it
+    at.session_state[durable_key("train_curves")] = True  # the user opens it
     at.run()
     assert_clean(at)
     assert {"loss_chart", "coef_chart"} <= set(charts(at))

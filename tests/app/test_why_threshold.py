@@ -8,7 +8,7 @@ from logreg.decisions import threshold_text
 
 from logreg import metrics
 
-from .conftest import assert_clean, chart, goto, reference_run, state, trace, values
+from .conftest import assert_clean, chart, charts, goto, reference_run, state, trace, values
 
 
 @pytest.fixture
@@ -78,3 +78,23 @@ def test_cost_curve_minimum_is_the_rules_cost_when_chosen_on_the_test_set(thresh
     assert values(trace(chart(at, "cost_curve_chart"), "current")["y"])[0] == \
         pytest.approx(expected_now)
     assert expected_now == pytest.approx(curve["best_cost"], rel=1e-9)
+
+
+def test_cost_and_calibration_charts_are_drawn_only_while_their_expander_is_open(app):
+    """Closed (the default), the Threshold page sends five charts, not seven (a page switch
+    draws them all at once); opened by the user, both are there."""
+    from ui.state import durable_key
+    from ui.why import THRESHOLD_WHY_LABEL
+
+    app.query_params["threshold_why"] = "False"
+    at = app.run()
+    goto(at, "threshold")
+    assert_clean(at)
+    drawn = set(charts(at))
+    assert {"roc_chart", "confusion_chart", "pr_chart", "sweep_chart"} <= drawn
+    assert not {"cost_curve_chart", "calibration_chart"} & drawn
+    assert [e for e in at.expander if e.label == THRESHOLD_WHY_LABEL]
+    at.session_state[durable_key("threshold_why")] = True  # the user opens it
+    at.run()
+    assert_clean(at)
+    assert {"cost_curve_chart", "calibration_chart"} <= set(charts(at))

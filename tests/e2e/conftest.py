@@ -148,12 +148,17 @@ class App:
     def open_train_curves(self) -> None:
         """Open Train's "Accuracy by epoch..." expander (its loss/accuracy and weights charts
         are drawn only while it is open) and wait for the rerun that draws them."""
+        self.open_panel("Accuracy by epoch", "loss_chart")
+
+    def open_panel(self, label_start: str, chart_key: str) -> None:
+        """Open the expander whose label starts with ``label_start`` (its charts are drawn only
+        while it is open) and wait until its chart ``chart_key`` is drawn."""
         details = self.page.get_by_test_id("stExpander").filter(
-            has_text="Accuracy by epoch").locator("details")
+            has_text=label_start).locator("details")
         if details.get_attribute("open") is None:
             details.locator("summary").click()
             self.wait()
-        expect(self.keyed_chart("loss_chart").locator("svg.main-svg").first).to_be_attached()
+        expect(self.keyed_chart(chart_key).locator("svg.main-svg").first).to_be_attached()
 
     def open(self, query: str = "", title: str = "Data") -> "App":
         """Open the page with this title (default: Data; the root URL opens the home page),
