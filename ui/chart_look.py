@@ -40,7 +40,7 @@ _NOT_PLOTLY = {("title", "color"), ("title", "subtitleColor")}
 # (every trace the app draws names its colour).
 _LEFT_OUT = {"colorway"}
 # Axis parts a template styles only where the figure itself has them (minor ticks, range
-# selector buttons): written into every axis they would create them.
+# selector buttons): written into an axis without them, they would add them to it.
 _AXIS_LEFT_OUT = {"minor", "rangeselector"}
 # A mounted chart never changes its data (a changed figure is a new chart), so one constant
 # revision says "the data arrays are the same" to plotly's second call.
@@ -122,9 +122,8 @@ def _implied_flags(own: dict, default: dict, gridded: bool) -> dict:
     """The show-flags an axis had under the template, now that the template's colours become
     the axis's own (``gridded``: plotly's own default for grid and zero line on this axis)."""
     base = {"showline": False, "showgrid": gridded, "zeroline": gridded}
-    flags = {flag: base[flag] or any(own.get(a) is not None for a in attrs)
-             for flag, attrs in _SHOWN_BY.items() if flag not in own and flag not in default}
-    return flags
+    return {flag: base[flag] or any(own.get(a) is not None for a in attrs)
+            for flag, attrs in _SHOWN_BY.items() if flag not in own and flag not in default}
 
 
 def _gridded(name: str, axis: dict, traces: list) -> bool:
