@@ -84,6 +84,22 @@ def metrics_table(conf, intervals, names, prevalence, sample_share):
     st.table(frame.set_index("metric"))
 
 
+def more_curves(ctx, which, y, p, names, threshold, conf, curves, prevalence):
+    """Precision-recall and TPR/FPR by threshold, then the expected cost and the calibration."""
+    left, right = st.columns(2)
+    presentation.chart(figures.pr_figure(
+        curves["precision"], curves["recall"], average_precision=curves["ap"],
+        marker=dict(recall=conf["recall"], precision=conf["precision"], threshold=threshold),
+        prevalence=float(y.mean())), key="pr_chart", where=left)
+    sweep_t = [i / 100 for i in range(101)]
+    sweep = metrics.confusion_sweep(y, p, sweep_t)
+    presentation.chart(figures.threshold_sweep_figure(sweep_t, sweep["tpr"], sweep["fpr"],
+                                                      current=threshold),
+                       key="sweep_chart", where=right)
+    why.threshold_sections(ctx.key, which, y, p, names[1], threshold,
+                           state.get("cost_fp"), state.get("cost_fn"), prevalence)
+
+
 def rule_sentences(outcome, which, y, p, names):
     """The rule's own sentence (on the set it chose on) and, when the numbers are shown for the
     other set, what the same T does there."""
@@ -200,16 +216,9 @@ with guard("evaluating the threshold"):
                               help=glossary.tip("The same TPR and FPR, weighted by the share of positives "
                                    "you entered."))
                 downloads.threshold_downloads(ctx, run, threshold)
-            left, right = st.columns(2)
-            presentation.chart(figures.pr_figure(
-                curves["precision"], curves["recall"], average_precision=curves["ap"],
-                marker=dict(recall=conf["recall"], precision=conf["precision"],
-                            threshold=threshold), prevalence=float(y.mean())),
-                key="pr_chart", where=left)
-            sweep_t = [i / 100 for i in range(101)]
-            sweep = metrics.confusion_sweep(y, p, sweep_t)
-            presentation.chart(figures.threshold_sweep_figure(sweep_t, sweep["tpr"], sweep["fpr"],
-                                                              current=threshold),
-                               key="sweep_chart", where=right)
-            why.threshold_sections(ctx.key, which, y, p, names[1], threshold,
-                                   state.get("cost_fp"), state.get("cost_fn"), prevalence)
+            # Under the first screens, drawn only while open (a setting, kept in the link): the
+            # switch to this page drew all nine charts at once (benchmarks/bench_browser.py).
+            more = st.expander(thresholds.MORE_CURVES_LABEL, **state.bind("threshold_curves"))
+            if more.open:
+                with more:
+                    more_curves(ctx, which, y, p, names, threshold, conf, curves, prevalence)

@@ -86,7 +86,7 @@ SETTINGS = (
     Setting("present", False, bool),        # presentation mode: no sidebar, big fonts, few controls
     Setting("lesson", 0, int, lo=0, hi=20),  # guided-tour step (ui/lesson.py); 0 = no tour
     Setting("train_curves", False, bool),   # Train's accuracy and weights charts: open/closed
-    Setting("threshold_why", False, bool),  # Threshold's cost curve and calibration: open/closed
+    Setting("threshold_curves", False, bool),  # Threshold's "More curves" (PR, sweep, cost...)
     Setting("why_view", "Coefficients", str,  # the Why page's view
             ("Coefficients", "Penalty path", "Loss surface")),
 )

@@ -29,6 +29,9 @@ RULE_SHORT = {"youden": "best balance", "target_tpr": "target TPR", "max_fpr": "
               "cost": "cheapest", "f1": "best F1"}
 TUNE_WORDS = {"train": "training set (honest)", "test": "test set (optimistic)"}
 SET_WORDS = {"train": "training set", "test": "test set"}
+# The Threshold page's expander of the curves under its first screens (setting threshold_curves).
+MORE_CURVES_LABEL = ("More curves: precision-recall, TPR and FPR at every threshold, expected "
+                     "cost, calibration")
 NOTICE_KEY = "threshold_manual_notice"
 
 

@@ -217,23 +217,8 @@ def cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, preval
         set_words=thresholds.SET_WORDS.get(which)), key="cost_curve_chart")
 
 
-# Drawn only while open (a setting: it stays open across pages and in a link). Seven charts
-# drawn at once made the switch to the Threshold page take 1.7x the reference's slider step in
-# chromium (benchmarks/bench_browser.py); these two sit under the first screen.
-THRESHOLD_WHY_LABEL = "Expected cost at every threshold, and calibration"
-
-
 def threshold_sections(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence):
-    """The Threshold page's two "why" charts side by side (one call from the page), behind an
-    expander bound to the ``threshold_why`` setting, drawn while it is open."""
-    panel = st.expander(THRESHOLD_WHY_LABEL, **state.bind("threshold_why"))
-    if not panel.open:
-        return
-    with panel:
-        _threshold_charts(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence)
-
-
-def _threshold_charts(run_key, which, y, p, target, threshold, cost_fp, cost_fn, prevalence):
+    """The Threshold page's two "why" charts side by side (one call from the page)."""
     left, right = st.columns(2)
     with left:
         cost_curve_section(run_key, which, y, p, threshold, cost_fp, cost_fn, prevalence)

@@ -101,15 +101,15 @@ def concurrent_apptest(monkeypatch):
 
 
 # Settings (ui/state.py) of expanders whose charts are drawn only while open.
-OPEN_PANELS = ("train_curves", "threshold_why")
+OPEN_PANELS = ("train_curves", "threshold_curves")
 
 
 @pytest.fixture(autouse=True)
 def train_curves_open(monkeypatch):
-    """Train's accuracy and weights charts and Threshold's cost and calibration charts are
-    drawn only while their expander (the settings ``OPEN_PANELS``) is open, which a user does by
-    a click; most tests read those charts, so here the settings default to open (the closed
-    pages are checked with ``?train_curves=False`` / ``?threshold_why=False``)."""
+    """Train's accuracy and weights charts and Threshold's "More curves" are drawn only while
+    their expander (the settings ``OPEN_PANELS``) is open, which a user does by a click; most
+    tests read those charts, so here the settings default to open (the closed pages are checked
+    with ``?train_curves=False`` / ``?threshold_curves=False``)."""
     from ui import state
 
     opened = {name: dataclasses.replace(state.BY_NAME[name], default=True)

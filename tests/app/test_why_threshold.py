@@ -80,21 +80,22 @@ def test_cost_curve_minimum_is_the_rules_cost_when_chosen_on_the_test_set(thresh
     assert expected_now == pytest.approx(curve["best_cost"], rel=1e-9)
 
 
-def test_cost_and_calibration_charts_are_drawn_only_while_their_expander_is_open(app):
-    """Closed (the default), the Threshold page sends five charts, not seven (a page switch
-    draws them all at once); opened by the user, both are there."""
+def test_the_curves_under_the_first_screens_are_drawn_only_while_their_expander_is_open(app):
+    """Closed (the default), the Threshold page sends three charts, not seven (a page switch
+    draws them all at once); opened by the user, PR, sweep, cost and calibration are there."""
     from ui.state import durable_key
-    from ui.why import THRESHOLD_WHY_LABEL
+    from ui.thresholds import MORE_CURVES_LABEL
 
-    app.query_params["threshold_why"] = "False"
+    more = {"pr_chart", "sweep_chart", "cost_curve_chart", "calibration_chart"}
+    app.query_params["threshold_curves"] = "False"
     at = app.run()
     goto(at, "threshold")
     assert_clean(at)
     drawn = set(charts(at))
-    assert {"roc_chart", "confusion_chart", "pr_chart", "sweep_chart"} <= drawn
-    assert not {"cost_curve_chart", "calibration_chart"} & drawn
-    assert [e for e in at.expander if e.label == THRESHOLD_WHY_LABEL]
-    at.session_state[durable_key("threshold_why")] = True  # the user opens it
+    assert {"roc_chart", "confusion_chart", "hist_chart"} <= drawn
+    assert not more & drawn
+    assert [e for e in at.expander if e.label == MORE_CURVES_LABEL]
+    at.session_state[durable_key("threshold_curves")] = True  # the user opens it
     at.run()
     assert_clean(at)
-    assert {"cost_curve_chart", "calibration_chart"} <= set(charts(at))
+    assert more <= set(charts(at))

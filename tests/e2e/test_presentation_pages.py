@@ -70,7 +70,7 @@ def present_app(page) -> App:
 @pytest.mark.parametrize("title,query,at_least", [
     ("Data", "", 1),
     ("Train", "", 3),
-    ("Threshold", "threshold_why=True", 7),  # with its cost and calibration charts open
+    ("Threshold", "threshold_curves=True", 7),  # with its "More curves" open
     ("Multiclass (one-vs-rest)",
      "source=builtin&builtin=iris&compare_softmax=True&ovr_class=versicolor", 7),
     ("How logistic regression works", "", 1),

@@ -27,6 +27,7 @@ def read_matrix(app):
 def test_youden_rule_moves_threshold_and_confusion_matrix(app):
     app.open(IMBALANCED)
     app.nav("Threshold")
+    app.open_panel("More curves", "pr_chart")
     for key in ("roc_chart", "hist_chart", "confusion_chart", "pr_chart", "sweep_chart"):
         expect_plot_drawn(app.keyed_chart(key))
     threshold = app.slider("Threshold T")

@@ -28,7 +28,7 @@ def test_why_views_draw(app, tmp_path):
 def test_threshold_page_draws_cost_curve_and_calibration(app, tmp_path):
     app.open()
     app.nav("Threshold")
-    app.open_panel("Expected cost at every threshold", "cost_curve_chart")
+    app.open_panel("More curves", "cost_curve_chart")
     for key in ("cost_curve_chart", "calibration_chart"):
         chart = app.keyed_chart(key)
         chart.scroll_into_view_if_needed()
