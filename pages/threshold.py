@@ -133,8 +133,8 @@ with guard("evaluating the threshold"):
         run = runs.binary_run(ctx)
         names = run.class_names
         has_test = thresholds.has_test(run)
-        if thresholds.diverged_sentence(run):
-            st.warning(thresholds.diverged_sentence(run), icon=":material/warning:")
+        if diverged := thresholds.diverged_sentence(run):
+            st.warning(diverged, icon=":material/warning:")
         # Plot-first (issue 13): one row of controls (which set, T), the ROC and the confusion
         # matrix under it on the first screen; how a rule chooses T and the rest below them.
         left, right = st.columns([1, 2], vertical_alignment="bottom")
@@ -217,7 +217,7 @@ with guard("evaluating the threshold"):
                                    "you entered."))
                 downloads.threshold_downloads(ctx, run, threshold)
             # Under the first screens, drawn only while open (a setting, kept in the link): the
-            # switch to this page drew all nine charts at once (benchmarks/bench_browser.py).
+            # switch to this page drew all seven charts at once (benchmarks/bench_browser.py).
             more = st.expander(thresholds.MORE_CURVES_LABEL, **state.bind("threshold_curves"))
             if more.open:
                 with more:
