@@ -14,9 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from logreg import pipeline  # noqa: E402
+from logreg import figures_why, metrics, pipeline  # noqa: E402
 from logreg.data import make_dataset, train_test_split  # noqa: E402
 from logreg.replay_figure import replay_frame_epochs, training_replay_figure  # noqa: E402
 from tests.test_figures import build_all, sample_data  # noqa: E402
@@ -26,8 +27,23 @@ from ui.presentation import _StyledFigure  # noqa: E402
 
 @st.cache_resource
 def figures() -> dict:
-    """name -> figure: every builder of tests/test_figures.py and the Train page's figure."""
-    out = build_all(sample_data())
+    """name -> figure: every builder of tests/test_figures.py, the Threshold page's cost and
+    calibration charts, the penalty path and the Train page's figure."""
+    d = sample_data()
+    out = build_all(d)
+    curve = metrics.expected_cost_curve(d["y"], d["p"], 1.0, 5.0)
+    out["cost_curve"] = figures_why.cost_curve_figure(
+        curve["thresholds"], curve["cost"], best_threshold=curve["best_threshold"],
+        best_cost=curve["best_cost"], current=0.5,
+        current_cost=float(metrics.expected_cost(d["y"], d["p"], 0.5, 1.0, 5.0)),
+        set_words="test set")
+    out["calibration"] = figures_why.reliability_figure(
+        metrics.calibration_bins(d["y"], d["p"], 10), metrics.brier_score(d["y"], d["p"]),
+        target="class 1", n_bins=10)
+    strengths = np.logspace(-4, 1, 12)
+    out["path"] = figures_why.path_figure(
+        strengths, np.outer(1 / (1 + strengths), [1.5, -0.8, 0.3]), ["x1", "x2", "x1 x2"],
+        current=0.01)
     data = make_dataset("moons", n_samples=300, noise=0.2, random_state=0)
     train, test = train_test_split(data, test_size=0.25, random_state=0)
     run = pipeline.fit_binary(train.X, train.y, test.X, test.y,

@@ -23,7 +23,7 @@ IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 CHANNEL_TOLERANCE = 48
 # Share of pixels allowed to differ (edges of points whose positions moved by < 1e-8).
 PIXEL_SHARE = 0.002
-NAMES = [*ALL, "replay"]
+NAMES = [*ALL, "cost_curve", "calibration", "path", "replay"]
 
 
 @pytest.fixture(scope="module")
