@@ -79,9 +79,7 @@ def test_every_chart_is_large_in_presentation_mode(page, title, query, at_least)
     app = present_app(page).open("present=1" + (f"&{query}" if query else ""), title=title)
     app.expect_no_exception()
     if title == "Train":  # its accuracy and weights charts are drawn once their expander opens
-        app.page.get_by_test_id("stExpander").filter(has_text="Accuracy by epoch").locator(
-            "summary").click()
-        app.wait()
+        app.open_train_curves()
     large_charts(app, title, at_least)
 
 
