@@ -171,43 +171,59 @@ def scores(run, threshold, train_acc, test_acc):
                    help=glossary.tip(f"Trained in {run.seconds * 1000:.0f} ms."))
 
 
+# The files a run can be taken away as sit in one expander under the first screen, drawn only
+# while it is open (a setting, like the curves above): closed, a first visit skips their
+# widgets' code in the browser and a retrain skips building the script.
+FILES_LABEL = "Take this run with you: report, Python script, model and predictions files"
+
+
+def files_panel(ctx, run, threshold):
+    """The report and script downloads, the model and predictions files, and loading a model:
+    open in the expander bound to ``train_files``."""
+    panel = st.expander(FILES_LABEL, icon=":material/download:", **state.bind("train_files"))
+    downloads.link_note()  # the address bar is always there: what a copied link carries
+    if panel.open:
+        with panel:
+            downloads.train_downloads(ctx, run, threshold)
+            save_and_load(ctx, run, threshold)
+
+
 def save_and_load(ctx, run, threshold):
-    downloads.train_downloads(ctx, run, threshold)
-    with st.expander("Save or load a model"):
-        st.caption("Model files are plain JSON (weights, settings, how the features were "
-                   "prepared); loading one never runs code from it.")
-        c1, c2 = st.columns(2)
-        # Callables: the files are built only when a button is pressed, not on every rerun.
-        # on_click="ignore": a click that reran the script would replace both buttons' file ids
-        # while the browser still holds the old ones, so a second download right after the
-        # first failed ("Deferred file ... not found").
-        c1.download_button("Download this model (JSON)",
-                           lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
-                           file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
-                           icon=":material/download:", on_click="ignore")
-        c2.download_button("Download predictions (CSV)",
-                           data_source.predictions_file(ctx.dataset, run, threshold),
-                           file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
-                           icon=":material/table:", on_click="ignore",
-                           help=glossary.tip("Every row of the data: its row number, split (train or test), "
-                                "the threshold, both probabilities and the predicted class."))
-        file = st.file_uploader("Load a model file", type=["json"], key="model_file",
-                                help=glossary.tip("A JSON file downloaded from this app."))
-        if file is not None:
-            with guard("reading the model file"):
-                test = ctx.test if ctx.test is not None else ctx.train
-                loaded = pipeline.load_model(file.getvalue(), test.X, test.y,
-                                             ctx.dataset.class_names, ctx.dataset.feature_names)
-                st.success(f"Read: {loaded.description}")
-                if loaded.mismatch:
-                    st.warning(loaded.mismatch)
-                else:
-                    auc = "" if loaded.auc is None else f", AUC {loaded.auc:.3f}"
-                    st.info(f"On the current {'test' if ctx.test is not None else 'training'} "
-                            f"data: accuracy {loaded.accuracy:.1%}{auc} at its threshold "
-                            f"{threshold_text(loaded.threshold)}.")
-                st.button("Use its settings and threshold", on_click=apply_loaded,
-                          args=(loaded,))
+    st.markdown("**Save or load a model**")
+    st.caption("Model files are plain JSON (weights, settings, how the features were "
+               "prepared); loading one never runs code from it.")
+    c1, c2 = st.columns(2)
+    # Callables: the files are built only when a button is pressed, not on every rerun.
+    # on_click="ignore": a click that reran the script would replace both buttons' file ids
+    # while the browser still holds the old ones, so a second download right after the
+    # first failed ("Deferred file ... not found").
+    c1.download_button("Download this model (JSON)",
+                       lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
+                       file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
+                       icon=":material/download:", on_click="ignore")
+    c2.download_button("Download predictions (CSV)",
+                       data_source.predictions_file(ctx.dataset, run, threshold),
+                       file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
+                       icon=":material/table:", on_click="ignore",
+                       help=glossary.tip("Every row of the data: its row number, split (train or test), "
+                            "the threshold, both probabilities and the predicted class."))
+    file = st.file_uploader("Load a model file", type=["json"], key="model_file",
+                            help=glossary.tip("A JSON file downloaded from this app."))
+    if file is not None:
+        with guard("reading the model file"):
+            test = ctx.test if ctx.test is not None else ctx.train
+            loaded = pipeline.load_model(file.getvalue(), test.X, test.y,
+                                         ctx.dataset.class_names, ctx.dataset.feature_names)
+            st.success(f"Read: {loaded.description}")
+            if loaded.mismatch:
+                st.warning(loaded.mismatch)
+            else:
+                auc = "" if loaded.auc is None else f", AUC {loaded.auc:.3f}"
+                st.info(f"On the current {'test' if ctx.test is not None else 'training'} "
+                        f"data: accuracy {loaded.accuracy:.1%}{auc} at its threshold "
+                        f"{threshold_text(loaded.threshold)}.")
+            st.button("Use its settings and threshold", on_click=apply_loaded,
+                      args=(loaded,))
 
 
 def apply_loaded(loaded):
@@ -275,7 +291,7 @@ def results(ctx, threshold, story):
     curves_panel(ctx, run, threshold, epoch)
     st.caption(f"Live training stops after {compute.TIME_BUDGET_S:g} s whatever the epochs, "
                "so the page stays responsive; the message above says when that happened.")
-    save_and_load(ctx, run, threshold)
+    files_panel(ctx, run, threshold)
     with diagnosis_box:
         for level, sentence in runs.diagnosis(ctx, run).sentences:
             DIAGNOSIS_BOXES[level](sentence)

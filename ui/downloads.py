@@ -144,7 +144,6 @@ def train_downloads(ctx, run, threshold: float) -> None:
     if state.get("source") == "upload":
         st.caption("The report and script name your file but do not contain it; the script "
                    "reads it from the path written at its top.")
-    link_note()
 
 
 def threshold_downloads(ctx, run, threshold: float) -> None:

@@ -87,6 +87,7 @@ SETTINGS = (
     Setting("lesson", 0, int, lo=0, hi=20),  # guided-tour step (ui/lesson.py); 0 = no tour
     Setting("train_curves", False, bool),   # Train's accuracy and weights charts: open/closed
     Setting("threshold_curves", False, bool),  # Threshold's "More curves" (PR, sweep, cost...)
+    Setting("train_files", False, bool),    # Train's files panel (report, script, model): open/closed
     Setting("why_view", "Coefficients", str,  # the Why page's view
             ("Coefficients", "Penalty path", "Loss surface")),
 )

@@ -101,7 +101,7 @@ def concurrent_apptest(monkeypatch):
 
 
 # Settings (ui/state.py) of expanders whose charts are drawn only while open.
-OPEN_PANELS = ("train_curves", "threshold_curves")
+OPEN_PANELS = ("train_curves", "threshold_curves", "train_files")
 
 
 @pytest.fixture(autouse=True)

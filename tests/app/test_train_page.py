@@ -358,3 +358,23 @@ def test_accuracy_and_weights_charts_are_built_only_while_their_expander_is_open
     # Both views show the same run: the loss chart's training loss is the replay figure's.
     replay_loss = values(trace(chart(at, "boundary_chart"), "train loss")["y"]).astype(float)
     np.testing.assert_allclose(loss_y(at), replay_loss, rtol=1e-6)
+
+
+def test_the_files_panel_is_built_only_while_it_is_open(app):
+    """Closed (the default), the page sends none of the files' widgets (a first visit skips their
+    code in the browser); opened, the report, script, model and predictions files and the model
+    upload are all there."""
+    app.query_params["train_files"] = "False"
+    at = train_page(app, n_samples=200)
+    panel = [e for e in at.expander if e.label.startswith("Take this run with you")]
+    assert len(panel) == 1
+    assert not at.get("download_button") and not at.get("file_uploader")
+    assert not [b for b in at.button if b.label.startswith("Prepare the report")]
+    at.session_state[durable_key("train_files")] = True  # the user opens it
+    at.run()
+    assert_clean(at)
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert labels == {"Download a Python script that rebuilds it", "Download this model (JSON)",
+                      "Download predictions (CSV)"}
+    assert [b for b in at.button if b.label == "Prepare the report (HTML)"]
+    assert len(at.get("file_uploader")) == 1

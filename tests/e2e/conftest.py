@@ -150,15 +150,22 @@ class App:
         are drawn only while it is open) and wait for the rerun that draws them."""
         self.open_panel("Accuracy by epoch", "loss_chart")
 
-    def open_panel(self, label_start: str, chart_key: str) -> None:
-        """Open the expander whose label starts with ``label_start`` (its charts are drawn only
-        while it is open) and wait until its chart ``chart_key`` is drawn."""
+    def open_train_files(self) -> None:
+        """Open Train's files expander (report, script, model, predictions; drawn only while it
+        is open) and wait for the rerun that draws it."""
+        self.open_panel("Take this run with you")
+        expect(self.page.get_by_text("Save or load a model")).to_be_visible()
+
+    def open_panel(self, label_start: str, chart_key: str | None = None) -> None:
+        """Open the expander whose label starts with ``label_start`` (its content is drawn only
+        while it is open) and wait until its chart ``chart_key`` (if any) is drawn."""
         details = self.page.get_by_test_id("stExpander").filter(
             has_text=label_start).locator("details")
         if details.get_attribute("open") is None:
             details.locator("summary").click()
             self.wait()
-        expect(self.keyed_chart(chart_key).locator("svg.main-svg").first).to_be_attached()
+        if chart_key is not None:
+            expect(self.keyed_chart(chart_key).locator("svg.main-svg").first).to_be_attached()
 
     def open(self, query: str = "", title: str = "Data") -> "App":
         """Open the page with this title (default: Data; the root URL opens the home page),

@@ -97,7 +97,7 @@ def test_two_downloads_in_a_row_both_arrive(projector, tmp_path):
     app = projector
     app.open()
     app.nav("Train")
-    app.page.get_by_text("Save or load a model").click()
+    app.open_train_files()
     model_button = app.page.get_by_role("button", name=re.compile("Download this model"))
     csv_button = app.page.get_by_role("button", name=re.compile("Download predictions"))
     expect(csv_button).to_be_visible()

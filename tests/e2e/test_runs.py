@@ -89,6 +89,7 @@ def test_runs_page_downloads_and_projector_view(app, browser, tmp_path):
     app.open("kind=moons")
     train_two_runs(app)
     # The Train page's script download: real bytes, and it runs.
+    app.open_train_files()
     with app.page.expect_download() as got:
         app.page.get_by_role("button", name=re.compile("Download a Python script")).click()
     script = tmp_path / "rebuild.py"
