@@ -112,14 +112,18 @@ def effects_figure(table, *, target, title="Effect of +1 standard deviation",
         spread = ratio
     fig.add_trace(trace)
     _log_vline(fig, 1.0, color=GUIDE, label="no effect", dash="dash", label_at="below")
+    height = max(320, 190 + 42 * len(names))
     apply_layout(fig, title=title, x_title=f"odds of {html_escape(target)} × (log scale)",
-                 subtitle=note, height=max(320, 190 + 42 * len(names)))
+                 subtitle=note, height=height)
     tickvals, ticktext = _ratio_ticks(spread)
     # The axis on top, under the title: a chart of many terms scrolls inside its box on the
     # page, and an axis at the bottom was then out of sight.
     fig.update_xaxes(type="log", tickvals=tickvals, ticktext=ticktext, side="top",
                      title=dict(standoff=6))
-    fig.update_layout(margin=dict(t=top_margin(wrap_note(note)) + 74, b=36))
+    # The title at the very top (plotly centres it in the top margin, which the axis on top
+    # makes tall: it then stood ~70 px below the sentences beside the chart).
+    fig.update_layout(margin=dict(t=top_margin(wrap_note(note)) + 44, b=36),
+                      title=dict(yref="container", y=1 - 8 / height, yanchor="top"))
     fig.update_yaxes(categoryorder="array", categoryarray=names, range=reversed_range(len(names)),
                      automargin=True)
     return fig.figure()
