@@ -656,6 +656,8 @@ class _TableBuilder:
             class_names=tuple(class_names),
             name=self.reader.name,
             notes=tuple(self.notes),
+            # The kept rows' places among the file's data rows, for a predictions file to join on.
+            source_rows=np.flatnonzero(keep) if n_dropped else None,
         )
 
     # ---- which columns -----------------------------------------------------------------------

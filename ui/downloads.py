@@ -158,9 +158,7 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
                        file_name=f"predictions-{stem}.csv", mime="text/csv",
                        key="threshold_predictions_download", on_click="ignore",
                        icon=":material/table:", width="stretch",
-                       help=glossary.tip(f"Every row of the data: its row number, split (train or "
-                            f"test), both probabilities and the class predicted at T = {t_text}."
-                            + _dropped_rows_words(ctx.dataset)))
+                       help=predictions_help(ctx.dataset, f"the class predicted at T = {t_text}"))
     accuracy = history.shown_accuracy(ctx, run, threshold)
     with c2:
         prepared_download(
@@ -172,12 +170,19 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
                  "opens in any browser, offline."))
 
 
-def _dropped_rows_words(dataset) -> str:
-    """When reading the file dropped rows: what the predictions' row numbers then count."""
-    if not any(n.startswith("Dropped ") for n in dataset.notes):
-        return ""
-    return (" Rows dropped for empty cells are not in it, and 'row' counts the rows used, so it "
-            "is not the line of your file.")
+def predictions_help(dataset, predicted: str) -> str:
+    """The predictions download's tooltip: what each line holds and exactly what ``row`` is.
+
+    ``predicted`` names the last column's content ("the class predicted at T = 0.5").
+    """
+    upload = state.get("source") == "upload"
+    row = ("its row number in your file (1 = the first row under the column names)" if upload
+           else "its row number in the data (from 1)")
+    words = f"Every row of the data: {row}, split (train or test), both probabilities and {predicted}."
+    if upload and dataset.source_rows is not None:
+        words += (" Rows dropped for empty cells are not in it; the others keep their numbers, "
+                  "so 'row' joins each line to the same row of your file.")
+    return glossary.tip(words)
 
 
 def compare_report(chosen, runs) -> bytes:

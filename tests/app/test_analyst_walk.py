@@ -166,14 +166,17 @@ def test_predictions_help_says_what_row_counts_when_rows_were_dropped(app):
     goto(at, "threshold")
     button = next(b for b in at.get("download_button")
                   if b.proto.label == "Download predictions (CSV)")
-    assert "'row' counts the rows used, so it is not the line of your file" in button.proto.help
-    # With the empty column left out every row is used: nothing to warn about.
+    assert "its row number in your file (1 = the first row under the column names)" in \
+        button.proto.help
+    assert "Rows dropped for empty cells are not in it" in button.proto.help
+    # With the empty column left out every row is used: nothing dropped to mention.
     goto(at, "data")
     at.multiselect(key="data_features_out").set_value(["Smoker"]).run()
     goto(at, "threshold")
     button = next(b for b in at.get("download_button")
                   if b.proto.label == "Download predictions (CSV)")
-    assert "not the line of your file" not in button.proto.help
+    assert "its row number in your file" in button.proto.help
+    assert "dropped" not in button.proto.help
 
 
 def test_slider_sentence_shows_the_tables_digits(app):
