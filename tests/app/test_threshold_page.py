@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -153,3 +155,32 @@ def test_cost_rule_is_cheapest_at_the_entered_prevalence(threshold_page):
     shown = float(metric_value(at, "… at 5.00% positives").replace(",", ""))
     assert shown == pytest.approx(costs.min(), abs=0.05)
     check_rule(at, ref.y_train, ref.p_train, "cost")  # and the reason sentence says so
+
+
+# ---- a run that has not finished training is flagged on the Threshold page too --------------
+
+def test_unfinished_run_is_flagged_on_the_threshold_page_and_a_converged_one_is_not(app):
+    at = goto(app.run(), "train")
+    at.select_slider(key="w_epochs").set_value(20).run()
+    assert_clean(at)
+    ref = reference_run(at)
+    assert not ref.model.converged_ and not ref.model.diverged_  # stopped early by few epochs
+    goto(at, "threshold")
+    warned = [w.value for w in at.warning if "Not finished" in w.value]
+    assert len(warned) == 1, texts(at.warning)
+    sentence = warned[0]
+    # Built from the run: its epochs, the loss still falling by its last step, what to do.
+    loss = ref.model.history_["loss"]
+    assert f"Not finished after {ref.model.n_iter_:,} epochs" in sentence
+    assert ref.model.n_iter_ == 20
+    drop = float(re.search(r"still falling \(([\d.e+-]+) in the last epoch\)", sentence).group(1))
+    assert drop == pytest.approx(loss[-2] - loss[-1], rel=1e-3)
+    assert "a T chosen from them, would still change" in sentence
+    assert "To finish, on the Train page: raise the epochs" in sentence
+    # The same run, converged (Newton): no warning.
+    goto(at, "train")
+    at.radio(key="w_solver").set_value("newton").run()
+    assert_clean(at)
+    assert reference_run(at).model.converged_
+    goto(at, "threshold")
+    assert not any("Not finished" in w.value or "final model" in w.value for w in at.warning)
