@@ -20,6 +20,9 @@ import numpy as np
 MAX_FEATURES = 1000
 #: At most this many classes in a target column; more looks like a number to predict.
 MAX_CLASSES = 20
+#: At most this many different numbers in a numeric target column: class codes (0/1, ratings 1-5,
+#: digits 0-9); more is a count or a measurement (an age, a number of purchases), not a class.
+MAX_NUMERIC_CLASSES = 10
 #: Any feature value with a larger absolute value is rejected (usually a unit or parsing problem).
 MAX_ABS_VALUE = 1e12
 #: A text column with at most this many different values is one-hot encoded; more is left out.
