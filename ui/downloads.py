@@ -81,13 +81,28 @@ def single_report(ctx, run, threshold: float, accuracy) -> bytes:
         figs.insert(2, ("ROC curve", figures.roc_figure(c["fpr"], c["tpr"], auc=c["auc"],
                                                         title="ROC curve on the test set")))
     described = report.describe_run(run, label=label, settings=settings, threshold=threshold,
-                                    accuracy=accuracy)
+                                    accuracy=accuracy, with_costs=costs_were_set(settings))
     text = report.html_report(
         title=f"Logistic regression on {ctx.dataset.name}: {label}",
         data_summary=data_summary(ctx.dataset, ctx.train, ctx.test,
                                   ctx.dataset.class_names[ctx.positive]),
         runs=[described], figures=figs)
     return text.encode("utf-8")
+
+
+def report_token(ctx, threshold: float, accuracy) -> str:
+    """What the prepared report depends on: the run, T, the accuracy shown and the settings the
+    report states (the costs, the rule and its set), so a changed cost is never offered stale."""
+    settings = history.current_settings()
+    return f"{ctx.key}|{threshold!r}|{accuracy!r}|{sorted(settings.items())!r}"
+
+
+def costs_were_set(settings: dict) -> bool:
+    """Whether the user set the Threshold page's costs (other than the defaults, or a share of
+    positives) or lets them choose T (the cheapest-cost rule): then the report states them."""
+    changed = any(settings.get(name) != state.BY_NAME[name].default
+                  for name in ("cost_fp", "cost_fn", "prevalence"))
+    return changed or settings.get("rule") == "cost"
 
 
 def script_text(ctx, run, threshold: float) -> str:
@@ -120,7 +135,7 @@ def train_downloads(ctx, run, threshold: float) -> None:
     stem = _file_stem(ctx.dataset.name)
     with c1:
         prepared_download(
-            "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
+            "train_report", report_token(ctx, threshold, accuracy),
             lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
             file_name=f"report-{stem}.html", mime="text/html",
             help=glossary.tip("One HTML file with the data, settings, metrics with intervals, the threshold "
@@ -162,7 +177,7 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
     accuracy = history.shown_accuracy(ctx, run, threshold)
     with c2:
         prepared_download(
-            "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
+            "train_report", report_token(ctx, threshold, accuracy),
             lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
             file_name=f"report-{stem}.html", mime="text/html",
             help=glossary.tip(f"One HTML file with the data, settings, T = {t_text} and why, "

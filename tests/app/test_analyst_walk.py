@@ -13,7 +13,7 @@ import pytest
 from logreg import decisions
 from logreg.data import read_csv, train_test_split
 
-from .conftest import ROOT, assert_clean, chart, goto, state, texts, upload
+from .conftest import ROOT, assert_clean, chart, goto, metric_value, state, texts, upload
 
 
 def loans_csv(n=400, seed=5) -> bytes:
@@ -232,3 +232,22 @@ def test_threshold_page_warns_when_the_model_diverged(app):
     at.toggle(key="w_standardize").set_value(True).run()
     goto(at, "threshold")
     assert not any("Do not choose a threshold" in w.value for w in at.warning)
+
+
+def test_report_states_the_costs_set_on_the_threshold_page_with_the_pages_numbers(app):
+    at = upload(app.run(), "loans.csv", loans_csv())
+    goto(at, "threshold")
+    at.number_input(key="w_cost_fp").set_value(3.0).run()
+    at.number_input(key="w_cost_fn").set_value(12.0).run()
+    assert_clean(at)
+    shown = metric_value(at, "Expected cost per 1,000 cases")
+    at.button(key="train_report_prepare").click().run()
+    assert_clean(at)
+    report = at.session_state["prepared_downloads"]["train_report"][1].decode()
+    assert "a false alarm (a &#x27;default&#x27; case flagged as &#x27;paid&#x27;) costs 3" in report
+    assert "costs 12." in report
+    assert f"the expected cost is {shown} per 1,000 cases on the test set" in report
+    # A changed cost makes a new report, never the old one.
+    at.number_input(key="w_cost_fn").set_value(20.0).run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the report (HTML)" not in labels
