@@ -19,6 +19,7 @@ from ._figure_style import (
     finite_pairs,
     hover_escape,
     html_escape,
+    reversed_range,
     unit_square_axes,
 )
 
@@ -80,7 +81,7 @@ def weights_compare_figure(runs, *, title="Weights side by side", max_features=3
     fig = FigureSpec()
     for i, (label, names, coef) in enumerate(runs):
         weights = dict(zip(names, np.asarray(coef, dtype=float).ravel()))
-        ys = [n for n in reversed(shown) if n in weights and np.isfinite(weights[n])]
+        ys = [n for n in shown if n in weights and np.isfinite(weights[n])]
         fig.add_trace(dict(
             type="bar", orientation="h", y=[html_escape(n) for n in ys],
             x=[float(weights[n]) for n in ys], name=html_escape(label),
@@ -92,6 +93,11 @@ def weights_compare_figure(runs, *, title="Weights side by side", max_features=3
                            else None),
                  height=max(420, 120 + 22 * len(shown) * max(1, len(runs)) // 2))
     fig.update_layout(barmode="group")
+    # Largest weight on top, and within each feature the runs top to bottom in legend order:
+    # a reversed category axis (written out, see reversed_range) stacks a group's bars from the
+    # top; on a plain axis the first run's bar would sit at the bottom, under the legend's last.
+    fig.update_yaxes(categoryorder="array", categoryarray=[html_escape(n) for n in shown],
+                     range=reversed_range(len(shown)))
     fig.update_xaxes(zeroline=True, zerolinecolor=ZERO_GREY, zerolinewidth=2)
     if not fig.data:
         add_note(fig, "No weights to show.")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from logreg import decisions, figures
+from logreg.runs import binary_labels
 from logreg.data import DATASET_KINDS, MULTICLASS_KINDS, describe
 from ui import compute, data_source, doors, glossary, pickers, presentation, state
 from ui.errors import guard
@@ -194,7 +195,12 @@ def preview(dataset, plot_column, side_column):
             if dataset.n_features > 2:
                 pickers.axis_pickers(dataset, drawn, "data")
                 drawn = data_source.drawn_features(dataset)
-            fig = figures.scatter_figure(dataset.X[:, list(drawn)], dataset.y, dataset.class_names,
+            y, names = dataset.y, dataset.class_names
+            if dataset.n_classes == 2:
+                # Coded as on the binary pages (the positive class is class 1), so each class has
+                # the colour here that it has on Train and Threshold.
+                y, names = binary_labels(y, names, data_source.positive_code(dataset))
+            fig = figures.scatter_figure(dataset.X[:, list(drawn)], y, names,
                                          [dataset.feature_names[i] for i in drawn],
                                          title=f"{dataset.name}: each dot is one sample")
             presentation.chart(fig, key="data_chart", where=plot_box, height=SCATTER_HEIGHT)

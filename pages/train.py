@@ -200,11 +200,11 @@ def save_and_load(ctx, run, threshold):
     c1.download_button("Download this model (JSON)",
                        lambda: pipeline.export_model(run, ctx.dataset.name, threshold),
                        file_name=f"logreg-{ctx.dataset.name}.json", mime="application/json",
-                       icon=":material/download:", on_click="ignore")
+                       icon=":material/download:", on_click="ignore", width="stretch")
     c2.download_button("Download predictions (CSV)",
                        data_source.predictions_file(ctx.dataset, run, threshold),
                        file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
-                       icon=":material/table:", on_click="ignore",
+                       icon=":material/table:", on_click="ignore", width="stretch",
                        help=downloads.predictions_help(ctx.dataset, "the predicted class"))
     file = st.file_uploader("Load a model file", type=["json"], key="model_file",
                             help=glossary.tip("A JSON file downloaded from this app."))

@@ -589,3 +589,19 @@ def test_compare_loss_figure_draws_each_run_in_its_own_colour_without_nan():
     assert list(arr(d["data"][2], "y")) == [0.7, 2.0]  # NaN left out
     assert not non_finite_leaves(d)
     assert d["layout"]["xaxis"]["title"]["text"] == "epoch"
+
+
+def test_weights_compare_lists_features_largest_first_and_runs_in_legend_order():
+    """Largest |w| on top; the category axis is reversed (range written out), so a group's
+    bars run top to bottom in trace (= legend) order: the first run's bar is the top one."""
+    from logreg.run_figures import weights_compare_figure
+
+    runs = [("run 1", ("a", "b", "c"), np.array([0.1, -2.0, 0.5])),
+            ("run 2", ("a", "b", "c"), np.array([0.3, -1.0, 1.5]))]
+    fig = weights_compare_figure(runs).to_dict()
+    axis = fig["layout"]["yaxis"]
+    assert list(axis["categoryarray"]) == ["b", "c", "a"]  # max |w| over the runs: 2.0, 1.5, 0.3
+    assert axis["range"] == [2.5, -0.5]  # reversed: the first category and trace on top
+    assert [t["name"] for t in fig["data"]] == ["run 1", "run 2"]
+    for t, (_, names, coef) in zip(fig["data"], runs):
+        assert dict(zip(t["y"], t["x"])) == pytest.approx(dict(zip(names, coef)))

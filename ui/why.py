@@ -120,8 +120,9 @@ def coefficients_section(run, run_key):
         st.info(note, icon=":material/info:")
     st.caption("Click a column header to sort. Per +1 unit of your column, and per +1 standard "
                "deviation (its size in your units is in the '1 SD' column).")
+    # The intercept is not a column: it has no SD, and its per-SD cells show a dash, not "None".
     st.dataframe(why.display_table(report.table), width="stretch", key="coef_table",
-                 column_config=_number_formats(report.table))
+                 column_config=_number_formats(report.table), placeholder="—")
 
 
 def _number_formats(table):

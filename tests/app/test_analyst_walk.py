@@ -234,6 +234,31 @@ def test_threshold_page_warns_when_the_model_diverged(app):
     assert not any("Do not choose a threshold" in w.value for w in at.warning)
 
 
+def _colours_by_class(fig, names) -> dict:
+    """{class name: marker colour} of a figure's point traces (a trace names its class)."""
+    out = {}
+    for t in fig["data"]:
+        colour = (t.get("marker") or {}).get("color")
+        for name in names:
+            if isinstance(colour, str) and t.get("name", "").startswith(name):
+                out.setdefault(name, colour)
+    return out
+
+
+def test_each_class_has_one_colour_on_data_and_train_when_the_positive_class_sorts_first(app):
+    """'default' sorts first but is the positive class: the Data page's scatter colours it as
+    the Train page's boundary figure does (not by its place in the file's class list)."""
+    at = upload(app.run(), "loans.csv", loans_csv())
+    at.selectbox(key="data_positive").set_value("default").run()
+    assert_clean(at)
+    on_data = _colours_by_class(chart(at, "data_chart"), ("default", "paid"))
+    goto(at, "train")
+    on_train = _colours_by_class(chart(at, "boundary_chart"), ("default", "paid"))
+    assert set(on_data) == set(on_train) == {"default", "paid"}
+    assert on_data == on_train
+    assert on_data["default"] != on_data["paid"]
+
+
 def test_report_states_the_costs_set_on_the_threshold_page_with_the_pages_numbers(app):
     at = upload(app.run(), "loans.csv", loans_csv())
     goto(at, "threshold")

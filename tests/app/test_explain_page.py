@@ -42,6 +42,9 @@ def test_coefficient_table_and_sentences_match_a_fresh_unit_summary(explain):
     np.testing.assert_allclose(shown["p-value"], expected["p_value"], rtol=1e-9, atol=1e-300)
     np.testing.assert_allclose(shown["odds ratio per +1 SD"].iloc[1:],
                                expected["or_per_sd"].iloc[1:], rtol=1e-9)
+    # The intercept has no SD (it is not a column): its per-SD cells are empty, shown as a dash.
+    assert shown.loc["intercept", ["1 SD (in units)", "odds ratio per +1 SD"]].isna().all()
+    assert at.dataframe[0].proto.placeholder == "—"
     target = ref.class_names[1]
     markdown = " ".join(texts_of(at.markdown))
     for _, sentence in inference.top_effects(expected, target):
