@@ -31,6 +31,7 @@ from logreg.dataset import (
     MAX_CATEGORIES,
     MAX_CLASSES,
     MAX_FEATURES,
+    MAX_NUMERIC_CLASSES,
     DataError,
     Dataset,
 )
@@ -656,6 +657,8 @@ class _TableBuilder:
             class_names=tuple(class_names),
             name=self.reader.name,
             notes=tuple(self.notes),
+            # The kept rows' places among the file's data rows, for a predictions file to join on.
+            source_rows=np.flatnonzero(keep) if n_dropped else None,
         )
 
     # ---- which columns -----------------------------------------------------------------------
@@ -916,6 +919,17 @@ class _TableBuilder:
             kind_hint = "a number to predict"
         codes = np.asarray(codes, dtype=np.int64).reshape(-1)
         k = len(class_names)
+        if values.dtype != object and values.dtype.kind != "b" and k > MAX_NUMERIC_CLASSES:
+            # Before the 20-class limit: 11-20 different numbers would otherwise pass as classes.
+            raise DataError(
+                f"The target column '{target_name}' holds numbers with {k:,} different values "
+                f"(from {class_names[0]} to {class_names[-1]}); this looks like a number to "
+                "predict (a count or a measurement), not a class. A target of numbers can have "
+                f"at most {MAX_NUMERIC_CLASSES} different values (class codes such as 0/1, or "
+                "ratings 1 to 5). Pick the column that holds the classes as the target, or group "
+                "the numbers into a few classes in your file first (for example 0-4, 5-9, 10 or "
+                "more)."
+            )
         if k > MAX_CLASSES:
             raise DataError(
                 f"The target column '{target_name}' has {k:,} different values; this looks like "

@@ -30,6 +30,7 @@ from .dataset import (
     MAX_ABS_VALUE,
     MAX_CATEGORIES,
     MAX_CLASSES,
+    MAX_NUMERIC_CLASSES,
     MAX_FEATURES,
     DataError,
     Dataset,
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_ABS_VALUE",
     "MAX_CATEGORIES",
     "MAX_CLASSES",
+    "MAX_NUMERIC_CLASSES",
     "MAX_FEATURES",
     "MAX_GENERATED_SAMPLES",
     "Standardized",
@@ -441,8 +443,9 @@ def read_csv(source, target: str | None = None, features: Sequence[str] | None =
     - UTF-8 with or without BOM; UTF-16 with BOM; anything else is read as Latin-1 (with a note).
     - Strips spaces around header names and labels. A first row of only numbers is taken as data.
     - Target: string labels are kept as ``class_names`` (sorted, like ``LabelEncoder``); numeric labels
-      (0/1, 1/2, -1/1) become their string forms ("0", "1"). 2 to ``MAX_CLASSES`` classes, each with
-      at least 2 samples.
+      (0/1, 1/2, -1/1) become their string forms ("0", "1"). 2 to ``MAX_CLASSES`` classes (2 to
+      ``MAX_NUMERIC_CLASSES`` for a numeric target: more numbers are a count, not a class), each
+      with at least 2 samples.
     - Features: text columns with at most ``MAX_CATEGORIES`` values are one-hot encoded (the first
       value in sorted order is the baseline); columns with more text values, ID columns (a
       different whole number or text in every row, or an ID-like name such as "id"), columns missing

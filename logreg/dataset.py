@@ -20,6 +20,9 @@ import numpy as np
 MAX_FEATURES = 1000
 #: At most this many classes in a target column; more looks like a number to predict.
 MAX_CLASSES = 20
+#: At most this many different numbers in a numeric target column: class codes (0/1, ratings 1-5,
+#: digits 0-9); more is a count or a measurement (an age, a number of purchases), not a class.
+MAX_NUMERIC_CLASSES = 10
 #: Any feature value with a larger absolute value is rejected (usually a unit or parsing problem).
 MAX_ABS_VALUE = 1e12
 #: A text column with at most this many different values is one-hot encoded; more is left out.
@@ -49,9 +52,15 @@ class Dataset:
         Short name to show ("moons", "iris", the uploaded file's name).
     notes : tuple of str
         Plain-language sentences about what loading did ("Dropped 25 rows with missing values ...").
+    source_rows : ndarray of shape (n_samples,), int64, or None
+        Where each row comes from in the user's file: its 0-based position among the file's data
+        rows (0 = the first data row under the header; blank lines are not counted). Set by
+        :func:`logreg.data.read_csv` when rows were dropped; None when the rows are the source's
+        rows in order (generated and built-in data, a file with no row dropped).
 
     Equality compares contents (``X``, ``y``, names and notes); ``content_hash`` is a hex digest of
-    ``X``, ``y``, ``feature_names`` and ``class_names`` for use as a cache key.
+    ``X``, ``y``, ``feature_names``, ``class_names`` (and ``source_rows`` when set) for use as a
+    cache key.
     """
 
     X: np.ndarray
@@ -60,6 +69,7 @@ class Dataset:
     class_names: tuple[str, ...]
     name: str = "data"
     notes: tuple[str, ...] = field(default=())
+    source_rows: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         X = np.asarray(self.X, dtype=np.float64)
@@ -91,12 +101,14 @@ class Dataset:
         y = y.view()
         y.setflags(write=False)
         notes = (self.notes,) if isinstance(self.notes, str) else tuple(str(n) for n in self.notes)
+        source_rows = _source_rows(self.source_rows, X.shape[0])
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "feature_names", feature_names)
         object.__setattr__(self, "class_names", class_names)
         object.__setattr__(self, "name", str(self.name))
         object.__setattr__(self, "notes", notes)
+        object.__setattr__(self, "source_rows", source_rows)
 
     @property
     def n_samples(self) -> int:
@@ -141,6 +153,10 @@ class Dataset:
             for start in range(0, X.shape[0], step):
                 h.update(np.ascontiguousarray(X[start : start + step]).tobytes())
         h.update(np.ascontiguousarray(self.y, dtype="<i8").tobytes())
+        if self.source_rows is not None:
+            # The same values from other rows of a file are other data for a row-numbered export.
+            h.update(b"source_rows")
+            h.update(np.ascontiguousarray(self.source_rows, dtype="<i8").tobytes())
         return h.hexdigest()
 
     def __eq__(self, other: object) -> bool:
@@ -164,7 +180,8 @@ class Dataset:
     def subset(self, indices, name: str | None = None) -> "Dataset":
         """The rows at ``indices`` (integer positions or a boolean mask) as a new Dataset.
 
-        Feature names, class names (and so the class codes) and notes are kept.
+        Feature names, class names (and so the class codes) and notes are kept; each row keeps
+        its source row number.
         """
         idx = np.asarray(indices)
         return Dataset(
@@ -174,7 +191,15 @@ class Dataset:
             class_names=self.class_names,
             name=self.name if name is None else name,
             notes=self.notes,
+            source_rows=self.file_rows()[idx],
         )
+
+    def file_rows(self) -> np.ndarray:
+        """Each row's 0-based position among the source's data rows (``source_rows``, or
+        ``0 .. n_samples - 1`` when it is None); int64 of shape ``(n_samples,)``."""
+        if self.source_rows is None:
+            return np.arange(self.n_samples, dtype=np.int64)
+        return self.source_rows
 
     def to_frame(self, target_name: str = "class"):
         """A pandas DataFrame of the features plus a column of class names (for previews)."""
@@ -186,3 +211,17 @@ class Dataset:
             label = f"{label}_"
         frame[label] = np.asarray(self.class_names, dtype=object)[self.y] if self.n_samples else []
         return frame
+
+
+def _source_rows(rows, n: int):
+    """``rows`` as a read-only int64 array of length ``n``; None when it is None or ``0 .. n-1``."""
+    if rows is None:
+        return None
+    arr = np.asarray(rows)
+    if arr.shape != (n,) or (arr.size and arr.dtype.kind not in "iu"):
+        raise DataError(f"Dataset source_rows must hold one whole row number per row ({n} rows).")
+    arr = arr.astype(np.int64, copy=True)
+    if np.array_equal(arr, np.arange(n)):
+        return None
+    arr.setflags(write=False)
+    return arr

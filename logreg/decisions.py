@@ -229,4 +229,4 @@ def without_features(dataset, names):
     return Dataset(X=dataset.X[:, keep], y=dataset.y,
                    feature_names=tuple(dataset.feature_names[i] for i in keep),
                    class_names=dataset.class_names, name=dataset.name,
-                   notes=tuple(dataset.notes) + (note,))
+                   notes=tuple(dataset.notes) + (note,), source_rows=dataset.source_rows)

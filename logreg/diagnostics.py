@@ -266,6 +266,9 @@ class Diagnosis:
     ``status``: "converged", "not_finished", "never_finishes" (separable, no penalty: no finite
     optimum), "swinging" or "diverged".
     ``sentences``: (level, text) pairs, level "success", "info" or "warning".
+    ``in_short``: for pages that use the run's scores (the Threshold page), one line (at most
+    about 140 characters) saying the model is not final and what to do on the Train page; ""
+    when converged or diverged (a diverged run has its own message there).
     """
 
     status: str
@@ -280,6 +283,7 @@ class Diagnosis:
     tried: tuple = ()
     suggestion: Optional[float] = None
     sentences: tuple = field(default_factory=tuple)
+    in_short: str = ""
 
 
 def _num(x: float) -> str:
@@ -365,9 +369,13 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
                 f"below) depend on which epoch happens to be last.")
         more = _tried_words(tried, good, "swings")
         sentences = (("warning", text + (" " + more if more else "")),)
+        lower = "lower the learning rate" + ("" if good is None else
+                                              f" to {_rate(good.learning_rate)}")
+        short = (f"The loss swings at learning rate {_rate(lr)}: these probabilities depend on "
+                 f"the last epoch. On the Train page, {lower}.")
         return Diagnosis("swinging", n_iter, criterion, gtol, swing=swing, tried=tried,
                          suggestion=None if good is None else good.learning_rate,
-                         sentences=sentences)
+                         sentences=sentences, in_short=short)
 
     # Not converged and not swinging: not finished.
     J = np.asarray(h["loss"], dtype=float)
@@ -377,7 +385,10 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
                 "own side of the boundary, and without a penalty the log-loss can only creep "
                 "towards 0 as the weights grow without end, so there is no best model to "
                 "converge to. Add an L2 penalty to get one.")
-        return Diagnosis("never_finishes", n_iter, criterion, gtol, sentences=(("info", text),))
+        short = (f"Never finishes (classes separated after {steps}, no penalty): these "
+                 "probabilities drift to 0 and 1. On the Train page, add an L2 penalty.")
+        return Diagnosis("never_finishes", n_iter, criterion, gtol, sentences=(("info", text),),
+                         in_short=short)
     last_change = float(J[-2] - J[-1]) if J.size >= 2 else None
     reference = reference_optimum(X, y, params)
     gap = None
@@ -423,9 +434,23 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
             options.append("switch to Newton")
         todo = " To finish: " + (options[0] if len(options) == 1 else
                                  "; ".join(options[:-1]) + "; or " + options[-1]) + "."
+    # The one change most likely to finish, for a one-line warning on other pages.
+    if newton:
+        advice = "raise the iterations"
+    else:
+        advice = ("raise the epochs" if suggestion is None
+                  else f"raise the learning rate to {_rate(suggestion)}")
+        if not penalized or params["penalty"] == "l2":
+            advice += " or switch to Newton"
+    steps = f"{n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"
+    when = (f"The time limit stopped training at {step_word} {n_iter:,}" if stopped_by_budget
+            else f"Not finished after {steps}")
+    short = (f"{when}, so these probabilities may still change. On the Train page, "
+             f"{advice}.")
     return Diagnosis("not_finished", n_iter, criterion, gtol, converged_epoch=None,
                      last_change=last_change, reference=reference, gap=gap, tried=tried,
-                     suggestion=suggestion, sentences=(("info", lead + where + todo),))
+                     suggestion=suggestion, sentences=(("info", lead + where + todo),),
+                     in_short=short)
 
 
 def _separates(model, X, y) -> bool:

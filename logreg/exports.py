@@ -1,4 +1,8 @@
-"""The predictions table offered for download: every row of the data, in the data's order."""
+"""The predictions table offered for download: every row of the data, in the data's order.
+
+Its ``row`` column is the row's number in the user's own file (1 = the first data row under the
+header), so the table joins back to that file even after rows with missing values were dropped.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,16 @@ __all__ = ["split_rows", "predictions_csv"]
 
 
 def split_rows(dataset: Dataset, test_size, random_state):
-    """Row numbers (0-based positions in ``dataset``) of the training and test rows, in the order
+    """The source rows of the training and test rows, in the order
     :func:`logreg.data.train_test_split` returns them with the same arguments.
 
-    The split depends only on the labels and the seed, so splitting a copy whose one feature is
-    the row number gives the positions. Returns ``(train_rows, test_rows)``; test_rows is None
-    when the test share is 0.
+    A source row is the row's 0-based position among the data rows of the file it was read from
+    (``dataset.file_rows()``: a row dropped for missing values leaves a gap); for generated and
+    built-in data, its position in ``dataset``. The split depends only on the labels and the seed,
+    so splitting a copy whose one feature is the source row gives them. Returns
+    ``(train_rows, test_rows)``; test_rows is None when the test share is 0.
     """
-    n = dataset.n_samples
-    numbered = Dataset(X=np.arange(n, dtype=np.float64)[:, None], y=dataset.y,
+    numbered = Dataset(X=dataset.file_rows().astype(np.float64)[:, None], y=dataset.y,
                        feature_names=("row",), class_names=dataset.class_names)
     train, test = train_test_split(numbered, test_size=test_size, random_state=random_state)
     rows = lambda part: part.X[:, 0].astype(np.int64)  # noqa: E731
@@ -36,14 +41,16 @@ def predictions_csv(run, threshold: float, train_rows, test_rows=None) -> str:
     ----------
     run : logreg.pipeline.BinaryRun
     threshold : float in [0, 1]; ``class_names[1]`` is predicted where its probability >= it.
-    train_rows, test_rows : int arrays, the 0-based data positions of the run's training and test
+    train_rows, test_rows : int arrays, the 0-based source rows of the run's training and test
         rows (from :func:`split_rows`); test_rows None when there is no test set.
 
     Returns
     -------
     str
         CSV with header ``row, split, features..., true_class, threshold, p_<neg>, p_<pos>,
-        predicted_class``; ``row`` counts the data rows from 1, lines are sorted by it. Numbers
+        predicted_class``; ``row`` is the row's number in the user's file (1 = the first data
+        row under the header, blank lines not counted; rows dropped for missing values are
+        absent, so numbers can skip), lines are sorted by it. Numbers
         at full precision; text a spreadsheet would run as a formula gets a leading ``'``.
     """
     t = float(threshold)

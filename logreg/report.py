@@ -52,6 +52,7 @@ class ReportRun:
     coefficients: tuple
     intercept: float
     messages: tuple = ()
+    costs: str = ""
 
 
 def _eval_set(run: BinaryRun, settings: dict):
@@ -98,12 +99,40 @@ def _interval(low, high, fmt="{:.1%}") -> str:
     return f"{fmt.format(low)} – {fmt.format(high)}"
 
 
+def cost_report(y, p, threshold: float, names, which: str, cost_fp: float, cost_fn: float,
+                prevalence: Optional[float] = None) -> tuple:
+    """The misclassification costs and the expected cost at ``threshold``, as the Threshold page
+    shows them: ``(sentence, metric rows)``.
+
+    ``y``, ``p``: 0/1 labels and positive-class scores of the set the metrics use (``which``:
+    "test" or "training", both classes present); ``names``: (negative, positive) class names;
+    ``prevalence``: the share of positives where the model will be used (None or 0: the set's
+    own). Costs per 1,000 cases from :func:`logreg.metrics.expected_cost`.
+    """
+    share = float(np.mean(y))
+    own = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn)
+    rows = [("Expected cost per 1,000 cases", f"{own:,.1f}", "")]
+    sentence = (f"Costs set on the Threshold page: a false alarm (a '{names[0]}' case flagged "
+                f"as '{names[1]}') costs {cost_fp:g}, a miss (a '{names[1]}' case let through) "
+                f"costs {cost_fn:g}. At T = {threshold_text(threshold)} the expected cost is "
+                f"{own:,.1f} per 1,000 cases on the {which} set, with its {share:.2%} positives")
+    if prevalence and prevalence != share:
+        there = metrics.expected_cost(y, p, threshold, cost_fp, cost_fn, prevalence=prevalence)
+        rows.append((f"Expected cost per 1,000 cases at {prevalence:.2%} positives",
+                     f"{there:,.1f}", ""))
+        sentence += (f", and {there:,.1f} per 1,000 at {prevalence:.2%} positives, the share "
+                     "entered for where the model will be used")
+    return sentence + ".", tuple(rows)
+
+
 def describe_run(run: BinaryRun, *, label: str, settings: dict, threshold: float,
-                 accuracy: Optional[float] = None) -> ReportRun:
+                 accuracy: Optional[float] = None, with_costs: bool = False) -> ReportRun:
     """The report's view of one run at ``threshold``.
 
     ``settings``: the app's settings of the run (names as in the app's table); ``accuracy``: the
-    test accuracy the app shows, when the metrics are on the test set (else computed here).
+    test accuracy the app shows, when the metrics are on the test set (else computed here);
+    ``with_costs``: state the costs of ``settings`` (``cost_fp``, ``cost_fn``, ``prevalence``)
+    and the expected cost at ``threshold`` (see :func:`cost_report`).
     """
     which, y, p = _eval_set(run, settings)
     flagged = p >= threshold
@@ -122,6 +151,13 @@ def describe_run(run: BinaryRun, *, label: str, settings: dict, threshold: float
                   _interval(rates.fpr_low, rates.fpr_high))]
         auc = test_auc(run) if which == "test" else float(metrics.roc_auc(y, p))
         rows.append(("AUC (area under the ROC curve)", f"{auc:.3f}", ""))
+    costs = ""
+    if with_costs and 0 < int(y.sum()) < n:
+        costs, cost_rows = cost_report(y, p, threshold, run.class_names, which,
+                                       float(settings.get("cost_fp", 1.0)),
+                                       float(settings.get("cost_fn", 5.0)),
+                                       settings.get("prevalence") or None)
+        rows += list(cost_rows)
     history = run.model.history_
     val = history.get("val_loss")
     rows.append(("Training log-loss", f"{history['data_loss'][-1]:.3f}", ""))
@@ -138,7 +174,8 @@ def describe_run(run: BinaryRun, *, label: str, settings: dict, threshold: float
     return ReportRun(label=label, settings=shown, evaluated_on=which, metrics=tuple(rows),
                      threshold=float(threshold),
                      threshold_reason=threshold_reason(run, settings, threshold),
-                     coefficients=coefs, intercept=intercept, messages=tuple(run.messages))
+                     coefficients=coefs, intercept=intercept, messages=tuple(run.messages),
+                     costs=costs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +230,8 @@ def _run_section(run: ReportRun, heading_level: int = 2) -> str:
         parts.append(f"<p class='note'>{_e(message)}</p>")
     parts.append("<h3>Settings</h3>" + _table(("setting", "value"), run.settings))
     parts.append(f"<h3>Threshold</h3><p>{_e(run.threshold_reason)}</p>")
+    if run.costs:
+        parts.append(f"<p class='costs'>{_e(run.costs)}</p>")
     parts.append(f"<h3>Metrics on the {_e(run.evaluated_on)} set</h3>"
                  + _table(("metric", "value", "95% interval"), run.metrics, numeric=(1,)))
     parts.append(

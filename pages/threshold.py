@@ -135,6 +135,8 @@ with guard("evaluating the threshold"):
         has_test = thresholds.has_test(run)
         if diverged := thresholds.diverged_sentence(run):
             st.warning(diverged, icon=":material/warning:")
+        # Filled last: the diagnosis may refit (a reference fit) when Train has not shown it yet.
+        unfinished_box = st.container()
         # Plot-first (issue 13): one row of controls (which set, T), the ROC and the confusion
         # matrix under it on the first screen; how a rule chooses T and the rest below them.
         left, right = st.columns([1, 2], vertical_alignment="bottom")
@@ -222,3 +224,6 @@ with guard("evaluating the threshold"):
             if more.open:
                 with more:
                     more_curves(ctx, which, y, p, names, threshold, conf, curves, prevalence)
+        if unfinished := thresholds.unfinished_sentence(ctx, run):
+            # One caption line: a warning box would push the ROC below a 1280x720 screen.
+            unfinished_box.caption(f":orange[:material/hourglass_top: {unfinished}]")

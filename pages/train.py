@@ -205,8 +205,7 @@ def save_and_load(ctx, run, threshold):
                        data_source.predictions_file(ctx.dataset, run, threshold),
                        file_name=f"predictions-{ctx.dataset.name}.csv", mime="text/csv",
                        icon=":material/table:", on_click="ignore", width="stretch",
-                       help=glossary.tip("Every row of the data: its row number, split (train or test), "
-                            "the threshold, both probabilities and the predicted class."))
+                       help=downloads.predictions_help(ctx.dataset, "the predicted class"))
     file = st.file_uploader("Load a model file", type=["json"], key="model_file",
                             help=glossary.tip("A JSON file downloaded from this app."))
     if file is not None:

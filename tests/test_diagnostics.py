@@ -344,3 +344,34 @@ def test_refits_taken_from_runs_already_trained_give_the_same_diagnosis():
     # Without a store, the late diagnosis is the one fit_binary computes itself.
     assert pipeline.diagnose_binary(run, pipeline.TrainSettings(epochs=200, learning_rate=0.1),
                                     rates).sentences == fresh.sentences
+
+
+# ----- the one line other pages show (Diagnosis.in_short) -----------------------------------
+
+@pytest.mark.filterwarnings("ignore::logreg.SeparableWarning")
+def test_in_short_is_one_line_built_from_the_run_with_what_to_do(moons):
+    swinging = run_moons(moons, learning_rate=30.0, epochs=200).diagnosis
+    assert swinging.status == "swinging"
+    assert swinging.in_short == (
+        "The loss swings at learning rate 30: these probabilities depend on the last "
+        f"epoch. On the Train page, lower the learning rate to {swinging.suggestion:g}.")
+    unfinished = run_moons(moons, learning_rate=0.1, epochs=50, penalty="l2",
+                           reg_strength=0.01).diagnosis
+    assert unfinished.status == "not_finished"
+    assert unfinished.in_short.startswith(
+        "Not finished after 50 epochs, so these probabilities may still change. On the Train "
+        "page, raise the ")
+    assert unfinished.in_short.endswith(" or switch to Newton.")  # L2: Newton can do it
+    converged = run_moons(moons, learning_rate=3.0, epochs=200).diagnosis
+    assert converged.status == "converged" and converged.in_short == ""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    X[:, 0] += np.where(y == 1, 1.0, -1.0)
+    model = LogisticRegression(learning_rate=0.5, epochs=100).fit(X, y)
+    never = diagnostics.diagnose(model, X, y, full_batch=True)
+    assert never.in_short == ("Never finishes (classes separated after 100 epochs, no "
+                              "penalty): these probabilities drift to 0 and 1. On the Train "
+                              "page, add an L2 penalty.")
+    for d in (swinging, unfinished, never):
+        assert len(d.in_short) <= 140, d.in_short

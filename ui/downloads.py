@@ -81,13 +81,28 @@ def single_report(ctx, run, threshold: float, accuracy) -> bytes:
         figs.insert(2, ("ROC curve", figures.roc_figure(c["fpr"], c["tpr"], auc=c["auc"],
                                                         title="ROC curve on the test set")))
     described = report.describe_run(run, label=label, settings=settings, threshold=threshold,
-                                    accuracy=accuracy)
+                                    accuracy=accuracy, with_costs=costs_were_set(settings))
     text = report.html_report(
         title=f"Logistic regression on {ctx.dataset.name}: {label}",
         data_summary=data_summary(ctx.dataset, ctx.train, ctx.test,
                                   ctx.dataset.class_names[ctx.positive]),
         runs=[described], figures=figs)
     return text.encode("utf-8")
+
+
+def report_token(ctx, threshold: float, accuracy) -> str:
+    """What the prepared report depends on: the run, T, the accuracy shown and the settings the
+    report states (the costs, the rule and its set), so a changed cost is never offered stale."""
+    settings = history.current_settings()
+    return f"{ctx.key}|{threshold!r}|{accuracy!r}|{sorted(settings.items())!r}"
+
+
+def costs_were_set(settings: dict) -> bool:
+    """Whether the user set the Threshold page's costs (other than the defaults, or a share of
+    positives) or lets them choose T (the cheapest-cost rule): then the report states them."""
+    changed = any(settings.get(name) != state.BY_NAME[name].default
+                  for name in ("cost_fp", "cost_fn", "prevalence"))
+    return changed or settings.get("rule") == "cost"
 
 
 def script_text(ctx, run, threshold: float) -> str:
@@ -120,7 +135,7 @@ def train_downloads(ctx, run, threshold: float) -> None:
     stem = _file_stem(ctx.dataset.name)
     with c1:
         prepared_download(
-            "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
+            "train_report", report_token(ctx, threshold, accuracy),
             lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
             file_name=f"report-{stem}.html", mime="text/html",
             help=glossary.tip("One HTML file with the data, settings, metrics with intervals, the threshold "
@@ -158,13 +173,11 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
                        file_name=f"predictions-{stem}.csv", mime="text/csv",
                        key="threshold_predictions_download", on_click="ignore",
                        icon=":material/table:", width="stretch",
-                       help=glossary.tip(f"Every row of the data: its row number, split (train or "
-                            f"test), both probabilities and the class predicted at T = {t_text}."
-                            + _dropped_rows_words(ctx.dataset)))
+                       help=predictions_help(ctx.dataset, f"the class predicted at T = {t_text}"))
     accuracy = history.shown_accuracy(ctx, run, threshold)
     with c2:
         prepared_download(
-            "train_report", f"{ctx.key}|{threshold!r}|{accuracy!r}",
+            "train_report", report_token(ctx, threshold, accuracy),
             lambda: single_report(ctx, run, threshold, accuracy), what="report (HTML)",
             file_name=f"report-{stem}.html", mime="text/html",
             help=glossary.tip(f"One HTML file with the data, settings, T = {t_text} and why, "
@@ -172,12 +185,19 @@ def threshold_downloads(ctx, run, threshold: float) -> None:
                  "opens in any browser, offline."))
 
 
-def _dropped_rows_words(dataset) -> str:
-    """When reading the file dropped rows: what the predictions' row numbers then count."""
-    if not any(n.startswith("Dropped ") for n in dataset.notes):
-        return ""
-    return (" Rows dropped for empty cells are not in it, and 'row' counts the rows used, so it "
-            "is not the line of your file.")
+def predictions_help(dataset, predicted: str) -> str:
+    """The predictions download's tooltip: what each line holds and exactly what ``row`` is.
+
+    ``predicted`` names the last column's content ("the class predicted at T = 0.5").
+    """
+    upload = state.get("source") == "upload"
+    row = ("its row number in your file (1 = the first row under the column names)" if upload
+           else "its row number in the data (from 1)")
+    words = f"Every row of the data: {row}, split (train or test), both probabilities and {predicted}."
+    if upload and dataset.source_rows is not None:
+        words += (" Rows dropped for empty cells are not in it; the others keep their numbers, "
+                  "so 'row' joins each line to the same row of your file.")
+    return glossary.tip(words)
 
 
 def compare_report(chosen, runs) -> bytes:

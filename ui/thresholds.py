@@ -178,6 +178,16 @@ def diverged_sentence(run) -> Optional[str]:
             "columns have very different scales.")
 
 
+def unfinished_sentence(ctx, run) -> Optional[str]:
+    """When the run on screen has not converged (and did not diverge, see
+    :func:`diverged_sentence`): that its probabilities, and a T chosen from them, are not final,
+    and what to change on the Train page (the run's diagnosis, the one the Train page shows).
+    None for a converged run."""
+    if getattr(run.model, "diverged_", False):
+        return None
+    return runs.diagnosis(ctx, run).in_short or None
+
+
 def baseline_sentence(run, threshold, accuracies) -> Optional[str]:
     """When one class holds 80% or more: what always answering it would score, next to the
     model's accuracy (``accuracies``: the cards' training and test accuracy, test None), pointing

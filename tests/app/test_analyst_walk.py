@@ -13,7 +13,7 @@ import pytest
 from logreg import decisions
 from logreg.data import read_csv, train_test_split
 
-from .conftest import ROOT, assert_clean, chart, goto, state, texts, upload
+from .conftest import ROOT, assert_clean, chart, goto, metric_value, state, texts, upload
 
 
 def loans_csv(n=400, seed=5) -> bytes:
@@ -166,14 +166,17 @@ def test_predictions_help_says_what_row_counts_when_rows_were_dropped(app):
     goto(at, "threshold")
     button = next(b for b in at.get("download_button")
                   if b.proto.label == "Download predictions (CSV)")
-    assert "'row' counts the rows used, so it is not the line of your file" in button.proto.help
-    # With the empty column left out every row is used: nothing to warn about.
+    assert "its row number in your file (1 = the first row under the column names)" in \
+        button.proto.help
+    assert "Rows dropped for empty cells are not in it" in button.proto.help
+    # With the empty column left out every row is used: nothing dropped to mention.
     goto(at, "data")
     at.multiselect(key="data_features_out").set_value(["Smoker"]).run()
     goto(at, "threshold")
     button = next(b for b in at.get("download_button")
                   if b.proto.label == "Download predictions (CSV)")
-    assert "not the line of your file" not in button.proto.help
+    assert "its row number in your file" in button.proto.help
+    assert "dropped" not in button.proto.help
 
 
 def test_slider_sentence_shows_the_tables_digits(app):
@@ -254,3 +257,22 @@ def test_each_class_has_one_colour_on_data_and_train_when_the_positive_class_sor
     assert set(on_data) == set(on_train) == {"default", "paid"}
     assert on_data == on_train
     assert on_data["default"] != on_data["paid"]
+
+
+def test_report_states_the_costs_set_on_the_threshold_page_with_the_pages_numbers(app):
+    at = upload(app.run(), "loans.csv", loans_csv())
+    goto(at, "threshold")
+    at.number_input(key="w_cost_fp").set_value(3.0).run()
+    at.number_input(key="w_cost_fn").set_value(12.0).run()
+    assert_clean(at)
+    shown = metric_value(at, "Expected cost per 1,000 cases")
+    at.button(key="train_report_prepare").click().run()
+    assert_clean(at)
+    report = at.session_state["prepared_downloads"]["train_report"][1].decode()
+    assert "a false alarm (a &#x27;default&#x27; case flagged as &#x27;paid&#x27;) costs 3" in report
+    assert "costs 12." in report
+    assert f"the expected cost is {shown} per 1,000 cases on the test set" in report
+    # A changed cost makes a new report, never the old one.
+    at.number_input(key="w_cost_fn").set_value(20.0).run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the report (HTML)" not in labels

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -153,3 +155,32 @@ def test_cost_rule_is_cheapest_at_the_entered_prevalence(threshold_page):
     shown = float(metric_value(at, "… at 5.00% positives").replace(",", ""))
     assert shown == pytest.approx(costs.min(), abs=0.05)
     check_rule(at, ref.y_train, ref.p_train, "cost")  # and the reason sentence says so
+
+
+# ---- a run that has not finished training is flagged on the Threshold page too --------------
+
+def test_unfinished_run_is_flagged_on_the_threshold_page_and_a_converged_one_is_not(app):
+    at = goto(app.run(), "train")
+    at.select_slider(key="w_epochs").set_value(20).run()
+    assert_clean(at)
+    ref = reference_run(at)
+    assert not ref.model.converged_ and not ref.model.diverged_  # stopped early by few epochs
+    goto(at, "threshold")
+    warned = [c.value for c in at.caption if "Not finished" in c.value]
+    assert len(warned) == 1, texts(at.caption)
+    sentence = warned[0]
+    # Built from the run: its epochs, what to do on the Train page; one line (<= 140 characters).
+    assert f"Not finished after {ref.model.n_iter_:,} epochs, so these probabilities may still " \
+        "change. On the Train page, raise the " in sentence
+    assert ref.model.n_iter_ == 20
+    assert "or switch to Newton." in sentence  # no penalty: Newton can finish it
+    text = sentence.split("hourglass_top: ", 1)[1].rstrip("]")
+    assert len(text) <= 140, text
+    # The same run, converged (Newton): no warning.
+    goto(at, "train")
+    at.radio(key="w_solver").set_value("newton").run()
+    assert_clean(at)
+    assert reference_run(at).model.converged_
+    goto(at, "threshold")
+    assert not any("Not finished" in c.value or "probabilities" in c.value for c in at.caption)
+    assert not any("Not finished" in w.value for w in at.warning)
