@@ -325,6 +325,7 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     criterion = float(model.convergence_["value"])
     newton = params["solver"] == "newton"
     step_word = "iteration" if newton else "epoch"
+    steps = f"{n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"  # "200 epochs", "1 iteration"
     penalized = params["penalty"] != "none" and params["reg_strength"] > 0
     objective_words = "log-loss plus penalty" if penalized else "log-loss"
     lr = float(params["learning_rate"])
@@ -380,7 +381,6 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     # Not converged and not swinging: not finished.
     J = np.asarray(h["loss"], dtype=float)
     if not penalized and _separates(model, X, y):
-        steps = f"{n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"
         text = (f"Never finishes: after {steps} every training point is on its "
                 "own side of the boundary, and without a penalty the log-loss can only creep "
                 "towards 0 as the weights grow without end, so there is no best model to "
@@ -397,7 +397,7 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
     if stopped_by_budget:
         lead = f"Not finished: the time limit stopped training at {step_word} {n_iter:,}"
     else:
-        lead = f"Not finished after {n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"
+        lead = f"Not finished after {steps}"
     if last_change is not None and last_change > 0:
         lead += (f": the {objective_words} is still falling ({_num(last_change)} in the last "
                  f"{step_word})")
@@ -442,7 +442,6 @@ def diagnose(model, X, y, *, full_batch: bool, refit: Optional[Callable[[float],
                   else f"raise the learning rate to {_rate(suggestion)}")
         if not penalized or params["penalty"] == "l2":
             advice += " or switch to Newton"
-    steps = f"{n_iter:,} {step_word}{'' if n_iter == 1 else 's'}"
     when = (f"The time limit stopped training at {step_word} {n_iter:,}" if stopped_by_budget
             else f"Not finished after {steps}")
     short = (f"{when}, so these probabilities may still change. On the Train page, "
