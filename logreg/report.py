@@ -154,8 +154,7 @@ def describe_run(run: BinaryRun, *, label: str, settings: dict, threshold: float
     costs = ""
     if with_costs and 0 < int(y.sum()) < n:
         costs, cost_rows = cost_report(y, p, threshold, run.class_names, which,
-                                       float(settings.get("cost_fp", 1.0)),
-                                       float(settings.get("cost_fn", 5.0)),
+                                       float(settings["cost_fp"]), float(settings["cost_fn"]),
                                        settings.get("prevalence") or None)
         rows += list(cost_rows)
     history = run.model.history_
